@@ -1,0 +1,26 @@
+package io.jtgt.scsi.api;
+
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Who is on the other end of an I_T nexus, as the transport established it at login.
+ *
+ * @param initiatorName the InitiatorName (an IQN or EUI)
+ * @param isid the initiator session id (48 bits)
+ * @param tsih the target session identifying handle the transport assigned
+ * @param tpgt the target portal group tag the session logged in through
+ * @param initiatorAddress remote socket address as {@code host:port}
+ * @param portalAddress local socket address as {@code host:port}
+ * @param parameters live view of the negotiated session/connection parameters, for display
+ * @param commandsInFlight live count of commands received but not yet answered, for display
+ */
+public record NexusInfo(
+        String initiatorName,
+        long isid,
+        int tsih,
+        int tpgt,
+        String initiatorAddress,
+        String portalAddress,
+        Supplier<Map<String, String>> parameters,
+        Supplier<Integer> commandsInFlight) {}

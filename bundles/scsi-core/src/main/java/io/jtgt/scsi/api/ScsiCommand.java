@@ -1,0 +1,37 @@
+package io.jtgt.scsi.api;
+
+import io.netty.buffer.ByteBuf;
+import java.util.concurrent.CompletableFuture;
+
+/** One SCSI command as the transport received it; implemented by the transport. */
+public interface ScsiCommand {
+
+    /** The 8-byte LUN field exactly as received (SAM-5 4.6 addressing, decoded by scsi-core). */
+    long lunField();
+
+    /** The CDB bytes (6 to 16, or more with additional CDB). Must not be modified. */
+    byte[] cdb();
+
+    /** Initiator task tag, for logs and task management. */
+    long taskTag();
+
+    /** SAM task attribute. */
+    TaskAttribute attribute();
+
+    /** Expected data transfer length the initiator announced, in bytes. */
+    int expectedDataTransferLength();
+
+    /** True when the initiator announced it will send data (iSCSI W bit). */
+    boolean writesData();
+
+    /** True when the initiator expects data back (iSCSI R bit). */
+    boolean readsData();
+
+    /**
+     * Fetches the command's Data-Out: the first {@code length} bytes the initiator sends (the
+     * transport soliciting them with R2T as needed). {@code length} is what the CDB asks for; if
+     * the initiator announced less, the future fails with {@link IllegalStateException} and the
+     * SCSI layer answers accordingly. The caller owns and must release the returned buffer.
+     */
+    CompletableFuture<ByteBuf> receiveData(int length);
+}

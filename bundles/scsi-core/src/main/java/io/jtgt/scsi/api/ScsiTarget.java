@@ -1,0 +1,23 @@
+package io.jtgt.scsi.api;
+
+import java.util.List;
+import java.util.Map;
+
+/** One SCSI target device (an iSCSI target node) with its logical units. */
+public interface ScsiTarget {
+
+    /** The target name, e.g. {@code iqn.2026-11.io.jtgt:disk0}. */
+    String name();
+
+    /**
+     * Target portal groups: the tag (TPGT) of each group mapped to the ids of the portals in it
+     * (the gotgt {@code tpgts} entry). The transport resolves ids to addresses.
+     */
+    Map<Integer, List<Integer>> portalGroups();
+
+    /**
+     * Establishes an I_T nexus for a logged-in session. The nexus stays registered (visible to
+     * management, holding unit attentions and reservations state) until {@link ItNexus#close()}.
+     */
+    ItNexus connect(NexusInfo info);
+}

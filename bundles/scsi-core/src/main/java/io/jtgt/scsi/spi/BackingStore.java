@@ -1,0 +1,66 @@
+package io.jtgt.scsi.spi;
+
+import io.netty.buffer.ByteBuf;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One opened storage object (a file, an S3 prefix, an RBD image) addressed in bytes.
+ *
+ * <p>Every method returns immediately; the future completes on whatever thread the backend
+ * finishes on. Failures complete the future exceptionally with a {@link BackingStoreException}
+ * whose {@link BackingStoreException.Kind} lets the SCSI layer pick the sense code.
+ *
+ * <p>Offsets and lengths handed in by the SCSI layer are always multiples of the LUN's logical
+ * block size and lie within {@link #size()}.
+ *
+ * <p>Buffer ownership: the caller owns every {@link ByteBuf} it passes and keeps it alive until the
+ * future completes; the backend never retains or releases it.
+ */
+public interface BackingStore {
+
+    /** Current size in bytes. May change when the backend learns of a resize. */
+    long size();
+
+    /** What this store can do beyond read and write; constant for the store's lifetime. */
+    Capabilities capabilities();
+
+    /**
+     * Reads {@code length} bytes at {@code offset} into {@code dst}, starting at its writer index
+     * and advancing it by {@code length}. {@code dst} has at least {@code length} writable bytes.
+     * Unwritten regions read as zeros.
+     */
+    CompletableFuture<Void> read(long offset, ByteBuf dst, int length);
+
+    /**
+     * Writes all readable bytes of {@code src} at {@code offset}, without moving its reader index.
+     *
+     * @param forceUnitAccess when true the future completes only once the data is on stable storage
+     *     (SBC-3 FUA); when false it may complete once the data is in a volatile cache that
+     *     {@link #flush()} will persist.
+     */
+    CompletableFuture<Void> write(long offset, ByteBuf src, boolean forceUnitAccess);
+
+    /** Completes once every write completed before this call is on stable storage. */
+    CompletableFuture<Void> flush();
+
+    /**
+     * Deallocates the range; it then reads as zeros if {@link Capabilities#unmapReadsZeros()}.
+     * Only called when {@link Capabilities#canUnmap()}.
+     */
+    default CompletableFuture<Void> unmap(long offset, long length) {
+        return CompletableFuture.failedFuture(
+                new BackingStoreException(BackingStoreException.Kind.UNSUPPORTED, "unmap not supported"));
+    }
+
+    /**
+     * Thin-provisioning query: describes the run of bytes starting at {@code offset} (at most
+     * {@code length} long) that are all mapped or all unmapped. Only called when
+     * {@link Capabilities#canReportAllocation()}.
+     */
+    default CompletableFuture<AllocationRun> allocation(long offset, long length) {
+        return CompletableFuture.completedFuture(new AllocationRun(offset, length, true));
+    }
+
+    /** Releases the underlying resources after in-flight I/O finished; idempotent. */
+    CompletableFuture<Void> close();
+}
