@@ -34,4 +34,15 @@ public interface ScsiCommand {
      * SCSI layer answers accordingly. The caller owns and must release the returned buffer.
      */
     CompletableFuture<ByteBuf> receiveData(int length);
+
+    /**
+     * Tells the transport how many bytes the CDB itself asks to transfer (the SCSI transfer length:
+     * blocks x block size for READ/WRITE, the allocation length for data-in commands, the parameter
+     * list length for data-out commands), before the response completes. The transport compares it
+     * with {@link #expectedDataTransferLength()} to report residual overflow or underflow
+     * (RFC 7143 11.4.5.1): a WRITE whose EDTL is smaller than the CDB's transfer length is answered
+     * GOOD with residual overflow, having written only the whole blocks the EDTL covers. Called at
+     * most once per command; the default ignores it (residuals then follow the Data-In length).
+     */
+    default void scsiTransferLength(int bytes) {}
 }

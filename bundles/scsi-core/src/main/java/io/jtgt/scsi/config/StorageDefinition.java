@@ -1,0 +1,124 @@
+package io.jtgt.scsi.config;
+
+import io.jtgt.scsi.spi.StorageConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One storage object (a gotgt {@code storages} entry, Config Admin factory PID {@value ConfigPids#STORAGE}).
+ *
+ * @param deviceId the gotgt {@code deviceID}; targets map LUNs to it
+ * @param path the {@code path} as configured ({@code file:/x}, {@code /x}, {@code s3:b/p}, {@code ceph-rbd:p/i})
+ * @param backendType the provider that serves it ({@code backendType}, default the path's type prefix, else {@code file})
+ * @param location the path without its type prefix
+ * @param online false keeps the LUN configured but NOT READY
+ * @param blockShift log2 of the logical block size, 9..12
+ * @param deviceSize size in bytes for creating a missing device, 0 when not given
+ * @param thinProvisioning create sparse and allow UNMAP
+ * @param options every other property, as strings, for the backend
+ */
+public record StorageDefinition(
+        long deviceId,
+        String path,
+        String backendType,
+        String location,
+        boolean online,
+        int blockShift,
+        long deviceSize,
+        boolean thinProvisioning,
+        Map<String, String> options) {
+
+    public static final String DEVICE_ID = "deviceID";
+    public static final String PATH = "path";
+    public static final String ONLINE = "online";
+    public static final String BACKEND_TYPE = "backendType";
+    public static final String BLOCK_SHIFT = "blockShift";
+    public static final String DEVICE_SIZE = "deviceSize";
+    public static final String THIN_PROVISIONING = "thinProvisioning";
+
+    public static final int MIN_BLOCK_SHIFT = 9;
+    public static final int MAX_BLOCK_SHIFT = 12;
+
+    public StorageDefinition {
+        options = java.util.Collections.unmodifiableMap(new TreeMap<>(options));
+    }
+
+    /** Parses and validates a Config Admin / JSON property map. */
+    public static StorageDefinition fromProperties(Map<String, ?> props) {
+        Object rawId = props.get(DEVICE_ID);
+        if (rawId == null) {
+            throw ConfigException.missing("storage", DEVICE_ID);
+        }
+        long deviceId = ConfigValues.longValue("storage", props, DEVICE_ID, 0, Long.MAX_VALUE, null);
+        String owner = "storage " + deviceId;
+        String path = ConfigValues.stringValue(owner, props, PATH, null);
+        StoragePath parsed = StoragePath.parse(owner, path);
+        String backendType = ConfigValues.stringValue(owner, props, BACKEND_TYPE, parsed.type());
+        if (!backendType.matches("[a-z][a-z0-9_-]*")) {
+            throw ConfigException.field(owner, BACKEND_TYPE, backendType,
+                    "is not a backend type (lower-case letters, digits, '-' or '_')");
+        }
+        if (!parsed.compatibleWith(backendType)) {
+            throw ConfigException.field(owner, BACKEND_TYPE, backendType,
+                    "does not match path=" + path + " (type " + parsed.type() + ")");
+        }
+        boolean online = ConfigValues.booleanValue(owner, props, ONLINE, true);
+        int blockShift = (int) ConfigValues.longValue(owner, props, BLOCK_SHIFT, MIN_BLOCK_SHIFT, MAX_BLOCK_SHIFT, 9L);
+        long deviceSize = ConfigValues.longValue(owner, props, DEVICE_SIZE, 0, Long.MAX_VALUE, 0L);
+        if (deviceSize % (1L << blockShift) != 0) {
+            throw ConfigException.field(owner, DEVICE_SIZE, deviceSize,
+                    "is not a multiple of the block size " + (1 << blockShift));
+        }
+        boolean thin = ConfigValues.booleanValue(owner, props, THIN_PROVISIONING, false);
+        Map<String, String> options = new TreeMap<>();
+        for (Map.Entry<String, ?> e : props.entrySet()) {
+            String key = e.getKey();
+            if (isKnown(key) || ConfigValues.FRAMEWORK_KEYS.contains(key) || e.getValue() == null) {
+                continue;
+            }
+            Object v = e.getValue();
+            options.put(key, v instanceof String[] a ? String.join(",", a) : String.valueOf(v));
+        }
+        return new StorageDefinition(deviceId, path, backendType, parsed.location(), online, blockShift,
+                deviceSize, thin, options);
+    }
+
+    private static boolean isKnown(String key) {
+        return switch (key) {
+            case DEVICE_ID, PATH, ONLINE, BACKEND_TYPE, BLOCK_SHIFT, DEVICE_SIZE, THIN_PROVISIONING -> true;
+            default -> false;
+        };
+    }
+
+    /** The Config Admin properties of this storage; {@link #fromProperties} reads them back equal. */
+    public Map<String, Object> toProperties() {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put(DEVICE_ID, deviceId);
+        props.put(PATH, path);
+        props.put(ONLINE, online);
+        props.put(BACKEND_TYPE, backendType);
+        props.put(BLOCK_SHIFT, blockShift);
+        props.put(DEVICE_SIZE, deviceSize);
+        props.put(THIN_PROVISIONING, thinProvisioning);
+        props.putAll(options);
+        return props;
+    }
+
+    /** The logical block size in bytes. */
+    public int blockSize() {
+        return 1 << blockShift;
+    }
+
+    /** A copy with another {@code online} flag. */
+    public StorageDefinition withOnline(boolean value) {
+        return new StorageDefinition(deviceId, path, backendType, location, value, blockShift, deviceSize,
+                thinProvisioning, options);
+    }
+
+    /** What the backend gets to open the store. */
+    public StorageConfig toStorageConfig() {
+        return new StorageConfig(deviceId, backendType, location, deviceSize, blockSize(), thinProvisioning,
+                false, options);
+    }
+}
