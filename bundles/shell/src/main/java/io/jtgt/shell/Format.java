@@ -1,0 +1,36 @@
+package io.jtgt.shell;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/** Renders management values as short table cells. */
+final class Format {
+
+    private Format() {}
+
+    /** {@code {1=[0, 2]}} as {@code 1: 0,2}, tags in ascending order. */
+    static String portalGroups(Map<Integer, java.util.List<Integer>> groups) {
+        if (groups == null || groups.isEmpty()) {
+            return "-";
+        }
+        return new TreeMap<>(groups).entrySet().stream()
+                .map(e -> e.getKey() + ": " + e.getValue().stream().map(String::valueOf).collect(Collectors.joining(",")))
+                .collect(Collectors.joining("; "));
+    }
+
+    /** Binary units, one decimal: 1073741824 as {@code 1.0 GiB}; unknown (negative) as {@code -}. */
+    static String bytes(long bytes) {
+        if (bytes < 0) {
+            return "-";
+        }
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return unit == 0 ? bytes + " B" : String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+}
