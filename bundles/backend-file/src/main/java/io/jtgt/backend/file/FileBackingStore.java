@@ -1,0 +1,310 @@
+package io.jtgt.backend.file;
+
+import io.jtgt.scsi.spi.AllocationRun;
+import io.jtgt.scsi.spi.BackingStore;
+import io.jtgt.scsi.spi.BackingStoreException;
+import io.jtgt.scsi.spi.BackingStoreException.Kind;
+import io.jtgt.scsi.spi.Capabilities;
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A flat file as a {@link BackingStore}: positional {@link FileChannel} reads and writes, run on
+ * the provider's I/O pool so the caller (possibly a Netty event loop) never blocks on the disk.
+ *
+ * <p>FUA writes go through a second channel opened with {@code DSYNC} (O_DSYNC): the kernel then
+ * makes just that write's range durable before pwrite returns, whereas {@code force(false)}
+ * (fdatasync) after the write would also flush every other dirty page of the file that
+ * concurrent non-FUA writes left behind. {@link #flush()} (SYNCHRONIZE CACHE) is fdatasync.
+ */
+final class FileBackingStore implements BackingStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileBackingStore.class);
+
+    /** One blocking step run on the I/O pool. */
+    @FunctionalInterface
+    private interface IoTask<T> {
+        T run() throws IOException;
+    }
+
+    private final Path path;
+    private final FileChannel channel;
+    private final FileChannel dsyncChannel; // null when read-only
+    private final NativeFile nativeFile; // null without JNA
+    private final Capabilities capabilities;
+    private final long blockSize;
+    private final long size;
+    private final Executor executor;
+    private final Consumer<FileBackingStore> onClosed;
+
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicBoolean closeStarted = new AtomicBoolean();
+    private final AtomicBoolean released = new AtomicBoolean();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private volatile boolean closing;
+
+    FileBackingStore(Path path, FileChannel channel, FileChannel dsyncChannel, NativeFile nativeFile,
+            Capabilities capabilities, int blockSize, long size, Executor executor,
+            Consumer<FileBackingStore> onClosed) {
+        this.path = path;
+        this.channel = channel;
+        this.dsyncChannel = dsyncChannel;
+        this.nativeFile = nativeFile;
+        this.capabilities = capabilities;
+        this.blockSize = blockSize;
+        this.size = size;
+        this.executor = executor;
+        this.onClosed = onClosed;
+    }
+
+    Path path() {
+        return path;
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public CompletableFuture<Void> read(long offset, ByteBuf dst, int length) {
+        if (dst.writableBytes() < length) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "read of " + length + " bytes into a buffer with " + dst.writableBytes() + " writable"));
+        }
+        return submit("read", Kind.READ_ERROR, () -> {
+            int start = dst.writerIndex();
+            int done = readFully(offset, dst.nioBuffers(start, length));
+            if (done < length) {
+                dst.setZero(start + done, length - done); // past EOF of a short file: zeros, like a hole
+            }
+            dst.writerIndex(start + length);
+            return null;
+        });
+    }
+
+    /** Reads until the buffers are full or EOF; returns the bytes read. */
+    private int readFully(long offset, ByteBuffer[] targets) throws IOException {
+        long position = offset;
+        for (ByteBuffer target : targets) {
+            while (target.hasRemaining()) {
+                int n = channel.read(target, position); // positional: no shared file pointer
+                if (n < 0) {
+                    return (int) (position - offset);
+                }
+                position += n;
+            }
+        }
+        return (int) (position - offset);
+    }
+
+    @Override
+    public CompletableFuture<Void> write(long offset, ByteBuf src, boolean forceUnitAccess) {
+        if (dsyncChannel == null) {
+            return CompletableFuture.failedFuture(new BackingStoreException(Kind.UNSUPPORTED,
+                    "write to " + path + " refused: the store is read-only"));
+        }
+        FileChannel target = forceUnitAccess ? dsyncChannel : channel;
+        return submit(forceUnitAccess ? "FUA write" : "write", Kind.WRITE_ERROR, () -> {
+            long position = offset;
+            for (ByteBuffer source : src.nioBuffers(src.readerIndex(), src.readableBytes())) {
+                while (source.hasRemaining()) {
+                    int n = target.write(source, position);
+                    if (n <= 0) {
+                        throw new IOException("positional write made no progress at " + position);
+                    }
+                    position += n;
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> flush() {
+        if (dsyncChannel == null) {
+            return CompletableFuture.completedFuture(null); // nothing can be dirty
+        }
+        return submit("flush", Kind.WRITE_ERROR, () -> {
+            channel.force(false); // fdatasync: data and the metadata needed to read it back
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> unmap(long offset, long length) {
+        if (!capabilities.canUnmap()) {
+            return BackingStore.super.unmap(offset, length);
+        }
+        return submit("unmap", Kind.WRITE_ERROR, () -> {
+            nativeFile.calls().punchHole(nativeFile.fd(), offset, length);
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<AllocationRun> allocation(long offset, long length) {
+        if (!capabilities.canReportAllocation()) {
+            return CompletableFuture.failedFuture(new BackingStoreException(Kind.UNSUPPORTED,
+                    "allocation map of " + path + " not available (no JNA/libc)"));
+        }
+        return submit("allocation query", Kind.READ_ERROR, () -> allocationRun(offset, length));
+    }
+
+    /**
+     * The run starting at {@code offset}, in whole blocks: a block counts as mapped when any byte
+     * of it is data (SEEK_DATA/SEEK_HOLE work in filesystem blocks, which may be smaller than the
+     * LUN's blocks). Each loop step moves past one extent of the file, so the loop ends.
+     */
+    private AllocationRun allocationRun(long offset, long length) throws IOException {
+        long end = Math.min(offset + length, size);
+        if (offset >= end) {
+            return new AllocationRun(offset, length, false);
+        }
+        LinuxFileCalls calls = nativeFile.calls();
+        int fd = nativeFile.fd();
+        long data = calls.seekData(fd, offset);
+        long firstDataBlock = data < 0 ? end : alignDown(data);
+        if (firstDataBlock > offset) {
+            return new AllocationRun(offset, Math.min(firstDataBlock, end) - offset, false);
+        }
+        long position = data;
+        while (true) {
+            long hole = calls.seekHole(fd, position);
+            long mappedEnd = hole < 0 ? end : alignUp(hole);
+            if (mappedEnd >= end) {
+                return new AllocationRun(offset, end - offset, true);
+            }
+            long nextData = calls.seekData(fd, hole);
+            long nextDataBlock = nextData < 0 ? end : alignDown(nextData);
+            if (nextDataBlock > mappedEnd) { // at least one whole block of hole follows
+                return new AllocationRun(offset, mappedEnd - offset, true);
+            }
+            position = nextData;
+        }
+    }
+
+    private long alignDown(long value) {
+        return value - value % blockSize;
+    }
+
+    private long alignUp(long value) {
+        return alignDown(value + blockSize - 1);
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
+        if (closeStarted.compareAndSet(false, true)) {
+            closing = true;
+            if (inFlight.get() == 0) {
+                releaseOnPool();
+            }
+        }
+        return closed;
+    }
+
+    /**
+     * Runs {@code task} on the I/O pool; the future completes with its result or with a
+     * classified {@link BackingStoreException}, never with a CompletionException wrapper.
+     */
+    private <T> CompletableFuture<T> submit(String operation, Kind failureKind, IoTask<T> task) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        inFlight.incrementAndGet();
+        if (closing) {
+            finishOne();
+            result.completeExceptionally(new BackingStoreException(Kind.UNAVAILABLE, path + " is closed"));
+            return result;
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    result.complete(task.run());
+                } catch (Throwable t) {
+                    result.completeExceptionally(IoErrors.classify(t, failureKind, path, operation));
+                } finally {
+                    finishOne();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            finishOne();
+            result.completeExceptionally(new BackingStoreException(Kind.UNAVAILABLE,
+                    operation + " on " + path + " refused: the file backend is shut down", e));
+        }
+        return result;
+    }
+
+    private void finishOne() {
+        if (inFlight.decrementAndGet() == 0 && closing) {
+            release();
+        }
+    }
+
+    private void releaseOnPool() {
+        try {
+            executor.execute(this::release);
+        } catch (RejectedExecutionException e) {
+            release();
+        }
+    }
+
+    /** Persists the volatile cache and closes every descriptor; runs once, after the last I/O. */
+    private void release() {
+        if (!released.compareAndSet(false, true)) {
+            return;
+        }
+        Throwable failure = null;
+        try {
+            if (dsyncChannel != null) {
+                channel.force(false); // a removed LUN leaves no acknowledged write in the page cache only
+            }
+        } catch (IOException e) {
+            failure = e;
+        }
+        failure = closeQuietly(channel, failure);
+        failure = closeQuietly(dsyncChannel, failure);
+        if (nativeFile != null) {
+            nativeFile.close();
+        }
+        onClosed.accept(this);
+        if (failure == null) {
+            LOG.debug("Closed {}", path);
+            closed.complete(null);
+        } else {
+            LOG.warn("Closing {} failed: {}", path, failure.toString());
+            closed.completeExceptionally(IoErrors.classify(failure, Kind.WRITE_ERROR, path, "close"));
+        }
+    }
+
+    private static Throwable closeQuietly(FileChannel toClose, Throwable earlier) {
+        if (toClose == null) {
+            return earlier;
+        }
+        try {
+            toClose.close();
+            return earlier;
+        } catch (IOException e) {
+            return earlier != null ? earlier : e;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FileBackingStore[" + path + ", " + size + " bytes, " + capabilities + "]";
+    }
+}

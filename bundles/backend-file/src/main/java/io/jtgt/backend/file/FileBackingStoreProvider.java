@@ -1,0 +1,131 @@
+package io.jtgt.backend.file;
+
+import io.jtgt.scsi.spi.BackingStore;
+import io.jtgt.scsi.spi.BackingStoreException;
+import io.jtgt.scsi.spi.BackingStoreException.Kind;
+import io.jtgt.scsi.spi.BackingStoreProvider;
+import io.jtgt.scsi.spi.StorageConfig;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens flat image files ({@code backendType=file}). Owns the bounded pool of I/O threads
+ * ({@code jtgt-file-io-N}) on which every blocking file call of its stores runs.
+ *
+ * <p>Plain Java: {@code new FileBackingStoreProvider()} for embedding and tests; the OSGi
+ * component only registers and closes one.
+ */
+public final class FileBackingStoreProvider implements BackingStoreProvider, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileBackingStoreProvider.class);
+
+    public static final String BACKEND_TYPE_FILE = "file";
+
+    /**
+     * Enough threads to keep an iSCSI queue depth of outstanding page-cache copies and disk
+     * waits busy; idle threads time out, so an unused provider holds none.
+     */
+    public static final int DEFAULT_IO_THREADS = 16;
+
+    private static final long CLOSE_TIMEOUT_SECONDS = 30;
+
+    private final ThreadPoolExecutor pool;
+    private final BackingFileOpener opener;
+    private final Set<FileBackingStore> openStores = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    public FileBackingStoreProvider() {
+        this(DEFAULT_IO_THREADS);
+    }
+
+    public FileBackingStoreProvider(int ioThreads) {
+        this(ioThreads, LinuxFileCalls.load());
+    }
+
+    /** For tests: {@code linux} empty behaves as a platform without JNA/libc. */
+    FileBackingStoreProvider(int ioThreads, Optional<LinuxFileCalls> linux) {
+        if (ioThreads < 1) {
+            throw new IllegalArgumentException("ioThreads must be at least 1, was " + ioThreads);
+        }
+        this.pool = new ThreadPoolExecutor(ioThreads, ioThreads, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), new NamedThreadFactory("jtgt-file-io"));
+        this.pool.allowCoreThreadTimeOut(true);
+        this.opener = new BackingFileOpener(linux, pool);
+    }
+
+    @Override
+    public String backendType() {
+        return BACKEND_TYPE_FILE;
+    }
+
+    @Override
+    public CompletableFuture<BackingStore> open(StorageConfig config) {
+        CompletableFuture<BackingStore> result = new CompletableFuture<>();
+        if (closed) {
+            result.completeExceptionally(new BackingStoreException(Kind.UNAVAILABLE, "file backend is shut down"));
+            return result;
+        }
+        try {
+            pool.execute(() -> {
+                try {
+                    FileBackingStore store = opener.open(config, openStores::remove);
+                    openStores.add(store);
+                    if (closed) { // lost a race with close(): do not leak the store
+                        store.close();
+                        result.completeExceptionally(
+                                new BackingStoreException(Kind.UNAVAILABLE, "file backend is shut down"));
+                    } else {
+                        result.complete(store);
+                    }
+                } catch (IllegalArgumentException e) {
+                    result.completeExceptionally(e); // a configuration error, already naming the field
+                } catch (Throwable t) {
+                    result.completeExceptionally(IoErrors.classify(t, Kind.UNAVAILABLE,
+                            java.nio.file.Path.of(String.valueOf(config.location())), "open"));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new BackingStoreException(Kind.UNAVAILABLE, "file backend is shut down", e));
+        }
+        return result;
+    }
+
+    /**
+     * Closes every store still open (after its in-flight I/O) and stops the I/O threads. Blocks
+     * for at most about a minute. Never interrupts I/O threads: an interrupt closes a FileChannel
+     * for every user of it.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<CompletableFuture<Void>> closing = openStores.stream().map(FileBackingStore::close).toList();
+        try {
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+                    .get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("Not every file store closed cleanly: {}", e.toString());
+        }
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("File I/O threads still busy after {} s; leaving them to finish", CLOSE_TIMEOUT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
