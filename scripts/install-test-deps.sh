@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs the real initiators the end-to-end tests (itests/e2e) drive, if missing:
+#   libiscsi-bin      iscsi-ls, iscsi-inq, iscsi-readcapacity16, iscsi-test-cu
+#   qemu-utils        qemu-img, qemu-io
+#   qemu-block-extra  QEMU's iscsi:// block driver (block-iscsi.so)
+# Idempotent: installs nothing when everything is there (no apt-get update either).
+# Root (CI) runs apt-get directly; otherwise sudo. Any failure exits non-zero, loudly.
+set -euo pipefail
+
+packages=(libiscsi-bin qemu-utils qemu-block-extra)
+tools=(iscsi-ls iscsi-inq iscsi-readcapacity16 iscsi-test-cu qemu-img qemu-io)
+
+die() {
+    echo "install-test-deps: ERROR: $*" >&2
+    exit 1
+}
+
+installed() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
+}
+
+missing=()
+for p in "${packages[@]}"; do
+    installed "$p" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+    command -v apt-get >/dev/null 2>&1 || die "apt-get not found; install ${missing[*]} by hand (Debian/Ubuntu package names)"
+    sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null 2>&1 || die "not root and no sudo: cannot install ${missing[*]}"
+        sudo=(sudo)
+    fi
+    echo "install-test-deps: installing ${missing[*]}"
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq || die "apt-get update failed"
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+        || die "apt-get install ${missing[*]} failed"
+    for p in "${missing[@]}"; do
+        installed "$p" || die "package $p still not installed after apt-get install"
+    done
+fi
+
+for t in "${tools[@]}"; do
+    command -v "$t" >/dev/null 2>&1 || die "tool $t missing although its package is installed"
+done
+# qemu-img/qemu-io only speak iscsi:// when the block module is present.
+dpkg-query -L qemu-block-extra 2>/dev/null | grep -q 'block-iscsi\.so$' \
+    || die "qemu-block-extra has no block-iscsi.so: QEMU cannot open iscsi:// URLs"
+
+echo "install-test-deps: OK (${packages[*]})"
