@@ -1,0 +1,257 @@
+package io.jtgt.itests.karaf;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import io.jtgt.scsi.api.ManagementService;
+import io.jtgt.scsi.api.ManagementService.LunView;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.security.PrivilegedExceptionAction;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import javax.inject.Inject;
+import javax.security.auth.Subject;
+import org.apache.karaf.jaas.boot.principal.RolePrincipal;
+import org.apache.karaf.jaas.boot.principal.UserPrincipal;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.ops4j.pax.exam.util.Filter;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
+
+/**
+ * Boots the real distribution tar.gz (as users get it) with the default portal moved to a free
+ * port, then checks the whole chain: every jtgt bundle and DS component up, {@code jtgt:list}
+ * showing the default target and LUN online, and a real initiator (libiscsi) logging in to it.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class JtgtDistributionIT {
+
+    private static final String TARGET = "iqn.2026-11.io.jtgt:default";
+    /** Handed from the configuring (host) JVM to the test running inside Karaf. */
+    private static final String PORTAL_PROPERTY = "jtgt.itest.portal";
+    private static final long WAIT_MILLIS = 60_000;
+
+    @Inject
+    private BundleContext bundleContext;
+
+    @Inject
+    private ServiceComponentRuntime scr;
+
+    // Registered once the boot features and their components are up: allow for a slow machine.
+    @Inject
+    @Filter(timeout = 60_000)
+    private SessionFactory sessionFactory;
+
+    @Inject
+    @Filter(timeout = 60_000)
+    private ManagementService management;
+
+    @Configuration
+    public Option[] config() {
+        String portal = "127.0.0.1:" + freePort();
+        String localRepository = System.getProperty("org.ops4j.pax.url.mvn.localRepository",
+                System.getProperty("user.home") + "/.m2/repository");
+        return options(
+                karafDistributionConfiguration()
+                        .frameworkUrl(new File(System.getProperty("jtgt.distribution")).toURI().toString())
+                        .name("jtgt")
+                        .karafVersion("4.4.10")
+                        .unpackDirectory(new File("target/exam"))
+                        .useDeployFolder(false),
+                // No consoles: the test drives the shell through SessionFactory, and no SSH port can
+                // then collide with a jtgt daemon running on this machine.
+                configureConsole().ignoreLocalConsole().ignoreRemoteShell(),
+                logLevel(LogLevel.INFO),
+                editConfigurationFilePut("etc/io.jtgt.portal-default.cfg", "portal", portal),
+                editConfigurationFilePut("etc/system.properties", PORTAL_PROPERTY, portal),
+                // The distribution resolves offline; Pax Exam's own bundles come from Central or
+                // the local repository, nothing else.
+                editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories",
+                        "https://repo1.maven.org/maven2@id=central"),
+                editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
+                        localRepository));
+    }
+
+    @Test
+    public void defaultTargetServesARealInitiator() throws Exception {
+        String portal = System.getProperty(PORTAL_PROPERTY);
+        awaitDefaultLunOnline();
+
+        assertJtgtBundlesActive();
+        assertJtgtComponentsSatisfied();
+
+        String listing = runCommand("jtgt:list");
+        assertTrue("jtgt:list names the default target:\n" + listing, listing.contains(TARGET));
+        assertTrue("jtgt:list shows the LUN ONLINE:\n" + listing, listing.contains("ONLINE"));
+        assertTrue("jtgt:list shows the portal:\n" + listing, listing.contains(portal));
+
+        String lun0 = "iscsi://" + portal + "/" + TARGET + "/0";
+        String inquiry = run("iscsi-inq", lun0);
+        assertTrue("standard INQUIRY reports a disk:\n" + inquiry, inquiry.contains("DIRECT_ACCESS"));
+        String capacity = run("iscsi-readcapacity16", lun0);
+        // 1 GiB of 512-byte blocks: the last LBA is 2^21 - 1 (SBC-3 5.16).
+        assertTrue("READ CAPACITY (16) of the default 1 GiB LUN:\n" + capacity,
+                capacity.contains("RETURNED LOGICAL BLOCK ADDRESS:2097151"));
+        assertTrue(capacity, capacity.contains("LOGICAL BLOCK LENGTH IN BYTES:512"));
+    }
+
+    /** Components come up asynchronously after the boot features: wait, bounded, for the LUN. */
+    private void awaitDefaultLunOnline() throws InterruptedException {
+        boolean online = await(() -> management.luns().stream().anyMatch(this::isDefaultLunOnline)
+                && management.portals().stream().anyMatch(ManagementService.PortalView::listening));
+        if (!online) {
+            fail("default LUN not ONLINE with a listening portal after " + WAIT_MILLIS + " ms: luns="
+                    + management.luns() + " portals=" + management.portals());
+        }
+    }
+
+    private boolean isDefaultLunOnline(LunView lun) {
+        return lun.target().equals(TARGET) && lun.lun() == 0 && lun.deviceId() == 1000 && "ONLINE".equals(lun.state());
+    }
+
+    private void assertJtgtBundlesActive() {
+        List<Bundle> jtgt = jtgtBundles();
+        List<String> names = jtgt.stream().map(Bundle::getSymbolicName).collect(Collectors.toList());
+        for (String expected : List.of("jtgt-scsi-core", "jtgt-iscsi-transport", "jtgt-backend-file", "jtgt-shell")) {
+            assertTrue(expected + " installed (have " + names + ")", names.contains(expected));
+        }
+        for (Bundle bundle : jtgt) {
+            assertEquals(bundle.getSymbolicName() + " state", Bundle.ACTIVE, bundle.getState());
+        }
+    }
+
+    private void assertJtgtComponentsSatisfied() {
+        List<String> problems = new ArrayList<>();
+        int active = 0;
+        for (Bundle bundle : jtgtBundles()) {
+            for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs(bundle)) {
+                if (!scr.isComponentEnabled(description)) {
+                    problems.add(description.name + " disabled");
+                }
+                for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
+                    switch (configuration.state) {
+                        case ComponentConfigurationDTO.ACTIVE:
+                            active++;
+                            break;
+                        case ComponentConfigurationDTO.SATISFIED:
+                            break;
+                        default:
+                            problems.add(describe(description, configuration));
+                    }
+                }
+            }
+        }
+        assertTrue("unsatisfied or failed jtgt components: " + problems, problems.isEmpty());
+        assertTrue("some jtgt component is active", active > 0);
+    }
+
+    private static String describe(ComponentDescriptionDTO description, ComponentConfigurationDTO configuration) {
+        String state;
+        switch (configuration.state) {
+            case ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION:
+                state = "unsatisfied configuration";
+                break;
+            case ComponentConfigurationDTO.UNSATISFIED_REFERENCE:
+                state = "unsatisfied references " + Arrays.stream(configuration.unsatisfiedReferences)
+                        .map((UnsatisfiedReferenceDTO reference) -> reference.name).collect(Collectors.toList());
+                break;
+            case ComponentConfigurationDTO.FAILED_ACTIVATION:
+                state = "failed activation: " + configuration.failure;
+                break;
+            default:
+                state = "state " + configuration.state;
+        }
+        return description.name + " (" + configuration.properties.get("component.id") + "): " + state;
+    }
+
+    private List<Bundle> jtgtBundles() {
+        return Arrays.stream(bundleContext.getBundles())
+                .filter(bundle -> bundle.getSymbolicName() != null && bundle.getSymbolicName().startsWith("jtgt-"))
+                .collect(Collectors.toList());
+    }
+
+    /** Runs a shell command as an admin user would, returning what it printed. */
+    private String runCommand(String command) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        Subject admin = new Subject();
+        admin.getPrincipals().add(new UserPrincipal("itest"));
+        admin.getPrincipals().add(new RolePrincipal("admin"));
+        admin.getPrincipals().add(new RolePrincipal("manager"));
+        admin.getPrincipals().add(new RolePrincipal("viewer"));
+        Session session = sessionFactory.create(new ByteArrayInputStream(new byte[0]), out, out);
+        try {
+            Subject.doAs(admin, (PrivilegedExceptionAction<Object>) () -> session.execute(command));
+        } finally {
+            session.close();
+        }
+        out.flush();
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Runs an external program with a time limit; it must exist and exit 0. */
+    private static String run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            fail(String.join(" ", command) + " did not finish within 30 s");
+        }
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(String.join(" ", command) + " exit status; output:\n" + output, 0, process.exitValue());
+        assertFalse(output.isEmpty());
+        return output;
+    }
+
+    private static boolean await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(250);
+        }
+        return condition.getAsBoolean();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
