@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.security.PrivilegedActionException;
 import java.security.PrivilegedExceptionAction;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -113,7 +114,7 @@ public class JtgtDistributionIT {
         assertJtgtBundlesActive();
         assertJtgtComponentsSatisfied();
 
-        String listing = runCommand("jtgt:list");
+        String listing = runCommandOnceRegistered("jtgt:list");
         assertTrue("jtgt:list names the default target:\n" + listing, listing.contains(TARGET));
         assertTrue("jtgt:list shows the LUN ONLINE:\n" + listing, listing.contains("ONLINE"));
         assertTrue("jtgt:list shows the portal:\n" + listing, listing.contains(portal));
@@ -203,6 +204,25 @@ public class JtgtDistributionIT {
                 .collect(Collectors.toList());
     }
 
+    /**
+     * The shell registers jtgt:list once its ManagementService reference is satisfied, a moment
+     * after the service appears: retry, bounded, while the command is not found.
+     */
+    private String runCommandOnceRegistered(String command) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                return runCommand(command);
+            } catch (Exception e) {
+                // Gogo's CommandNotFoundException, matched by name: its package is Karaf-internal.
+                if (!e.getClass().getSimpleName().equals("CommandNotFoundException") || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
     /** Runs a shell command as an admin user would, returning what it printed. */
     private String runCommand(String command) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -215,6 +235,8 @@ public class JtgtDistributionIT {
         Session session = sessionFactory.create(new ByteArrayInputStream(new byte[0]), out, out);
         try {
             Subject.doAs(admin, (PrivilegedExceptionAction<Object>) () -> session.execute(command));
+        } catch (PrivilegedActionException e) {
+            throw e.getException();
         } finally {
             session.close();
         }
