@@ -36,13 +36,14 @@ public interface ScsiCommand {
     CompletableFuture<ByteBuf> receiveData(int length);
 
     /**
-     * Tells the transport how many bytes the CDB itself asks to transfer (the SCSI transfer length:
-     * blocks x block size for READ/WRITE, the allocation length for data-in commands, the parameter
-     * list length for data-out commands), before the response completes. The transport compares it
-     * with {@link #expectedDataTransferLength()} to report residual overflow or underflow
-     * (RFC 7143 11.4.5.1): a WRITE whose EDTL is smaller than the CDB's transfer length is answered
-     * GOOD with residual overflow, having written only the whole blocks the EDTL covers. Called at
-     * most once per command; the default ignores it (residuals then follow the Data-In length).
+     * Tells the transport how many bytes of Data-Out the CDB itself asks for (the SCSI transfer
+     * length, e.g. blocks x block size for a WRITE), for commands that receive Data-Out. The
+     * transport compares it with {@link #expectedDataTransferLength()} to report residual overflow
+     * or underflow (RFC 7143 11.4.5.1). scsi-core calls it before it calls {@link #receiveData};
+     * when the EDTL is smaller than the CDB's transfer length scsi-core only asks for the whole
+     * blocks the EDTL covers and answers GOOD (libiscsi's residual tests expect exactly this), so
+     * the transport must then report overflow by the difference. For Data-In the residual follows
+     * from the Data-In length the response carries. The default ignores it.
      */
     default void scsiTransferLength(int bytes) {}
 }

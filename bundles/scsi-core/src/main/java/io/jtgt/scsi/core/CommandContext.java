@@ -1,0 +1,123 @@
+package io.jtgt.scsi.core;
+
+import io.jtgt.scsi.api.ScsiCommand;
+import io.jtgt.scsi.api.ScsiResponse;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/** What a handler gets: the command, the logical unit it addresses and the nexus it came through. */
+public final class CommandContext {
+
+    private final ScsiCommand command;
+    private final byte[] cdb;
+    private final Nexus nexus;
+    private final int lun;
+    private final Device device;
+    private final Medium medium;
+    private final CommandTable table;
+
+    CommandContext(ScsiCommand command, byte[] cdb, Nexus nexus, int lun, Device device, Medium medium,
+            CommandTable table) {
+        this.command = command;
+        this.cdb = cdb;
+        this.nexus = nexus;
+        this.lun = lun;
+        this.device = device;
+        this.medium = medium;
+        this.table = table;
+    }
+
+    public ScsiCommand command() {
+        return command;
+    }
+
+    /** The CDB; handlers only read it. */
+    public byte[] cdb() {
+        return cdb;
+    }
+
+    /** The LUN number addressed. */
+    public int lun() {
+        return lun;
+    }
+
+    /** The logical unit, or null when the LUN is not configured (only for ANY_LUN commands). */
+    public Device device() {
+        return device;
+    }
+
+    /** The opened store; non-null for NEEDS_MEDIUM commands. */
+    public Medium medium() {
+        return medium;
+    }
+
+    public CommandTable table() {
+        return table;
+    }
+
+    public String targetName() {
+        return nexus.target().name();
+    }
+
+    /** The target portal group tag of the nexus (the iSCSI target port, RFC 7143 / SPC-4 7.6.4.5). */
+    public int tpgt() {
+        return nexus.info().tpgt();
+    }
+
+    /** The LUNs of this target, ascending. */
+    public List<Integer> luns() {
+        return nexus.target().luns();
+    }
+
+    /** Removes and returns the next pending unit attention for this LUN, or null. */
+    public SenseCode pollUnitAttention() {
+        return nexus.unitAttentions().poll(lun);
+    }
+
+    /** Drops a pending unit attention for this LUN. */
+    public void clearUnitAttention(SenseCode code) {
+        nexus.unitAttentions().clear(lun, code);
+    }
+
+    /** Queues a unit attention for this LUN on every other nexus of the target (SPC-4 7.5.x: mode changes). */
+    public void unitAttentionForOthers(SenseCode code) {
+        nexus.target().unitAttentionOnOtherNexuses(nexus, lun, code);
+    }
+
+    /**
+     * Fetches {@code length} bytes of Data-Out (the caller releases the buffer). A failed data
+     * phase (connection lost, or the initiator announced fewer bytes) becomes ABORTED COMMAND,
+     * DATA PHASE ERROR (4Bh/00h).
+     */
+    public CompletableFuture<ByteBuf> receiveData(int length) {
+        CompletableFuture<ByteBuf> f;
+        try {
+            f = command.receiveData(length);
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        return f.handle((buf, t) -> {
+            if (t != null) {
+                throw new CompletionException(new ScsiException(SenseCode.DATA_PHASE_ERROR));
+            }
+            return buf;
+        });
+    }
+
+    /** GOOD with parameter data cut to the allocation length (SPC-4 4.2.5.6). */
+    public static ScsiResponse dataIn(byte[] data, int allocationLength) {
+        int n = Math.min(data.length, allocationLength);
+        return ScsiResponse.good(n == 0 ? null : Unpooled.wrappedBuffer(data, 0, n));
+    }
+
+    public static CompletableFuture<ScsiResponse> done(ScsiResponse r) {
+        return CompletableFuture.completedFuture(r);
+    }
+
+    public static CompletableFuture<ScsiResponse> good() {
+        return CompletableFuture.completedFuture(ScsiResponse.good());
+    }
+}

@@ -1,0 +1,137 @@
+package io.jtgt.scsi.core;
+
+import io.jtgt.scsi.api.ScsiCommand;
+import io.jtgt.scsi.api.ScsiResponse;
+import io.jtgt.scsi.spi.BackingStoreException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one command through the checks SAM-5 / SPC-4 order before a command executes, then its
+ * handler, and turns every failure into CHECK CONDITION. The future it returns never fails.
+ *
+ * <p>Order: LUN addressing (SPC-4 4.6.4: an unknown LUN answers INQUIRY, REPORT LUNS and REQUEST
+ * SENSE, everything else LOGICAL UNIT NOT SUPPORTED), unit attention (SAM-5 5.14, before the
+ * opcode is even looked at), opcode / service action, reserved CDB bits and NACA (SAM-5 5.9: no
+ * ACA support), readiness, handler.
+ */
+final class CommandDispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommandDispatcher.class);
+
+    private final CommandTable table;
+
+    CommandDispatcher(CommandTable table) {
+        this.table = table;
+    }
+
+    CompletableFuture<ScsiResponse> dispatch(Nexus nexus, ScsiCommand command) {
+        CompletionStage<ScsiResponse> stage;
+        try {
+            stage = start(nexus, command);
+        } catch (Throwable t) {
+            return CompletableFuture.completedFuture(failure(t, command));
+        }
+        return stage.toCompletableFuture().handle((r, t) -> t == null ? r : failure(t, command));
+    }
+
+    private CompletionStage<ScsiResponse> start(Nexus nexus, ScsiCommand command) {
+        byte[] cdb = command.cdb();
+        if (cdb == null || cdb.length == 0) {
+            throw new ScsiException(SenseCode.INVALID_COMMAND_OPERATION_CODE);
+        }
+        int lun = LunAddressing.decode(command.lunField());
+        Device device = nexus.target().device(lun);
+        CommandDescriptor d = lookupQuietly(cdb);
+        boolean exempt = d != null && d.has(CommandFlag.NO_UNIT_ATTENTION);
+        if (device == null) {
+            if (d == null || !d.has(CommandFlag.ANY_LUN)) {
+                throw new ScsiException(SenseCode.LOGICAL_UNIT_NOT_SUPPORTED);
+            }
+        } else if (!exempt) {
+            SenseCode ua = nexus.unitAttentions().poll(lun);
+            if (ua != null) {
+                throw new ScsiException(ua);
+            }
+        }
+        if (d == null) {
+            d = table.lookup(cdb); // throws the right CHECK CONDITION
+        }
+        checkCdb(d, cdb);
+        Medium medium = null;
+        if (d.has(CommandFlag.NEEDS_MEDIUM)) {
+            medium = device.medium();
+            if (medium == null) {
+                SenseCode why = device.notReadySense();
+                throw new ScsiException(why == null ? SenseCode.NOT_READY_BECOMING_READY : why);
+            }
+        }
+        CommandContext ctx = new CommandContext(command, cdb, nexus, lun, device, medium, table);
+        CompletionStage<ScsiResponse> result = d.handler().execute(ctx);
+        if (result == null) {
+            throw new IllegalStateException(d.name() + " handler returned no result");
+        }
+        return result;
+    }
+
+    private CommandDescriptor lookupQuietly(byte[] cdb) {
+        try {
+            return table.lookup(cdb);
+        } catch (ScsiException e) {
+            return null;
+        }
+    }
+
+    /** Reserved bits (outside the CDB USAGE DATA mask) and the NACA bit. */
+    private static void checkCdb(CommandDescriptor d, byte[] cdb) {
+        byte[] usage = d.usageData();
+        if (cdb.length < usage.length) {
+            throw ScsiException.invalidCdbField(0, -1);
+        }
+        for (int i = 1; i < usage.length; i++) {
+            int stray = cdb[i] & ~usage[i] & 0xFF;
+            if (stray != 0) {
+                throw ScsiException.invalidCdbField(i, 31 - Integer.numberOfLeadingZeros(stray));
+            }
+        }
+        int control = usage.length - 1;
+        if ((cdb[control] & 0x04) != 0) {
+            throw ScsiException.invalidCdbField(control, 2); // NACA=1 without ACA support
+        }
+    }
+
+    /** Maps any failure to CHECK CONDITION (SPC-4 sense codes for each backend failure kind). */
+    static ScsiResponse failure(Throwable t, ScsiCommand command) {
+        Throwable cause = t;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof ScsiException e) {
+            return ScsiResponse.checkCondition(e.sense().build());
+        }
+        if (cause instanceof BackingStoreException e) {
+            SenseCode code = switch (e.kind()) {
+                case READ_ERROR -> SenseCode.UNRECOVERED_READ_ERROR;
+                case WRITE_ERROR -> SenseCode.WRITE_ERROR;
+                case UNAVAILABLE -> SenseCode.NOT_READY_COMMUNICATION_FAILURE;
+                case NO_SPACE -> SenseCode.SPACE_ALLOCATION_FAILED_WRITE_PROTECT;
+                case UNSUPPORTED -> SenseCode.INVALID_COMMAND_OPERATION_CODE;
+                case INTERNAL -> SenseCode.INTERNAL_TARGET_FAILURE;
+            };
+            LOG.warn("command 0x{} (task {}) failed in the backend: {} {}", hex(command), command.taskTag(), e.kind(),
+                    e.getMessage());
+            return ScsiResponse.checkCondition(code.toSense());
+        }
+        LOG.warn("command 0x{} (task {}) failed unexpectedly", hex(command), command.taskTag(), cause);
+        return ScsiResponse.checkCondition(SenseCode.INTERNAL_TARGET_FAILURE.toSense());
+    }
+
+    private static String hex(ScsiCommand command) {
+        byte[] cdb = command.cdb();
+        return cdb == null || cdb.length == 0 ? "??" : String.format("%02x", cdb[0] & 0xFF);
+    }
+}

@@ -1,0 +1,13 @@
+package io.jtgt.scsi.core;
+
+/** How the dispatcher treats a command before it reaches its handler. */
+public enum CommandFlag {
+    /** Needs an opened store: otherwise CHECK CONDITION NOT READY (SPC-4 6.37 / SBC-3 4.x). */
+    NEEDS_MEDIUM,
+    /** Neither reports nor clears unit attentions: INQUIRY, REPORT LUNS, REQUEST SENSE (SAM-5 5.14). */
+    NO_UNIT_ATTENTION,
+    /** Valid for a LUN that is not configured (SPC-4 4.6.4: INQUIRY, REPORT LUNS, REQUEST SENSE). */
+    ANY_LUN,
+    /** Receives Data-Out (for REPORT SUPPORTED OPERATION CODES and the residual bookkeeping). */
+    DATA_OUT
+}

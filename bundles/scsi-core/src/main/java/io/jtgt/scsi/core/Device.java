@@ -1,0 +1,188 @@
+package io.jtgt.scsi.core;
+
+import io.jtgt.scsi.config.StorageDefinition;
+import io.jtgt.scsi.spi.BackingStore;
+import io.jtgt.scsi.spi.BackingStoreProvider;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One configured storage and the store opened for it: the logical unit behind every LUN that
+ * maps its deviceID. Binds to a provider dynamically: it may be waiting for its backend, opening,
+ * online, failed or configured offline, and moves between these as providers come and go.
+ */
+public final class Device {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Device.class);
+
+    /** The states {@link io.jtgt.scsi.api.ManagementService.LunView#state()} shows. */
+    public enum State { NO_BACKEND, OPENING, ONLINE, FAILED, OFFLINE }
+
+    private final StorageDefinition definition;
+    private final DeviceIdentity identity;
+    private final ModeParameters modeParameters;
+    private final RangeLocks rangeLocks = new RangeLocks();
+
+    private State state = State.OFFLINE;
+    private String detail = "";
+    private Medium medium;
+    private BackingStoreProvider provider;
+    /** Bumped on every open and detach; an open that completes under an older generation is stale. */
+    private long generation;
+
+    Device(StorageDefinition definition) {
+        this.definition = definition;
+        this.identity = DeviceIdentity.of(definition);
+        this.modeParameters = new ModeParameters();
+    }
+
+    public StorageDefinition definition() {
+        return definition;
+    }
+
+    public DeviceIdentity identity() {
+        return identity;
+    }
+
+    public ModeParameters modeParameters() {
+        return modeParameters;
+    }
+
+    public RangeLocks rangeLocks() {
+        return rangeLocks;
+    }
+
+    public synchronized State state() {
+        return state;
+    }
+
+    public synchronized String detail() {
+        return detail;
+    }
+
+    /** The opened store, or null unless {@link State#ONLINE}. */
+    public synchronized Medium medium() {
+        return medium;
+    }
+
+    synchronized BackingStoreProvider provider() {
+        return provider;
+    }
+
+    /**
+     * Why the unit is not ready, as the sense code a medium-access command gets (SPC-4 6.37, SBC-3 4.x):
+     * <ul>
+     * <li>OPENING: 04h/01h IN PROCESS OF BECOMING READY, so initiators retry (Linux sd does) and
+     *     ride over the short window between provider arrival and open completion;
+     * <li>NO_BACKEND and OFFLINE: 04h/03h MANUAL INTERVENTION REQUIRED: nothing changes until an
+     *     administrator installs the backend bundle or sets the storage online, so retrying is
+     *     pointless. 3Ah MEDIUM NOT PRESENT is not used: it is for removable media and would make
+     *     initiators treat the disk as an empty drive;
+     * <li>FAILED: 4Ch/00h LOGICAL UNIT FAILED SELF-CONFIGURATION: the unit tried to bring itself up
+     *     (open the store) and failed; the cause is in the management view.
+     * </ul>
+     */
+    public synchronized SenseCode notReadySense() {
+        return switch (state) {
+            case OPENING -> SenseCode.NOT_READY_BECOMING_READY;
+            case FAILED -> SenseCode.NOT_READY_SELF_CONFIGURATION_FAILED;
+            case ONLINE -> null;
+            default -> SenseCode.NOT_READY_MANUAL_INTERVENTION;
+        };
+    }
+
+    synchronized void markWaiting(State waitingState, String why) {
+        generation++;
+        state = waitingState;
+        detail = why;
+    }
+
+    /** Starts opening through {@code p}; completion moves the device to ONLINE or FAILED. */
+    void open(BackingStoreProvider p) {
+        long gen;
+        synchronized (this) {
+            gen = ++generation;
+            provider = p;
+            state = State.OPENING;
+            detail = "opening through backend " + p.backendType();
+        }
+        CompletableFuture<BackingStore> opening;
+        try {
+            opening = p.open(definition.toStorageConfig());
+            if (opening == null) {
+                opening = CompletableFuture.failedFuture(new IllegalStateException("the provider returned no future"));
+            }
+        } catch (RuntimeException e) {
+            opening = CompletableFuture.failedFuture(e);
+        }
+        opening.whenComplete((store, err) -> opened(gen, store, err));
+    }
+
+    private void opened(long gen, BackingStore store, Throwable err) {
+        BackingStore stale = null;
+        synchronized (this) {
+            if (gen != generation) {
+                stale = store; // detached or reopened meanwhile: this store is nobody's
+            } else if (err != null) {
+                state = State.FAILED;
+                detail = describe(err);
+                LOG.error("storage {} ({} {}) failed to open: {}", definition.deviceId(), definition.backendType(),
+                        definition.location(), detail);
+            } else if (store.size() < definition.blockSize()) {
+                state = State.FAILED;
+                detail = "size " + store.size() + " bytes is smaller than one block of " + definition.blockSize();
+                LOG.error("storage {} ({} {}) failed to open: {}", definition.deviceId(), definition.backendType(),
+                        definition.location(), detail);
+                stale = store;
+            } else {
+                boolean thin = definition.thinProvisioning() && store.capabilities().canUnmap();
+                medium = new Medium(store, definition.blockSize(), store.capabilities(), thin);
+                state = State.ONLINE;
+                detail = "";
+                LOG.info("storage {} online: {} {}, {} bytes", definition.deviceId(), definition.backendType(),
+                        definition.location(), store.size());
+            }
+        }
+        if (stale != null) {
+            closeQuietly(stale);
+        }
+    }
+
+    /** Closes the store (if any) and parks the device in {@code newState}. */
+    CompletableFuture<Void> detach(State newState, String why) {
+        Medium m;
+        synchronized (this) {
+            generation++;
+            m = medium;
+            medium = null;
+            provider = null;
+            state = newState;
+            detail = why;
+        }
+        return m == null ? CompletableFuture.completedFuture(null) : closeQuietly(m.store());
+    }
+
+    private CompletableFuture<Void> closeQuietly(BackingStore store) {
+        try {
+            return store.close().exceptionally(e -> {
+                LOG.warn("storage {}: closing the store failed: {}", definition.deviceId(), describe(e));
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("storage {}: closing the store failed: {}", definition.deviceId(), describe(e));
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    static String describe(Throwable err) {
+        Throwable t = err;
+        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
+                && t.getCause() != null) {
+            t = t.getCause();
+        }
+        String msg = t.getMessage();
+        return msg == null || msg.isBlank() ? t.getClass().getSimpleName() : msg;
+    }
+}

@@ -1,0 +1,50 @@
+package io.jtgt.scsi.core;
+
+import io.jtgt.scsi.api.ItNexus;
+import io.jtgt.scsi.api.NexusInfo;
+import io.jtgt.scsi.api.ScsiCommand;
+import io.jtgt.scsi.api.ScsiResponse;
+import java.util.concurrent.CompletableFuture;
+
+/** An I_T nexus (SAM-5 4.7) of one target: dispatches its commands and holds its unit attentions. */
+final class Nexus implements ItNexus {
+
+    private final Target target;
+    private final NexusInfo info;
+    private final CommandDispatcher dispatcher;
+    private final UnitAttentions unitAttentions = new UnitAttentions();
+    private volatile boolean closed;
+
+    Nexus(Target target, NexusInfo info, CommandTable table) {
+        this.target = target;
+        this.info = info;
+        this.dispatcher = new CommandDispatcher(table);
+    }
+
+    @Override
+    public CompletableFuture<ScsiResponse> execute(ScsiCommand command) {
+        return dispatcher.dispatch(this, command);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        target.disconnected(this);
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    Target target() {
+        return target;
+    }
+
+    NexusInfo info() {
+        return info;
+    }
+
+    UnitAttentions unitAttentions() {
+        return unitAttentions;
+    }
+}

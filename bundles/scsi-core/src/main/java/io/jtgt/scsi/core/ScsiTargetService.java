@@ -1,0 +1,279 @@
+package io.jtgt.scsi.core;
+
+import io.jtgt.scsi.api.ManagementService;
+import io.jtgt.scsi.api.NexusInfo;
+import io.jtgt.scsi.api.Portal;
+import io.jtgt.scsi.api.ScsiTarget;
+import io.jtgt.scsi.api.TargetRegistry;
+import io.jtgt.scsi.config.StorageDefinition;
+import io.jtgt.scsi.config.TargetDefinition;
+import io.jtgt.scsi.spi.BackingStoreProvider;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SCSI target side of jtgt as plain Java: storages, targets, backend providers and portals go
+ * in through the {@code put/remove/add} methods (called by the DS components, or directly when
+ * embedded); the transport looks targets up through {@link TargetRegistry}; the shell reads
+ * {@link ManagementService}.
+ *
+ * <p>Logical units bind to providers by {@code backendType}: a storage whose provider is missing
+ * exists and answers NOT READY; when the provider arrives the store is opened asynchronously and
+ * the LUN goes online; when it leaves, the stores it opened are closed and their LUNs are NOT
+ * READY again. Nothing here throws into the caller for a storage that cannot be opened: the LUN
+ * shows FAILED with the cause.
+ */
+public class ScsiTargetService implements TargetRegistry, ManagementService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScsiTargetService.class);
+
+    private final Object lock = new Object();
+    private final CommandTable commandTable = CommandTable.standard();
+    /** Providers per backend type; the first is the one in use, the others stand by. */
+    private final Map<String, List<BackingStoreProvider>> providers = new HashMap<>();
+    private final Map<Long, Device> devices = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<String, Target> targets = new ConcurrentSkipListMap<>();
+    private final List<Portal> portals = new CopyOnWriteArrayList<>();
+    private boolean closed;
+
+    public ScsiTargetService() {}
+
+    CommandTable commandTable() {
+        return commandTable;
+    }
+
+    Device device(long deviceId) {
+        return devices.get(deviceId);
+    }
+
+    // ---- providers ----
+
+    public void addProvider(BackingStoreProvider provider) {
+        synchronized (lock) {
+            List<BackingStoreProvider> list = providers.computeIfAbsent(provider.backendType(), t -> new ArrayList<>());
+            if (list.contains(provider)) {
+                return;
+            }
+            list.add(provider);
+            if (list.size() > 1 || closed) {
+                return; // a stand-by: the first provider of this type keeps its stores
+            }
+            for (Device d : devices.values()) {
+                if (d.definition().backendType().equals(provider.backendType()) && d.state() == Device.State.NO_BACKEND) {
+                    d.open(provider);
+                }
+            }
+        }
+    }
+
+    public void removeProvider(BackingStoreProvider provider) {
+        synchronized (lock) {
+            String type = provider.backendType();
+            List<BackingStoreProvider> list = providers.get(type);
+            if (list == null || !list.remove(provider)) {
+                return;
+            }
+            BackingStoreProvider next = list.isEmpty() ? null : list.get(0);
+            if (list.isEmpty()) {
+                providers.remove(type);
+            }
+            for (Device d : devices.values()) {
+                if (d.provider() == provider) {
+                    d.detach(Device.State.NO_BACKEND, "backend '" + type + "' is not installed");
+                    if (next != null) {
+                        d.open(next);
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- storages ----
+
+    /** Adds or changes a storage; a changed storage is closed and opened again. */
+    public void putStorage(StorageDefinition def) {
+        synchronized (lock) {
+            Device old = devices.get(def.deviceId());
+            if (old != null && old.definition().equals(def)) {
+                return;
+            }
+            Device device = new Device(def);
+            devices.put(def.deviceId(), device);
+            if (old == null) {
+                attach(device);
+                inventoryChanged(def.deviceId());
+            } else {
+                device.markWaiting(Device.State.OFFLINE, "waiting for the previous store to close");
+                old.detach(Device.State.OFFLINE, "replaced").whenComplete((v, t) -> {
+                    synchronized (lock) {
+                        if (devices.get(def.deviceId()) == device) {
+                            attach(device);
+                        }
+                    }
+                });
+            }
+        }
+    }
+
+    public void removeStorage(long deviceId) {
+        synchronized (lock) {
+            Device old = devices.remove(deviceId);
+            if (old != null) {
+                old.detach(Device.State.OFFLINE, "removed");
+                inventoryChanged(deviceId);
+            }
+        }
+    }
+
+    /** Brings a device to the state its definition and the providers allow. Under {@link #lock}. */
+    private void attach(Device device) {
+        StorageDefinition def = device.definition();
+        if (closed) {
+            device.markWaiting(Device.State.OFFLINE, "service closed");
+        } else if (!def.online()) {
+            device.markWaiting(Device.State.OFFLINE, "configured offline (online=false)");
+        } else {
+            List<BackingStoreProvider> list = providers.get(def.backendType());
+            if (list == null || list.isEmpty()) {
+                device.markWaiting(Device.State.NO_BACKEND, "backend '" + def.backendType() + "' is not installed");
+            } else {
+                device.open(list.get(0));
+            }
+        }
+    }
+
+    private void inventoryChanged(long deviceId) {
+        for (Target t : targets.values()) {
+            if (t.maps(deviceId)) {
+                t.inventoryChanged();
+            }
+        }
+    }
+
+    // ---- targets ----
+
+    public void putTarget(TargetDefinition def) {
+        synchronized (lock) {
+            Target existing = targets.get(def.name());
+            if (existing == null) {
+                targets.put(def.name(), new Target(this, def));
+                return;
+            }
+            TargetDefinition old = existing.definition();
+            existing.definition(def);
+            if (!old.luns().equals(def.luns())) {
+                existing.inventoryChanged();
+            }
+        }
+    }
+
+    public void removeTarget(String name) {
+        synchronized (lock) {
+            Target t = targets.remove(name);
+            if (t != null) {
+                t.markRemoved();
+            }
+        }
+    }
+
+    // ---- portals ----
+
+    public void addPortal(Portal portal) {
+        if (!portals.contains(portal)) {
+            portals.add(portal);
+        }
+    }
+
+    public void removePortal(Portal portal) {
+        portals.remove(portal);
+    }
+
+    /** Closes every store; the service answers NOT READY afterwards. */
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+            for (Device d : devices.values()) {
+                d.detach(Device.State.OFFLINE, "service closed");
+            }
+        }
+    }
+
+    // ---- TargetRegistry ----
+
+    @Override
+    public Collection<ScsiTarget> allTargets() {
+        return List.copyOf(targets.values());
+    }
+
+    @Override
+    public Optional<ScsiTarget> target(String name) {
+        return Optional.ofNullable(targets.get(name));
+    }
+
+    // ---- ManagementService ----
+
+    @Override
+    public List<TargetView> targets() {
+        List<TargetView> result = new ArrayList<>();
+        for (Target t : targets.values()) {
+            TargetDefinition def = t.definition();
+            result.add(new TargetView(def.name(), def.portalGroups(), def.luns().size(), t.nexuses().size()));
+        }
+        return result;
+    }
+
+    @Override
+    public List<LunView> luns() {
+        List<LunView> result = new ArrayList<>();
+        for (Target t : targets.values()) {
+            t.definition().luns().forEach((lun, id) -> {
+                Device d = devices.get(id);
+                if (d == null) {
+                    result.add(new LunView(t.name(), lun, id, "", "", 0, 0, Device.State.OFFLINE.name(),
+                            "no storage with deviceID " + id + " is configured"));
+                    return;
+                }
+                StorageDefinition def = d.definition();
+                Medium m = d.medium();
+                long size = m != null ? m.store().size() : def.deviceSize();
+                result.add(new LunView(t.name(), lun, id, def.backendType(), def.location(), size, def.blockSize(),
+                        d.state().name(), d.detail()));
+            });
+        }
+        return result;
+    }
+
+    @Override
+    public List<PortalView> portals() {
+        List<PortalView> result = new ArrayList<>();
+        for (Portal p : portals) {
+            result.add(new PortalView(p.id(), p.address(), p.listening()));
+        }
+        result.sort(java.util.Comparator.comparingInt(PortalView::id));
+        return result;
+    }
+
+    @Override
+    public List<SessionView> sessions() {
+        List<SessionView> result = new ArrayList<>();
+        for (Target t : targets.values()) {
+            for (Nexus n : t.nexuses()) {
+                NexusInfo i = n.info();
+                Map<String, String> params = i.parameters() == null ? Map.of() : i.parameters().get();
+                int inFlight = i.commandsInFlight() == null ? 0 : i.commandsInFlight().get();
+                result.add(new SessionView(t.name(), i.initiatorName(), String.format("%012x", i.isid()), i.tsih(),
+                        i.tpgt(), i.initiatorAddress(), i.portalAddress(), inFlight, params));
+            }
+        }
+        return result;
+    }
+}

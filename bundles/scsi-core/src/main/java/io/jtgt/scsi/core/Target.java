@@ -1,0 +1,102 @@
+package io.jtgt.scsi.core;
+
+import io.jtgt.scsi.api.ItNexus;
+import io.jtgt.scsi.api.NexusInfo;
+import io.jtgt.scsi.api.ScsiTarget;
+import io.jtgt.scsi.config.TargetDefinition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** One configured target: its LUN map (resolved to devices at command time) and its nexuses. */
+final class Target implements ScsiTarget {
+
+    private final ScsiTargetService service;
+    private volatile TargetDefinition definition;
+    private volatile boolean removed;
+    private final Set<Nexus> nexuses = ConcurrentHashMap.newKeySet();
+
+    Target(ScsiTargetService service, TargetDefinition definition) {
+        this.service = service;
+        this.definition = definition;
+    }
+
+    @Override
+    public String name() {
+        return definition.name();
+    }
+
+    @Override
+    public Map<Integer, List<Integer>> portalGroups() {
+        return definition.portalGroups();
+    }
+
+    @Override
+    public ItNexus connect(NexusInfo info) {
+        Nexus n = new Nexus(this, info, service.commandTable());
+        nexuses.add(n);
+        return n;
+    }
+
+    TargetDefinition definition() {
+        return definition;
+    }
+
+    void definition(TargetDefinition def) {
+        this.definition = def;
+    }
+
+    void markRemoved() {
+        removed = true;
+    }
+
+    void disconnected(Nexus n) {
+        nexuses.remove(n);
+    }
+
+    Set<Nexus> nexuses() {
+        return nexuses;
+    }
+
+    /** The logical unit at {@code lun}, or null when there is none (not mapped, storage not defined). */
+    Device device(int lun) {
+        if (removed || lun < 0) {
+            return null;
+        }
+        Long id = definition.luns().get(lun);
+        return id == null ? null : service.device(id);
+    }
+
+    /** LUNs that exist: mapped to a defined storage (whatever its state). */
+    List<Integer> luns() {
+        List<Integer> result = new ArrayList<>();
+        if (removed) {
+            return result;
+        }
+        definition.luns().forEach((lun, id) -> {
+            if (service.device(id) != null) {
+                result.add(lun);
+            }
+        });
+        return result;
+    }
+
+    boolean maps(long deviceId) {
+        return definition.luns().containsValue(deviceId);
+    }
+
+    /** SPC-4 6.33 / SAM-5 5.14: the LUN inventory changed, every nexus hears of it. */
+    void inventoryChanged() {
+        nexuses.forEach(n -> n.unitAttentions().addToAll(SenseCode.REPORTED_LUNS_DATA_CHANGED));
+    }
+
+    void unitAttentionOnOtherNexuses(Nexus origin, int lun, SenseCode code) {
+        nexuses.forEach(n -> {
+            if (n != origin) {
+                n.unitAttentions().add(lun, code);
+            }
+        });
+    }
+}

@@ -1,0 +1,56 @@
+package io.jtgt.scsi.core.sbc;
+
+import static io.jtgt.scsi.core.CommandFlag.DATA_OUT;
+import static io.jtgt.scsi.core.CommandFlag.NEEDS_MEDIUM;
+
+import io.jtgt.scsi.core.CommandTable;
+import io.jtgt.scsi.core.spc.VpdPage;
+import java.util.List;
+
+/**
+ * The SBC-3 commands jtgt implements, registered into the dispatch table (usage arrays are the
+ * CDB USAGE DATA after the opcode, SPC-4 6.35.3).
+ */
+public final class SbcCommands {
+
+    private SbcCommands() {}
+
+    /** The SBC-3 VPD pages, for INQUIRY. */
+    public static List<VpdPage> vpdPages() {
+        return BlockVpdPages.pages();
+    }
+
+    public static void register(CommandTable.Builder b) {
+        int[] rw6 = {0x1F, 0xFF, 0xFF, 0xFF, 0x04};
+        int[] read10 = {0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0xFF, 0xFF, 0x04};
+        int[] read12 = {0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x04};
+        int[] read16 = {0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x04};
+        int[] write10 = read10.clone();
+        write10[0] = 0xFA; // WRPROTECT, DPO, FUA, FUA_NV; bit 2 reserved
+        int[] write12 = read12.clone();
+        write12[0] = 0xFA;
+        int[] write16 = read16.clone();
+        write16[0] = 0xFA;
+
+        b.add(0x08, -1, "READ(6)", rw6, Read::execute, NEEDS_MEDIUM);
+        b.add(0x28, -1, "READ(10)", read10, Read::execute, NEEDS_MEDIUM);
+        b.add(0xA8, -1, "READ(12)", read12, Read::execute, NEEDS_MEDIUM);
+        b.add(0x88, -1, "READ(16)", read16, Read::execute, NEEDS_MEDIUM);
+        b.add(0x0A, -1, "WRITE(6)", rw6, Write::execute, NEEDS_MEDIUM, DATA_OUT);
+        b.add(0x2A, -1, "WRITE(10)", write10, Write::execute, NEEDS_MEDIUM, DATA_OUT);
+        b.add(0xAA, -1, "WRITE(12)", write12, Write::execute, NEEDS_MEDIUM, DATA_OUT);
+        b.add(0x8A, -1, "WRITE(16)", write16, Write::execute, NEEDS_MEDIUM, DATA_OUT);
+
+        b.add(0x25, -1, "READ CAPACITY(10)", new int[] {0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0x01, 0x04},
+                ReadCapacity::readCapacity10, NEEDS_MEDIUM);
+        b.add(0x9E, 0x10, "READ CAPACITY(16)",
+                new int[] {0x1F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0x04},
+                ReadCapacity::readCapacity16, NEEDS_MEDIUM);
+
+        b.add(0x35, -1, "SYNCHRONIZE CACHE(10)", new int[] {0x06, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0xFF, 0xFF, 0x04},
+                SynchronizeCache::execute, NEEDS_MEDIUM);
+        b.add(0x91, -1, "SYNCHRONIZE CACHE(16)",
+                new int[] {0x06, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x04},
+                SynchronizeCache::execute, NEEDS_MEDIUM);
+    }
+}

@@ -1,0 +1,41 @@
+package io.jtgt.scsi.core.spc;
+
+import static io.jtgt.scsi.core.CommandFlag.ANY_LUN;
+import static io.jtgt.scsi.core.CommandFlag.NEEDS_MEDIUM;
+import static io.jtgt.scsi.core.CommandFlag.NO_UNIT_ATTENTION;
+
+import io.jtgt.scsi.core.CommandContext;
+import io.jtgt.scsi.core.CommandTable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SPC-4 commands jtgt implements, registered into the dispatch table. Each row's usage
+ * array is the CDB USAGE DATA after the opcode (SPC-4 6.35.3); the last byte is CONTROL, of
+ * which only NACA is evaluated.
+ */
+public final class SpcCommands {
+
+    private SpcCommands() {}
+
+    /** Registers the SPC commands; {@code extraVpdPages} are the command-set specific VPD pages. */
+    public static void register(CommandTable.Builder b, List<VpdPage> extraVpdPages) {
+        List<VpdPage> pages = new ArrayList<>();
+        pages.add(IdentificationPages.serialNumber());
+        pages.add(IdentificationPages.deviceIdentification());
+        pages.addAll(extraVpdPages);
+        Inquiry inquiry = new Inquiry(pages);
+
+        // SPC-4 6.37 TEST UNIT READY: GOOD once the store is open, else NOT READY (dispatcher)
+        b.add(0x00, -1, "TEST UNIT READY", new int[] {0, 0, 0, 0, 0x04}, ctx -> CommandContext.good(), NEEDS_MEDIUM);
+        b.add(0x03, -1, "REQUEST SENSE", new int[] {0x01, 0, 0, 0xFF, 0x04}, RequestSense::execute,
+                ANY_LUN, NO_UNIT_ATTENTION);
+        b.add(0x12, -1, "INQUIRY", new int[] {0x01, 0xFF, 0xFF, 0xFF, 0x04}, inquiry::execute,
+                ANY_LUN, NO_UNIT_ATTENTION);
+        b.add(0x1A, -1, "MODE SENSE(6)", new int[] {0x08, 0xFF, 0xFF, 0xFF, 0x04}, ModeSense::sense6, NEEDS_MEDIUM);
+        b.add(0x5A, -1, "MODE SENSE(10)", new int[] {0x18, 0xFF, 0xFF, 0, 0, 0, 0xFF, 0xFF, 0x04}, ModeSense::sense10,
+                NEEDS_MEDIUM);
+        b.add(0xA0, -1, "REPORT LUNS", new int[] {0, 0xFF, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04},
+                ReportLuns::execute, ANY_LUN, NO_UNIT_ATTENTION);
+    }
+}
