@@ -1,0 +1,349 @@
+package io.jtgt.iscsi.login;
+
+import io.jtgt.iscsi.pdu.LoginRequestPdu;
+import io.jtgt.iscsi.pdu.LoginResponsePdu;
+import io.jtgt.iscsi.text.TextAssembler;
+import io.jtgt.iscsi.text.TextFormatException;
+import io.jtgt.iscsi.text.TextParameters;
+import io.jtgt.scsi.api.ScsiTarget;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The login phase of one connection (RFC 7143 6.3): security stage, operational stage,
+ * transition to full feature phase. Turns each Login Request into the Login Response to send.
+ * Used on the connection's event loop only; knows nothing of sockets.
+ */
+public final class LoginController {
+
+    public static final int SECURITY = 0;
+    public static final int OPERATIONAL = 1;
+    public static final int FULL_FEATURE = 3;
+
+    /** Login text is small; 64 KiB bounds a malicious multi-PDU login. */
+    private static final int MAX_LOGIN_TEXT = 64 * 1024;
+
+    /** Keys the login itself consumes; they get no answer (declarations, RFC 7143 13.4–13.6, 13.11). */
+    private static final List<String> LOGIN_DECLARATIONS =
+            List.of("InitiatorName", "InitiatorAlias", "TargetName", "SessionType");
+
+    public enum Outcome {
+        /** More Login Requests are expected. */
+        CONTINUE,
+        /** The response carries a failure status; close the connection after sending it. */
+        FAILED,
+        /** The response completes the login; the connection enters full feature phase. */
+        COMPLETE
+    }
+
+    /** A response to send and what follows it. */
+    public record Step(LoginResponsePdu response, Outcome outcome, String failureReason) {}
+
+    private final LoginContext context;
+    private final Negotiation negotiation;
+    private final TextAssembler text = new TextAssembler(MAX_LOGIN_TEXT);
+
+    private boolean first = true;
+    private int stage = SECURITY;
+    private boolean authenticated;
+    private AuthExchange auth;
+    private boolean tpgtDeclared;
+
+    private long isid;
+    private int tsih;
+    private int cid;
+    private int initiatorTaskTag;
+    private int cmdSn;
+    private int statSn;
+    private String initiatorName;
+    private String initiatorAlias;
+    private boolean discovery;
+    private ScsiTarget target;
+    private int tpgt = 1;
+
+    public LoginController(LoginContext context) {
+        this.context = context;
+        this.negotiation = new Negotiation(context.table());
+    }
+
+    public Step handle(LoginRequestPdu request) {
+        try {
+            return step(request);
+        } catch (LoginException e) {
+            return new Step(failure(e.status()), Outcome.FAILED, e.getMessage());
+        }
+    }
+
+    private Step step(LoginRequestPdu request) throws LoginException {
+        if (first) {
+            // RFC 7143 11.12.4: we speak version 0x00 only.
+            if (request.versionMin() > 0) {
+                throw new LoginException(LoginStatus.UNSUPPORTED_VERSION,
+                        "initiator needs version >= " + request.versionMin());
+            }
+            isid = request.isid();
+            tsih = request.tsih();
+            cid = request.cid();
+            cmdSn = request.cmdSn();
+            statSn = request.expStatSn();
+        }
+        initiatorTaskTag = request.initiatorTaskTag();
+        int csg = request.currentStage();
+        int nsg = request.nextStage();
+        boolean transit = request.transit();
+        if (transit && request.continueFlag()) {
+            throw new LoginException(LoginStatus.INITIATOR_ERROR, "T and C bits both set");
+        }
+        if (csg != SECURITY && csg != OPERATIONAL) {
+            throw new LoginException(LoginStatus.INITIATOR_ERROR, "invalid current stage " + csg);
+        }
+        if (csg < stage) {
+            throw new LoginException(LoginStatus.INITIATOR_ERROR, "login went back to stage " + csg);
+        }
+        if (transit && (nsg <= csg || nsg == 2)) {
+            throw new LoginException(LoginStatus.INITIATOR_ERROR, "invalid transition " + csg + "->" + nsg);
+        }
+        if (!text.append(request.data())) {
+            throw new LoginException(LoginStatus.OUT_OF_RESOURCES, "login text longer than " + MAX_LOGIN_TEXT);
+        }
+        if (request.continueFlag()) {
+            // RFC 7143 6.1: more text follows; answer with an empty response in the same stage.
+            return new Step(response(csg, csg, false, new TextParameters()), Outcome.CONTINUE, null);
+        }
+        TextParameters keys;
+        try {
+            keys = TextParameters.parse(text.take());
+        } catch (TextFormatException e) {
+            throw new LoginException(LoginStatus.INITIATOR_ERROR, e.getMessage());
+        }
+        if (first) {
+            identify(keys);
+            first = false;
+        }
+        stage = csg;
+        TextParameters answer = new TextParameters();
+        List<Map.Entry<String, String>> security = new ArrayList<>();
+        List<Map.Entry<String, String>> operational = new ArrayList<>();
+        for (Map.Entry<String, String> pair : keys.pairs()) {
+            String key = pair.getKey();
+            if (LOGIN_DECLARATIONS.contains(key)) {
+                continue;
+            }
+            if (key.equals("AuthMethod") || key.startsWith("CHAP_") || key.startsWith("SRP_")) {
+                if (csg != SECURITY) {
+                    throw new LoginException(LoginStatus.INVALID_DURING_LOGIN, key + " outside security stage");
+                }
+                security.add(pair);
+            } else {
+                operational.add(pair);
+            }
+        }
+        if (csg == SECURITY) {
+            security(security, answer);
+        }
+        negotiation.respond(operational, answer, false);
+        if (!discovery && !tpgtDeclared) {
+            // RFC 7143 13.9: returned in the first Login Response of a normal session.
+            answer.add(ParameterTable.TARGET_PORTAL_GROUP_TAG, Integer.toString(tpgt));
+            tpgtDeclared = true;
+        }
+        boolean toFullFeature = transit && nsg == FULL_FEATURE;
+        if (csg == OPERATIONAL || toFullFeature) {
+            negotiation.declareOurLimits(answer);
+        }
+        if (transit && csg == SECURITY && !authenticated) {
+            throw new LoginException(LoginStatus.AUTHENTICATION_FAILURE, "transit before authentication completed");
+        }
+        if (!transit) {
+            return new Step(response(csg, csg, false, answer), Outcome.CONTINUE, null);
+        }
+        stage = nsg;
+        if (toFullFeature) {
+            if (tsih == 0) {
+                tsih = context.sessions().allocateTsih();
+            }
+            return new Step(response(csg, nsg, true, answer), Outcome.COMPLETE, null);
+        }
+        return new Step(response(csg, nsg, true, answer), Outcome.CONTINUE, null);
+    }
+
+    /** The first request names the initiator, the session type and the target (RFC 7143 6.3.1). */
+    private void identify(TextParameters keys) throws LoginException {
+        initiatorName = keys.get("InitiatorName");
+        if (initiatorName == null || initiatorName.isEmpty()) {
+            throw new LoginException(LoginStatus.MISSING_PARAMETER, "no InitiatorName");
+        }
+        initiatorAlias = keys.get("InitiatorAlias");
+        String sessionType = keys.get("SessionType");
+        if (sessionType == null || sessionType.equals("Normal")) {
+            discovery = false;
+        } else if (sessionType.equals("Discovery")) {
+            discovery = true;
+        } else {
+            throw new LoginException(LoginStatus.SESSION_TYPE_NOT_SUPPORTED, "SessionType=" + sessionType);
+        }
+        negotiation.discovery(discovery);
+        if (tsih != 0) {
+            // Adding a connection to an existing session: MaxConnections is 1 (RFC 7143 13.2).
+            if (!context.sessions().exists(tsih)) {
+                throw new LoginException(LoginStatus.SESSION_DOES_NOT_EXIST, "no session with TSIH " + tsih);
+            }
+            throw new LoginException(LoginStatus.TOO_MANY_CONNECTIONS, "session " + tsih + " already has its connection");
+        }
+        if (discovery) {
+            return;
+        }
+        String targetName = keys.get("TargetName");
+        if (targetName == null || targetName.isEmpty()) {
+            throw new LoginException(LoginStatus.MISSING_PARAMETER, "no TargetName in a normal session");
+        }
+        Optional<ScsiTarget> found = context.registry().target(targetName);
+        if (found.isEmpty()) {
+            throw new LoginException(LoginStatus.NOT_FOUND, "no target " + targetName);
+        }
+        target = found.get();
+        Integer group = portalGroupOf(target, context.portalId());
+        if (group == null) {
+            throw new LoginException(LoginStatus.NOT_FOUND, "target " + targetName
+                    + " is not reachable through portal " + context.portalId());
+        }
+        tpgt = group;
+    }
+
+    /** The TPGT of the group holding {@code portalId}; tag 1 for a target without groups. */
+    static Integer portalGroupOf(ScsiTarget target, int portalId) {
+        Map<Integer, List<Integer>> groups = target.portalGroups();
+        if (groups == null || groups.isEmpty()) {
+            return 1;
+        }
+        for (Map.Entry<Integer, List<Integer>> group : groups.entrySet()) {
+            if (group.getValue().contains(portalId)) {
+                return group.getKey();
+            }
+        }
+        return null;
+    }
+
+    private void security(List<Map.Entry<String, String>> keys, TextParameters answer) throws LoginException {
+        List<Map.Entry<String, String>> rest = new ArrayList<>();
+        String offered = null;
+        for (Map.Entry<String, String> pair : keys) {
+            if (pair.getKey().equals("AuthMethod")) {
+                offered = pair.getValue();
+            } else {
+                rest.add(pair);
+            }
+        }
+        String targetName = target == null ? null : target.name();
+        List<String> ours = context.authenticator().methods(targetName);
+        if (offered != null && auth == null) {
+            String chosen = null;
+            for (String candidate : offered.split(",")) {
+                if (ours.contains(candidate)) {
+                    chosen = candidate;
+                    break;
+                }
+            }
+            if (chosen == null) {
+                answer.add("AuthMethod", Negotiation.REJECT);
+                throw new LoginException(LoginStatus.AUTHENTICATION_FAILURE, "no acceptable AuthMethod in " + offered);
+            }
+            answer.add("AuthMethod", chosen);
+            auth = context.authenticator().begin(chosen, initiatorName, targetName);
+        } else if (auth == null && ours.contains(NoAuthentication.NONE)) {
+            // AuthMethod defaults to None (RFC 7143 12.1) when the initiator does not offer it.
+            auth = context.authenticator().begin(NoAuthentication.NONE, initiatorName, targetName);
+        }
+        if (auth == null) {
+            if (!rest.isEmpty()) {
+                throw new LoginException(LoginStatus.INITIATOR_ERROR, "security keys before AuthMethod");
+            }
+            return;
+        }
+        switch (auth.step(rest, answer)) {
+            case DONE -> authenticated = true;
+            case CONTINUE -> { }
+            case FAILED -> throw new LoginException(LoginStatus.AUTHENTICATION_FAILURE, "authentication failed");
+            default -> throw new IllegalStateException();
+        }
+    }
+
+    private LoginResponsePdu response(int csg, int nsg, boolean transit, TextParameters answer) {
+        LoginResponsePdu response = base();
+        response.transit(transit);
+        response.stages(csg, transit ? nsg : 0);
+        response.status(LoginStatus.SUCCESS);
+        if (!answer.isEmpty()) {
+            response.data(answer.encode());
+        }
+        return response;
+    }
+
+    private LoginResponsePdu failure(int status) {
+        LoginResponsePdu response = base();
+        response.stages(stage, 0);
+        response.status(status);
+        return response;
+    }
+
+    private LoginResponsePdu base() {
+        LoginResponsePdu response = new LoginResponsePdu();
+        response.versions(0, 0);
+        response.isid(isid);
+        response.tsih(tsih);
+        response.initiatorTaskTag(initiatorTaskTag);
+        response.statSn(statSn++);
+        response.expCmdSn(cmdSn);
+        response.maxCmdSn(cmdSn + context.queueDepth() - 1);
+        return response;
+    }
+
+    public Negotiation negotiation() {
+        return negotiation;
+    }
+
+    public long isid() {
+        return isid;
+    }
+
+    public int tsih() {
+        return tsih;
+    }
+
+    public int cid() {
+        return cid;
+    }
+
+    /** The CmdSN the first full-feature command will carry (login does not advance it). */
+    public int cmdSn() {
+        return cmdSn;
+    }
+
+    /** The StatSN of the first full-feature response. */
+    public int nextStatSn() {
+        return statSn;
+    }
+
+    public String initiatorName() {
+        return initiatorName;
+    }
+
+    public String initiatorAlias() {
+        return initiatorAlias;
+    }
+
+    public boolean discovery() {
+        return discovery;
+    }
+
+    /** The target of a normal session; null for discovery. */
+    public ScsiTarget target() {
+        return target;
+    }
+
+    public int tpgt() {
+        return tpgt;
+    }
+}

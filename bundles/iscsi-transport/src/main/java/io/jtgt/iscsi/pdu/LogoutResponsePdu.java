@@ -1,0 +1,45 @@
+package io.jtgt.iscsi.pdu;
+
+import io.netty.buffer.ByteBuf;
+
+/** Logout Response (RFC 7143 11.15). */
+public final class LogoutResponsePdu extends TargetPdu {
+
+    public static final int CLOSED_SUCCESSFULLY = 0;
+    public static final int CID_NOT_FOUND = 1;
+    public static final int RECOVERY_NOT_SUPPORTED = 2;
+    public static final int CLEANUP_FAILED = 3;
+
+    public LogoutResponsePdu(ByteBuf bhs) {
+        super(bhs);
+    }
+
+    public LogoutResponsePdu() {
+        super(Opcode.LOGOUT_RESPONSE);
+        finalFlag(true);
+    }
+
+    public int response() {
+        return bhs.getUnsignedByte(2);
+    }
+
+    public void response(int value) {
+        bhs.setByte(2, value);
+    }
+
+    public int time2Wait() {
+        return bhs.getUnsignedShort(40);
+    }
+
+    public void time2Wait(int value) {
+        bhs.setShort(40, value);
+    }
+
+    public int time2Retain() {
+        return bhs.getUnsignedShort(42);
+    }
+
+    public void time2Retain(int value) {
+        bhs.setShort(42, value);
+    }
+}

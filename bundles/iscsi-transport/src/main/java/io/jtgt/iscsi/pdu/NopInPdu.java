@@ -1,0 +1,24 @@
+package io.jtgt.iscsi.pdu;
+
+import io.netty.buffer.ByteBuf;
+
+/** NOP-In (RFC 7143 11.19). */
+public final class NopInPdu extends TargetPdu {
+
+    public NopInPdu(ByteBuf bhs) {
+        super(bhs);
+    }
+
+    public NopInPdu() {
+        super(Opcode.NOP_IN);
+        finalFlag(true);
+    }
+
+    public int targetTransferTag() {
+        return bhs.getInt(20);
+    }
+
+    public void targetTransferTag(int value) {
+        bhs.setInt(20, value);
+    }
+}

@@ -1,0 +1,92 @@
+package io.jtgt.iscsi.pdu;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
+
+/**
+ * Splits the TCP stream into PDUs (RFC 7143 11.2): BHS, AHS, optional header digest, data
+ * segment, padding to 4 bytes, optional data digest. Emits typed {@link IscsiPdu}s, or one
+ * {@link PduFramingError} after which it drops all further input (the connection is closing).
+ */
+public final class PduDecoder extends ByteToMessageDecoder {
+
+    private final CodecSettings settings;
+    private boolean failed;
+
+    public PduDecoder(CodecSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (in.readableBytes() < IscsiPdu.BHS_LENGTH) {
+            return;
+        }
+        int start = in.readerIndex();
+        int ahsLength = in.getUnsignedByte(start + 4) * 4;
+        int dataLength = in.getUnsignedMedium(start + 5);
+        if (dataLength > settings.maxRecvDataSegmentLength()) {
+            fail(in, out, start, RejectPdu.PROTOCOL_ERROR, "data segment of " + dataLength
+                    + " bytes exceeds MaxRecvDataSegmentLength " + settings.maxRecvDataSegmentLength());
+            return;
+        }
+        int headerDigestLength = settings.headerDigest() ? 4 : 0;
+        int padding = padding(dataLength);
+        int dataDigestLength = settings.dataDigest() && dataLength > 0 ? 4 : 0;
+        int total = IscsiPdu.BHS_LENGTH + ahsLength + headerDigestLength + dataLength + padding + dataDigestLength;
+        if (in.readableBytes() < total) {
+            return;
+        }
+        if (headerDigestLength > 0) {
+            int expected = Crc32c.of(in, start, IscsiPdu.BHS_LENGTH + ahsLength);
+            int actual = in.getIntLE(start + IscsiPdu.BHS_LENGTH + ahsLength);
+            if (expected != actual) {
+                // The length fields cannot be trusted any more: RFC 7143 7.8 — drop the connection.
+                fail(in, out, start, RejectPdu.PROTOCOL_ERROR, "header digest mismatch");
+                return;
+            }
+        }
+        ByteBuf bhs = Unpooled.buffer(IscsiPdu.BHS_LENGTH, IscsiPdu.BHS_LENGTH);
+        in.readBytes(bhs);
+        IscsiPdu pdu = IscsiPdu.fromBhs(bhs);
+        if (ahsLength > 0) {
+            byte[] ahs = new byte[ahsLength];
+            in.readBytes(ahs);
+            pdu.ahs(ahs);
+        }
+        in.skipBytes(headerDigestLength);
+        if (dataLength > 0) {
+            ByteBuf data = in.readRetainedSlice(dataLength);
+            pdu.data(data);
+            if (dataDigestLength > 0) {
+                int expected = Crc32c.ofPadded(data, padding);
+                in.skipBytes(padding);
+                if (in.readIntLE() != expected) {
+                    pdu.markDataDigestError();
+                }
+            } else {
+                in.skipBytes(padding);
+            }
+        }
+        out.add(pdu);
+    }
+
+    private void fail(ByteBuf in, List<Object> out, int start, int reason, String message) {
+        byte[] header = new byte[IscsiPdu.BHS_LENGTH];
+        in.getBytes(start, header);
+        in.skipBytes(in.readableBytes());
+        failed = true;
+        out.add(new PduFramingError(header, reason, message));
+    }
+
+    static int padding(int length) {
+        return (4 - (length & 3)) & 3;
+    }
+}

@@ -1,0 +1,20 @@
+package io.jtgt.iscsi.pdu;
+
+import io.netty.buffer.ByteBuf;
+
+/** SNACK Request (RFC 7143 11.16); not used at ErrorRecoveryLevel 0, answered with a Reject. */
+public final class SnackRequestPdu extends IscsiPdu {
+
+    public SnackRequestPdu(ByteBuf bhs) {
+        super(bhs);
+    }
+
+    public SnackRequestPdu() {
+        super(Opcode.SNACK_REQUEST);
+        finalFlag(true);
+    }
+
+    public int type() {
+        return bhs.getByte(1) & 0x0f;
+    }
+}

@@ -1,0 +1,31 @@
+package io.jtgt.iscsi.pdu;
+
+import io.netty.buffer.ByteBuf;
+
+/** Text Response (RFC 7143 11.11). */
+public final class TextResponsePdu extends TargetPdu {
+
+    public TextResponsePdu(ByteBuf bhs) {
+        super(bhs);
+    }
+
+    public TextResponsePdu() {
+        super(Opcode.TEXT_RESPONSE);
+    }
+
+    public boolean continueFlag() {
+        return flag(1, 0x40);
+    }
+
+    public void continueFlag(boolean value) {
+        setFlag(1, 0x40, value);
+    }
+
+    public int targetTransferTag() {
+        return bhs.getInt(20);
+    }
+
+    public void targetTransferTag(int value) {
+        bhs.setInt(20, value);
+    }
+}

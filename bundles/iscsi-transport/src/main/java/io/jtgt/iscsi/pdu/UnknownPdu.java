@@ -1,0 +1,11 @@
+package io.jtgt.iscsi.pdu;
+
+import io.netty.buffer.ByteBuf;
+
+/** A well-framed PDU with an opcode we do not know; answered with Reject reason 0x05. */
+public final class UnknownPdu extends IscsiPdu {
+
+    public UnknownPdu(ByteBuf bhs) {
+        super(bhs);
+    }
+}

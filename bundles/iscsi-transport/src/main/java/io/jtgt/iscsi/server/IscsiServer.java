@@ -1,0 +1,170 @@
+package io.jtgt.iscsi.server;
+
+import io.jtgt.iscsi.login.LoginContext;
+import io.jtgt.iscsi.login.NoAuthentication;
+import io.jtgt.iscsi.login.ParameterTable;
+import io.jtgt.iscsi.pdu.CodecSettings;
+import io.jtgt.iscsi.pdu.PduDecoder;
+import io.jtgt.iscsi.pdu.PduEncoder;
+import io.jtgt.iscsi.session.ConnectionContext;
+import io.jtgt.iscsi.session.DiscoveryDirectory;
+import io.jtgt.iscsi.session.IscsiConnection;
+import io.jtgt.iscsi.session.IscsiSession;
+import io.jtgt.iscsi.session.SessionRegistry;
+import io.jtgt.scsi.api.ScsiTarget;
+import io.jtgt.scsi.api.TargetRegistry;
+import io.jtgt.scsi.config.PortalDefinition;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The iSCSI transport: listens on portals, runs logins and sessions, hands SCSI commands to the
+ * {@link TargetRegistry}. Plain Java; the OSGi components only construct and bind it.
+ */
+public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IscsiServer.class);
+
+    private final TargetRegistry registry;
+    private final TransportSettings settings;
+    private final ParameterTable table;
+    private final SessionRegistry sessions = new SessionRegistry();
+    private final NoAuthentication authenticator = new NoAuthentication();
+    private final Map<Integer, RunningPortal> portals = new ConcurrentHashMap<>();
+    private final boolean epoll;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private volatile boolean closed;
+
+    public IscsiServer(TargetRegistry registry, TransportSettings settings) {
+        this.registry = registry;
+        this.settings = settings;
+        this.table = new ParameterTable(settings, List.of("None"));
+        this.epoll = Transports.epoll();
+        this.bossGroup = new MultiThreadIoEventLoopGroup(1, Transports.ioHandlerFactory(epoll));
+        this.workerGroup = new MultiThreadIoEventLoopGroup(settings.ioThreads(), Transports.ioHandlerFactory(epoll));
+    }
+
+    /** Binds a portal; blocks until the socket listens. Port 0 picks a free port. */
+    public RunningPortal bind(PortalDefinition definition) {
+        if (closed) {
+            throw new IllegalStateException("server closed");
+        }
+        LoginContext login = new LoginContext(registry, table, authenticator, sessions, definition.id(),
+                settings.queueDepth());
+        ConnectionContext context = new ConnectionContext(login, settings, sessions, this);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(Transports.serverChannel(epoll))
+                .option(ChannelOption.SO_BACKLOG, 128)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        CodecSettings codec = new CodecSettings(settings.maxRecvDataSegmentLength());
+                        ch.pipeline().addLast("flush", new FlushConsolidationHandler(64, true));
+                        ch.pipeline().addLast("decoder", new PduDecoder(codec));
+                        ch.pipeline().addLast("encoder", new PduEncoder(codec));
+                        ch.pipeline().addLast("connection", new IscsiConnection(context, codec));
+                    }
+                });
+        InetSocketAddress address = new InetSocketAddress(definition.host(), definition.port());
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("portal " + definition.id() + ": cannot resolve host '"
+                    + definition.host() + "'");
+        }
+        Channel channel;
+        try {
+            channel = bootstrap.bind(address).syncUninterruptibly().channel();
+        } catch (Exception e) {
+            throw new IllegalStateException("portal " + definition.id() + ": cannot listen on "
+                    + definition.address() + ": " + e.getMessage(), e);
+        }
+        RunningPortal portal = new RunningPortal(definition, channel, this);
+        RunningPortal previous = portals.put(definition.id(), portal);
+        if (previous != null) {
+            LOG.warn("portal id {} bound twice; {} replaces {}", definition.id(), portal, previous);
+        }
+        LOG.info("iSCSI portal {} listening on {} ({})", definition.id(), portal.boundAddress(),
+                epoll ? "epoll" : "nio");
+        return portal;
+    }
+
+    void unbind(RunningPortal portal) {
+        portals.remove(portal.id(), portal);
+    }
+
+    /** RFC 7143 Appendix C: host:port,tpgt for every bound portal in the target's groups. */
+    @Override
+    public List<String> addresses(ScsiTarget target, InetSocketAddress local) {
+        List<String> result = new ArrayList<>();
+        Map<Integer, List<Integer>> groups = target.portalGroups();
+        if (groups == null) {
+            return result;
+        }
+        for (Map.Entry<Integer, List<Integer>> group : groups.entrySet()) {
+            for (Integer id : group.getValue()) {
+                RunningPortal portal = portals.get(id);
+                if (portal == null || !portal.listening()) {
+                    continue;
+                }
+                InetSocketAddress bound = portal.boundAddress();
+                InetAddress host = bound.getAddress();
+                if (host == null || host.isAnyLocalAddress()) {
+                    host = local.getAddress(); // a wildcard portal: answer with the address asked
+                }
+                String text = host.getHostAddress();
+                if (text.indexOf(':') >= 0) {
+                    text = "[" + text + "]";
+                }
+                result.add(text + ":" + bound.getPort() + "," + group.getKey());
+            }
+        }
+        return result;
+    }
+
+    public TransportSettings settings() {
+        return settings;
+    }
+
+    /** The live sessions, for management. */
+    public List<IscsiSession> sessions() {
+        return sessions.sessions();
+    }
+
+    /** Closes every portal and session and stops the event loops. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (RunningPortal portal : new ArrayList<>(portals.values())) {
+            portal.close();
+        }
+        for (IscsiSession session : sessions.sessions()) {
+            session.terminate();
+        }
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,109 @@
+package io.jtgt.iscsi.server;
+
+import java.util.Map;
+
+/**
+ * The target's own iSCSI limits and preferences, offered in login negotiation (RFC 7143 13).
+ * Configured by the optional {@code io.jtgt.iscsi} PID.
+ *
+ * @param maxRecvDataSegmentLength the largest data segment we accept (declared to the initiator)
+ * @param maxBurstLength the largest solicited or Data-In sequence we negotiate
+ * @param firstBurstLength the most unsolicited data we accept per command
+ * @param immediateData whether we accept immediate data (boolean AND with the initiator)
+ * @param initialR2T whether we insist on R2T before any Data-Out; false accepts the initiator's
+ *     InitialR2T=No (the result is the boolean OR)
+ * @param maxOutstandingR2T how many R2Ts we keep outstanding per command
+ * @param queueDepth how many commands a session may have in flight (sizes the CmdSN window)
+ * @param defaultTime2Wait seconds (RFC 7143 13.15)
+ * @param defaultTime2Retain seconds (RFC 7143 13.16); 0 at ERL 0 means no task reassignment
+ * @param ioThreads event loop threads for connections; 0 = Netty's default (2 × cores)
+ */
+public record TransportSettings(
+        int maxRecvDataSegmentLength,
+        int maxBurstLength,
+        int firstBurstLength,
+        boolean immediateData,
+        boolean initialR2T,
+        int maxOutstandingR2T,
+        int queueDepth,
+        int defaultTime2Wait,
+        int defaultTime2Retain,
+        int ioThreads) {
+
+    /** Largest value a 24-bit length field can carry (RFC 7143 13.12, 13.13, 13.14). */
+    public static final int MAX_LENGTH = 0xffffff;
+
+    public TransportSettings {
+        requireRange("maxRecvDataSegmentLength", maxRecvDataSegmentLength, 512, MAX_LENGTH);
+        requireRange("maxBurstLength", maxBurstLength, 512, MAX_LENGTH);
+        requireRange("firstBurstLength", firstBurstLength, 512, MAX_LENGTH);
+        if (firstBurstLength > maxBurstLength) {
+            throw new IllegalArgumentException("firstBurstLength " + firstBurstLength
+                    + " must not exceed maxBurstLength " + maxBurstLength);
+        }
+        requireRange("maxOutstandingR2T", maxOutstandingR2T, 1, 65535);
+        requireRange("queueDepth", queueDepth, 1, 65536);
+        requireRange("defaultTime2Wait", defaultTime2Wait, 0, 3600);
+        requireRange("defaultTime2Retain", defaultTime2Retain, 0, 3600);
+        requireRange("ioThreads", ioThreads, 0, 1024);
+    }
+
+    public static TransportSettings defaults() {
+        return new TransportSettings(256 * 1024, 16 * 1024 * 1024, 256 * 1024, true, false, 4, 128, 2, 0, 0);
+    }
+
+    /** Reads the {@code io.jtgt.iscsi} properties; missing ones keep their defaults. */
+    public static TransportSettings fromProperties(Map<String, ?> properties) {
+        TransportSettings d = defaults();
+        return new TransportSettings(
+                intValue(properties, "maxRecvDataSegmentLength", d.maxRecvDataSegmentLength),
+                intValue(properties, "maxBurstLength", d.maxBurstLength),
+                intValue(properties, "firstBurstLength", d.firstBurstLength),
+                boolValue(properties, "immediateData", d.immediateData),
+                boolValue(properties, "initialR2T", d.initialR2T),
+                intValue(properties, "maxOutstandingR2T", d.maxOutstandingR2T),
+                intValue(properties, "queueDepth", d.queueDepth),
+                intValue(properties, "defaultTime2Wait", d.defaultTime2Wait),
+                intValue(properties, "defaultTime2Retain", d.defaultTime2Retain),
+                intValue(properties, "ioThreads", d.ioThreads));
+    }
+
+    private static int intValue(Map<String, ?> properties, String key, int fallback) {
+        Object value = properties.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (value instanceof Number n) {
+            return n.intValue();
+        }
+        try {
+            return Integer.parseInt(value.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": not an integer: '" + value + "'");
+        }
+    }
+
+    private static boolean boolValue(Map<String, ?> properties, String key, boolean fallback) {
+        Object value = properties.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        String s = value.toString().trim();
+        if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("yes")) {
+            return true;
+        }
+        if (s.equalsIgnoreCase("false") || s.equalsIgnoreCase("no")) {
+            return false;
+        }
+        throw new IllegalArgumentException(key + ": not a boolean: '" + value + "'");
+    }
+
+    private static void requireRange(String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + ": " + value + " is outside " + min + ".." + max);
+        }
+    }
+}

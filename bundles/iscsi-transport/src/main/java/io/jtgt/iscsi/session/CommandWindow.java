@@ -1,0 +1,97 @@
+package io.jtgt.iscsi.session;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The session's command numbering (RFC 7143 4.2.2.1): ExpCmdSN, MaxCmdSN, and the ordering of
+ * non-immediate commands by CmdSN. Commands arriving ahead of ExpCmdSN wait here until the gap
+ * closes; commands outside [ExpCmdSN, MaxCmdSN] and duplicates are silently ignored.
+ *
+ * <p>MaxCmdSN = ExpCmdSN + (queue depth − commands in flight) − 1, never decreasing: the window
+ * bounds what a session can have outstanding, not just what it may send next.
+ */
+public final class CommandWindow {
+
+    /** What to do with a received command. */
+    public enum Admission {
+        /** Deliver now (in order, or immediate). */
+        DELIVER,
+        /** Held until earlier CmdSNs arrive; it will come back from {@link #advance}. */
+        HELD,
+        /** Outside the window or a duplicate: ignore silently. */
+        DROP
+    }
+
+    private final int queueDepth;
+    private final Map<Integer, Runnable> held = new HashMap<>();
+    private int expCmdSn;
+    private int maxCmdSn;
+
+    public CommandWindow(int firstCmdSn, int queueDepth) {
+        this.queueDepth = queueDepth;
+        this.expCmdSn = firstCmdSn;
+        this.maxCmdSn = firstCmdSn + queueDepth - 1;
+    }
+
+    /**
+     * Admits a command. Immediate commands never consume a CmdSN (RFC 7143 3.2.2.1). An in-order
+     * command advances ExpCmdSN; the caller then runs {@link #drainHeld()}.
+     *
+     * @param deliver how to deliver the command if it has to wait for a gap to close
+     */
+    public Admission admit(int cmdSn, boolean immediate, Runnable deliver) {
+        if (immediate) {
+            return Admission.DELIVER;
+        }
+        if (SerialNumbers.lessThan(cmdSn, expCmdSn) || SerialNumbers.lessThan(maxCmdSn, cmdSn)) {
+            return Admission.DROP;
+        }
+        if (cmdSn == expCmdSn) {
+            expCmdSn++;
+            return Admission.DELIVER;
+        }
+        if (held.putIfAbsent(cmdSn, deliver) != null) {
+            return Admission.DROP;
+        }
+        return Admission.HELD;
+    }
+
+    /** Delivers, in order, held commands whose turn has come. */
+    public void drainHeld() {
+        Runnable next;
+        while ((next = held.remove(expCmdSn)) != null) {
+            expCmdSn++;
+            next.run();
+        }
+    }
+
+    /** Runs every held delivery regardless of order (the connection is closing; they only clean up). */
+    public void drainAll() {
+        List<Runnable> all = new ArrayList<>(held.values());
+        held.clear();
+        all.forEach(Runnable::run);
+    }
+
+    /** Recomputes MaxCmdSN for {@code inFlight} outstanding commands; it never goes down. */
+    public void update(int inFlight) {
+        int candidate = expCmdSn + Math.max(0, queueDepth - inFlight - held.size()) - 1;
+        if (SerialNumbers.lessThan(maxCmdSn, candidate)) {
+            maxCmdSn = candidate;
+        }
+    }
+
+    public int expCmdSn() {
+        return expCmdSn;
+    }
+
+    public int maxCmdSn() {
+        return maxCmdSn;
+    }
+
+    public int heldCount() {
+        return held.size();
+    }
+}

@@ -1,0 +1,156 @@
+package io.jtgt.iscsi.session;
+
+import io.jtgt.scsi.api.ScsiCommand;
+import io.jtgt.scsi.api.TaskAttribute;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One SCSI command of a session, as handed to scsi-core. The identity fields are immutable; the
+ * Data-Out state is touched only on the connection's event loop ({@link #receiveData} hops
+ * there).
+ *
+ * <p>Write data is gathered into ONE pooled direct buffer by copying each Data-Out segment: the
+ * backends do positional I/O on a single contiguous region, and copying lets the decoder's
+ * input buffers go at once instead of pinning them for the whole (R2T-paced) transfer.
+ */
+final class ScsiTask implements ScsiCommand {
+
+    /** An R2T we sent and whose Data-Out sequence is not complete yet. */
+    static final class R2t {
+        final int transferTag;
+        final int offset;
+        final int length;
+        int received;
+        int nextDataSn;
+
+        R2t(int transferTag, int offset, int length) {
+            this.transferTag = transferTag;
+            this.offset = offset;
+            this.length = length;
+        }
+    }
+
+    private final IscsiConnection connection;
+    final int itt;
+    final int cmdSn;
+    private final long lun;
+    private final byte[] cdb;
+    private final TaskAttribute attribute;
+    final int edtl;
+    private final boolean read;
+    private final boolean write;
+
+    // Data-Out state (event loop only).
+    ByteBuf buffer;
+    /** Bytes of Data-Out received so far (in order, from offset 0). */
+    int received;
+    /** Most unsolicited data (immediate + unsolicited Data-Out) allowed for this command. */
+    int unsolicitedLimit;
+    boolean unsolicitedDone = true;
+    int unsolicitedDataSn;
+    /** Length the SCSI layer asked for; -1 until it asks. */
+    int requested = -1;
+    CompletableFuture<ByteBuf> dataFuture;
+    /** True once the buffer went to the SCSI layer (or was dropped): later data is discarded. */
+    boolean discarding;
+    int nextR2tOffset = -1;
+    int r2tSn;
+    final List<R2t> r2ts = new ArrayList<>(2);
+
+    /** The CDB's own transfer length as scsi-core reported it; -1 if it did not. */
+    private volatile int transferLength = -1;
+
+    boolean responded;
+    /** Set by ABORT TASK: the response is suppressed and this runs when SCSI is done. */
+    Runnable abortCompletion;
+
+    ScsiTask(IscsiConnection connection, int itt, int cmdSn, long lun, byte[] cdb, TaskAttribute attribute,
+            int edtl, boolean read, boolean write) {
+        this.connection = connection;
+        this.itt = itt;
+        this.cmdSn = cmdSn;
+        this.lun = lun;
+        this.cdb = cdb;
+        this.attribute = attribute;
+        this.edtl = edtl;
+        this.read = read;
+        this.write = write;
+    }
+
+    @Override
+    public long lunField() {
+        return lun;
+    }
+
+    @Override
+    public byte[] cdb() {
+        return cdb;
+    }
+
+    @Override
+    public long taskTag() {
+        return itt & 0xffffffffL;
+    }
+
+    @Override
+    public TaskAttribute attribute() {
+        return attribute;
+    }
+
+    @Override
+    public int expectedDataTransferLength() {
+        return edtl;
+    }
+
+    @Override
+    public boolean writesData() {
+        return write;
+    }
+
+    @Override
+    public boolean readsData() {
+        return read;
+    }
+
+    @Override
+    public CompletableFuture<ByteBuf> receiveData(int length) {
+        CompletableFuture<ByteBuf> future = new CompletableFuture<>();
+        connection.runOnLoop(() -> connection.receiveData(this, length, future), () ->
+                future.completeExceptionally(new IllegalStateException("connection closed")));
+        return future;
+    }
+
+    @Override
+    public void scsiTransferLength(int bytes) {
+        transferLength = bytes;
+    }
+
+    int transferLength() {
+        return transferLength;
+    }
+
+    boolean aborted() {
+        return abortCompletion != null;
+    }
+
+    /** Releases the gathered data if it is still ours, and fails a pending data request. */
+    void dropData(Throwable cause) {
+        discarding = true;
+        if (buffer != null) {
+            buffer.release();
+            buffer = null;
+        }
+        if (dataFuture != null && !dataFuture.isDone()) {
+            dataFuture.completeExceptionally(cause);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "task[itt=0x" + Integer.toHexString(itt) + ", cdb[0]=0x"
+                + Integer.toHexString(cdb.length > 0 ? cdb[0] & 0xff : 0) + ", edtl=" + edtl + "]";
+    }
+}
