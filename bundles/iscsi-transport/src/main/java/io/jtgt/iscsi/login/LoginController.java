@@ -153,6 +153,14 @@ public final class LoginController {
         if (csg == OPERATIONAL || toFullFeature) {
             negotiation.declareOurLimits(answer);
         }
+        if (csg == OPERATIONAL && !authenticated) {
+            // Skipping the security stage is only allowed when no authentication is required.
+            String targetName = target == null ? null : target.name();
+            if (!context.authenticator().methods(targetName).contains(NoAuthentication.NONE)) {
+                throw new LoginException(LoginStatus.AUTHENTICATION_FAILURE, "security stage skipped");
+            }
+            authenticated = true;
+        }
         if (transit && csg == SECURITY && !authenticated) {
             throw new LoginException(LoginStatus.AUTHENTICATION_FAILURE, "transit before authentication completed");
         }

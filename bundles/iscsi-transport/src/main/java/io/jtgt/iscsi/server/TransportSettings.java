@@ -33,6 +33,9 @@ public record TransportSettings(
     /** Largest value a 24-bit length field can carry (RFC 7143 13.12, 13.13, 13.14). */
     public static final int MAX_LENGTH = 0xffffff;
 
+    /** 16 MiB − 1 KiB: the largest 1 KiB multiple a 24-bit MaxBurstLength can carry. */
+    public static final int MAX_BURST_DEFAULT = MAX_LENGTH + 1 - 1024;
+
     public TransportSettings {
         requireRange("maxRecvDataSegmentLength", maxRecvDataSegmentLength, 512, MAX_LENGTH);
         requireRange("maxBurstLength", maxBurstLength, 512, MAX_LENGTH);
@@ -49,7 +52,7 @@ public record TransportSettings(
     }
 
     public static TransportSettings defaults() {
-        return new TransportSettings(256 * 1024, 16 * 1024 * 1024, 256 * 1024, true, false, 4, 128, 2, 0, 0);
+        return new TransportSettings(256 * 1024, MAX_BURST_DEFAULT, 256 * 1024, true, false, 4, 128, 2, 0, 0);
     }
 
     /** Reads the {@code io.jtgt.iscsi} properties; missing ones keep their defaults. */

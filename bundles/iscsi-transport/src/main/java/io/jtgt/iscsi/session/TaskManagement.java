@@ -68,13 +68,11 @@ final class TaskManagement {
             return;
         }
         int[] remaining = {victims.size()};
-        TaskMgmtRequestPdu request = pdu; // only header fields are read later
-        int itt = request.initiatorTaskTag();
-        long lun = request.lun();
+        int itt = pdu.initiatorTaskTag(); // the PDU itself is released before the aborts finish
         for (ScsiTask task : victims) {
             task.abortCompletion = () -> {
                 if (--remaining[0] == 0) {
-                    respond(itt, lun, TaskMgmtResponsePdu.FUNCTION_COMPLETE);
+                    respond(itt, TaskMgmtResponsePdu.FUNCTION_COMPLETE);
                 }
             };
             connection.abortTransfer(task);
@@ -82,10 +80,10 @@ final class TaskManagement {
     }
 
     private void respond(TaskMgmtRequestPdu pdu, int response) {
-        respond(pdu.initiatorTaskTag(), pdu.lun(), response);
+        respond(pdu.initiatorTaskTag(), response);
     }
 
-    private void respond(int itt, long lun, int response) {
+    private void respond(int itt, int response) {
         TaskMgmtResponsePdu pdu = new TaskMgmtResponsePdu();
         pdu.initiatorTaskTag(itt);
         pdu.response(response);

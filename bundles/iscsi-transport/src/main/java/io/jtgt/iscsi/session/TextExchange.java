@@ -111,7 +111,7 @@ final class TextExchange {
         List<ScsiTarget> targets = new ArrayList<>();
         if (session.discovery()) {
             if (value.equals("All")) {
-                targets.addAll(connection.context().login().registry().targets());
+                targets.addAll(connection.context().login().registry().allTargets());
             } else if (!value.isEmpty()) {
                 connection.context().login().registry().target(value).ifPresent(targets::add);
             }
@@ -121,7 +121,8 @@ final class TextExchange {
                 targets.add(own);
             }
         }
-        InetSocketAddress local = (InetSocketAddress) connection.channel().localAddress();
+        InetSocketAddress local = connection.channel().localAddress() instanceof InetSocketAddress inet ? inet
+                : new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0);
         for (ScsiTarget target : targets) {
             answer.add("TargetName", target.name());
             for (String address : directory.addresses(target, local)) {
