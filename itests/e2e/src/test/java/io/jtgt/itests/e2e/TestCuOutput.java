@@ -19,97 +19,120 @@ import java.util.regex.Pattern;
  *     1. test_read10_beyond_eol.c:61  - CU_ASSERT_EQUAL(ret,0)
  *   Test: ZeroBlocks ...    [SKIPPED] ...
  * passed
+ *   Test: Async ...passed    [SKIPPED] PERSISTENT RESERVE IN is not implemented.
  * Run Summary: ...
  * </pre>
  *
- * A test passes only if CUnit said "passed" and libiscsi printed neither [SKIPPED] nor [FAILED]
- * for it: libiscsi reports a test it could not run as CUnit-"passed" with a [SKIPPED] line, and
- * for this project an unexercised feature is not a pass.
+ * CUnit prints "Test: NAME ..." before the test body runs and its verdict ("passed"/"FAILED",
+ * at the start of a line or right after "...") when the body returns; what follows the verdict
+ * (other than FAILED's numbered assertion lines) comes from suite/test teardown, not from the
+ * test, and is kept apart as {@link #outsideTests()}.
+ *
+ * A test passes only if CUnit said "passed" and its body printed neither [SKIPPED] nor [FAILED]:
+ * libiscsi reports a check it could not make as a CUnit pass with a [SKIPPED] line, and for this
+ * project an unexercised feature is not a pass.
  */
 final class TestCuOutput {
 
     enum Verdict { PASSED, SKIPPED, FAILED, NO_VERDICT }
 
-    /** One CUnit test and every line it printed (its reasons when it did not pass). */
+    /** One CUnit test and the lines its body and verdict printed (its reasons when it did not pass). */
     record TestOutcome(String name, Verdict verdict, List<String> lines) {}
 
     private static final Pattern TEST_START = Pattern.compile("^\\s*Test: (\\S+) \\.\\.\\.(.*)$");
     private static final Pattern SUITE_START = Pattern.compile("^Suite: (\\S+)\\s*$");
     private static final Pattern SUMMARY = Pattern.compile("^Run Summary:.*$");
-    private static final Pattern CUNIT_PASSED = Pattern.compile("(^|\\s|\\.\\.\\.)passed\\s*$");
-    private static final Pattern CUNIT_FAILED = Pattern.compile("(^|\\s|\\.\\.\\.)FAILED\\s*$");
+    private static final Pattern ASSERTION_DETAIL = Pattern.compile("^\\s+\\d+\\. .*");
 
-    private final List<String> preamble = new ArrayList<>();
+    private final List<String> outsideTests = new ArrayList<>();
     private final Map<String, TestOutcome> tests = new LinkedHashMap<>();
     private final boolean summaryPrinted;
 
+    /** The test being read: its body lines until CUnit's verdict. */
+    private String current;
+    private List<String> body;
+    private String cunitVerdict; // null until seen
+
     private TestCuOutput(String output) {
-        String current = null;
-        List<String> lines = null;
         boolean summary = false;
         for (String line : output.split("\\R")) {
             Matcher start = TEST_START.matcher(line);
             if (start.matches()) {
-                finish(current, lines);
+                finish();
                 current = start.group(1);
-                lines = new ArrayList<>();
-                if (!start.group(2).isBlank()) {
-                    lines.add(start.group(2).trim());
-                }
+                body = new ArrayList<>();
+                cunitVerdict = null;
+                consume(start.group(2));
             } else if (SUMMARY.matcher(line).matches()) {
-                finish(current, lines);
-                current = null;
+                finish();
                 summary = true;
             } else if (current != null) {
-                if (!line.isBlank()) {
-                    lines.add(line.trim());
-                }
+                consume(line);
             } else if (!summary && !SUITE_START.matcher(line).matches() && !line.isBlank()
                     && !line.contains("CUnit - A unit testing framework") && !line.contains("cunit.sourceforge")) {
-                preamble.add(line.trim());
+                outsideTests.add(line.trim());
             }
         }
-        finish(current, lines); // a crash mid-test leaves the last one without a verdict
+        finish(); // a crash mid-test leaves the last one without a verdict
         this.summaryPrinted = summary;
+    }
+
+    private void consume(String text) {
+        if (cunitVerdict == null) {
+            for (String verdict : new String[] {"passed", "FAILED"}) {
+                if (text.startsWith(verdict)) {
+                    cunitVerdict = verdict;
+                    body.add(verdict);
+                    note(text.substring(verdict.length()));
+                    return;
+                }
+            }
+            if (!text.isBlank()) {
+                body.add(text.trim());
+            }
+        } else if (cunitVerdict.equals("FAILED") && ASSERTION_DETAIL.matcher(text).matches()) {
+            body.add(text.trim());
+        } else {
+            note(text);
+        }
+    }
+
+    private void note(String text) {
+        if (!text.isBlank()) {
+            outsideTests.add(text.trim());
+        }
     }
 
     static TestCuOutput parse(String output) {
         return new TestCuOutput(output);
     }
 
-    private void finish(String name, List<String> lines) {
-        if (name != null) {
-            tests.put(name, new TestOutcome(name, verdictOf(lines), List.copyOf(lines)));
+    private void finish() {
+        if (current != null) {
+            tests.put(current, new TestOutcome(current, verdictOf(cunitVerdict, body), List.copyOf(body)));
+            current = null;
         }
     }
 
-    private static Verdict verdictOf(List<String> lines) {
-        boolean cunitPassed = false;
-        boolean cunitFailed = false;
-        boolean skipped = false;
-        boolean libiscsiFailed = false;
-        for (String line : lines) {
-            cunitPassed |= CUNIT_PASSED.matcher(line).find();
-            cunitFailed |= CUNIT_FAILED.matcher(line).find();
-            skipped |= line.contains("[SKIPPED]");
-            libiscsiFailed |= line.contains("[FAILED]");
-        }
-        if (cunitFailed || libiscsiFailed) {
+    private static Verdict verdictOf(String cunitVerdict, List<String> body) {
+        boolean skipped = body.stream().anyMatch(l -> l.contains("[SKIPPED]"));
+        boolean libiscsiFailed = body.stream().anyMatch(l -> l.contains("[FAILED]"));
+        if ("FAILED".equals(cunitVerdict) || libiscsiFailed) {
             return Verdict.FAILED;
         }
-        if (skipped) {
-            return Verdict.SKIPPED;
+        if (cunitVerdict == null) {
+            return Verdict.NO_VERDICT;
         }
-        return cunitPassed ? Verdict.PASSED : Verdict.NO_VERDICT;
+        return skipped ? Verdict.SKIPPED : Verdict.PASSED;
     }
 
     Map<String, TestOutcome> tests() {
         return tests;
     }
 
-    /** Lines printed before the first test (libiscsi's probing of the LUN). */
-    List<String> preamble() {
-        return preamble;
+    /** Lines printed outside any test body: libiscsi's probing of the LUN, teardown messages. */
+    List<String> outsideTests() {
+        return outsideTests;
     }
 
     /** False when the tool died before CUnit printed its run summary. */

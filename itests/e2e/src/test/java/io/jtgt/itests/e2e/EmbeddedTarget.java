@@ -1,0 +1,266 @@
+package io.jtgt.itests.e2e;
+
+import io.jtgt.backend.file.FileBackingStoreProvider;
+import io.jtgt.iscsi.server.IscsiServer;
+import io.jtgt.iscsi.server.RunningPortal;
+import io.jtgt.iscsi.server.TransportSettings;
+import io.jtgt.scsi.api.ManagementService.LunView;
+import io.jtgt.scsi.config.PortalDefinition;
+import io.jtgt.scsi.config.StorageDefinition;
+import io.jtgt.scsi.config.TargetDefinition;
+import io.jtgt.scsi.core.ScsiTargetService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * A complete jtgt target composed in-process with plain Java, the way an embedding program
+ * would: scsi-core's {@link ScsiTargetService}, the file backend, and the iSCSI transport
+ * listening on a free loopback port. Its image files live in a fresh folder that {@link #close()}
+ * deletes.
+ *
+ * <pre>{@code
+ * try (EmbeddedTarget target = EmbeddedTarget.builder().lun(0, Lun.thin(256 * MIB)).start()) {
+ *     String url = target.url(0); // iscsi://127.0.0.1:PORT/IQN/0
+ * }
+ * }</pre>
+ */
+public final class EmbeddedTarget implements AutoCloseable {
+
+    public static final String DEFAULT_TARGET_NAME = "iqn.2026-11.io.jtgt:e2e";
+    public static final long MIB = 1L << 20;
+    private static final int PORTAL_ID = 0;
+    private static final int TPGT = 1;
+    private static final Duration LUN_ONLINE_TIMEOUT = Duration.ofSeconds(20);
+
+    /**
+     * One LUN's storage: a file created sparse ({@code thinProvisioning}) or fully allocated.
+     *
+     * @param extraProperties further {@code io.jtgt.storage} properties (backend options, {@code online}, ...)
+     */
+    public record Lun(long sizeBytes, int blockShift, boolean thinProvisioning, Map<String, Object> extraProperties) {
+
+        public static Lun thin(long sizeBytes) {
+            return new Lun(sizeBytes, 9, true, Map.of());
+        }
+
+        public static Lun thick(long sizeBytes) {
+            return new Lun(sizeBytes, 9, false, Map.of());
+        }
+
+        public Lun withBlockShift(int shift) {
+            return new Lun(sizeBytes, shift, thinProvisioning, extraProperties);
+        }
+
+        public Lun with(String property, Object value) {
+            Map<String, Object> more = new LinkedHashMap<>(extraProperties);
+            more.put(property, value);
+            return new Lun(sizeBytes, blockShift, thinProvisioning, more);
+        }
+
+        public int blockSize() {
+            return 1 << blockShift;
+        }
+    }
+
+    /** What to start; every setter returns the builder. */
+    public static final class Builder {
+        private String targetName = DEFAULT_TARGET_NAME;
+        private final Map<Integer, Lun> luns = new TreeMap<>();
+        private String host = "127.0.0.1";
+        private int port = 0;
+
+        public Builder targetName(String name) {
+            this.targetName = name;
+            return this;
+        }
+
+        public Builder lun(int lun, Lun storage) {
+            luns.put(lun, storage);
+            return this;
+        }
+
+        /** Port 0 (default) binds a free port. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public EmbeddedTarget start() {
+            if (luns.isEmpty()) {
+                luns.put(0, Lun.thin(256 * MIB));
+            }
+            return new EmbeddedTarget(this);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private final String targetName;
+    private final Map<Integer, Lun> luns;
+    private final Map<Integer, Path> images = new TreeMap<>();
+    private final Path dir;
+    private final FileBackingStoreProvider fileBackend;
+    private final ScsiTargetService service;
+    private IscsiServer server;
+    private RunningPortal portal;
+
+    private EmbeddedTarget(Builder builder) {
+        this.targetName = builder.targetName;
+        this.luns = Map.copyOf(builder.luns);
+        try {
+            this.dir = Files.createTempDirectory(E2eDirs.workDir(), "target-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.fileBackend = new FileBackingStoreProvider();
+        this.service = new ScsiTargetService();
+        try {
+            service.addProvider(fileBackend);
+            Map<Integer, Long> lunToDevice = new TreeMap<>();
+            for (Map.Entry<Integer, Lun> entry : new TreeMap<>(luns).entrySet()) {
+                long deviceId = 1000L + entry.getKey();
+                Path image = dir.resolve("lun" + entry.getKey() + ".img");
+                images.put(entry.getKey(), image);
+                service.putStorage(StorageDefinition.fromProperties(storageProperties(deviceId, image, entry.getValue())));
+                lunToDevice.put(entry.getKey(), deviceId);
+            }
+            service.putTarget(new TargetDefinition(targetName, Map.of(TPGT, List.of(PORTAL_ID)), lunToDevice));
+            awaitLunsOnline();
+            server = new IscsiServer(service, TransportSettings.defaults());
+            portal = server.bind(new PortalDefinition(PORTAL_ID, builder.host, builder.port));
+            service.addPortal(portal);
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private static Map<String, Object> storageProperties(long deviceId, Path image, Lun lun) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(StorageDefinition.DEVICE_ID, deviceId);
+        props.put(StorageDefinition.PATH, "file:" + image);
+        props.put(StorageDefinition.BLOCK_SHIFT, lun.blockShift());
+        props.put(StorageDefinition.DEVICE_SIZE, lun.sizeBytes());
+        props.put(StorageDefinition.THIN_PROVISIONING, lun.thinProvisioning());
+        props.putAll(lun.extraProperties());
+        return props;
+    }
+
+    /** Storage opens asynchronously; tests want every LUN ONLINE before the first login. */
+    private void awaitLunsOnline() {
+        long deadline = System.nanoTime() + LUN_ONLINE_TIMEOUT.toNanos();
+        List<LunView> views = List.of();
+        while (System.nanoTime() < deadline) {
+            views = service.luns().stream().filter(v -> v.target().equals(targetName)).toList();
+            if (views.size() == luns.size() && views.stream().allMatch(v -> "ONLINE".equals(v.state()))) {
+                return;
+            }
+            if (views.stream().anyMatch(v -> "FAILED".equals(v.state()))) {
+                break;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new IllegalStateException("LUNs of " + targetName + " did not come ONLINE within "
+                + LUN_ONLINE_TIMEOUT + ": " + views);
+    }
+
+    public String targetName() {
+        return targetName;
+    }
+
+    public String host() {
+        return portal.boundAddress().getAddress().getHostAddress();
+    }
+
+    public int port() {
+        return portal.boundAddress().getPort();
+    }
+
+    /** {@code iscsi://127.0.0.1:PORT} for discovery. */
+    public String portalUrl() {
+        return "iscsi://" + host() + ":" + port();
+    }
+
+    /** {@code iscsi://127.0.0.1:PORT/IQN/LUN}, the form libiscsi and QEMU take. */
+    public String url(int lun) {
+        return portalUrl() + "/" + targetName + "/" + lun;
+    }
+
+    public Lun lun(int lun) {
+        return luns.get(lun);
+    }
+
+    /** The image file behind a LUN, to check what reached the disk. */
+    public Path image(int lun) {
+        return images.get(lun);
+    }
+
+    public ScsiTargetService service() {
+        return service;
+    }
+
+    /** Stops listening, ends sessions, closes the storage and deletes the image files. */
+    @Override
+    public void close() {
+        List<Throwable> failures = new ArrayList<>();
+        run(failures, () -> {
+            if (portal != null) {
+                service.removePortal(portal);
+            }
+        });
+        run(failures, () -> {
+            if (server != null) {
+                server.close();
+            }
+        });
+        run(failures, service::close);
+        run(failures, fileBackend::close);
+        run(failures, this::deleteImages);
+        if (!failures.isEmpty()) {
+            IllegalStateException e = new IllegalStateException("closing the embedded target failed");
+            failures.forEach(e::addSuppressed);
+            throw e;
+        }
+    }
+
+    private static void run(List<Throwable> failures, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException | Error e) {
+            failures.add(e);
+        }
+    }
+
+    private void deleteImages() {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedTarget[" + (portal == null ? "not listening" : url(0)) + ", luns=" + luns + "]";
+    }
+}
