@@ -47,7 +47,9 @@ public final class Initiator {
     /** Every PDU the target wrote since the last call. */
     public List<IscsiPdu> receive() {
         target.runPendingTasks();
-        target.flushOutbound();
+        if (target.isOpen()) {
+            target.flushOutbound(); // on a closed EmbeddedChannel this would record an exception
+        }
         List<IscsiPdu> result = new ArrayList<>();
         ByteBuf b;
         while ((b = target.readOutbound()) != null) {

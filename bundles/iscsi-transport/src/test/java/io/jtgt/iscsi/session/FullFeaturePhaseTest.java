@@ -1,0 +1,599 @@
+package io.jtgt.iscsi.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jtgt.iscsi.login.LoginContext;
+import io.jtgt.iscsi.login.LoginStatus;
+import io.jtgt.iscsi.login.NoAuthentication;
+import io.jtgt.iscsi.login.ParameterTable;
+import io.jtgt.iscsi.pdu.CodecSettings;
+import io.jtgt.iscsi.pdu.DataInPdu;
+import io.jtgt.iscsi.pdu.DataOutPdu;
+import io.jtgt.iscsi.pdu.IscsiPdu;
+import io.jtgt.iscsi.pdu.LoginResponsePdu;
+import io.jtgt.iscsi.pdu.LogoutRequestPdu;
+import io.jtgt.iscsi.pdu.LogoutResponsePdu;
+import io.jtgt.iscsi.pdu.NopInPdu;
+import io.jtgt.iscsi.pdu.NopOutPdu;
+import io.jtgt.iscsi.pdu.PduDecoder;
+import io.jtgt.iscsi.pdu.PduEncoder;
+import io.jtgt.iscsi.pdu.R2tPdu;
+import io.jtgt.iscsi.pdu.RejectPdu;
+import io.jtgt.iscsi.pdu.ScsiCommandPdu;
+import io.jtgt.iscsi.pdu.ScsiResponsePdu;
+import io.jtgt.iscsi.pdu.TaskMgmtRequestPdu;
+import io.jtgt.iscsi.pdu.TaskMgmtResponsePdu;
+import io.jtgt.iscsi.pdu.TextRequestPdu;
+import io.jtgt.iscsi.pdu.TextResponsePdu;
+import io.jtgt.iscsi.server.TransportSettings;
+import io.jtgt.iscsi.testing.FakeRegistry;
+import io.jtgt.iscsi.testing.FakeRegistry.FakeNexus;
+import io.jtgt.iscsi.testing.Initiator;
+import io.jtgt.iscsi.text.TextParameters;
+import io.jtgt.scsi.api.ScsiResponse;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The full feature phase over a real pipeline (codec + connection) in an EmbeddedChannel. */
+class FullFeaturePhaseTest {
+
+    private static final String TARGET = "iqn.2026-11.test:disk";
+    private static final int BLOCK = FakeRegistry.BLOCK;
+
+    private final FakeRegistry registry = new FakeRegistry().add(TARGET, Map.of(1, List.of(0)), 64)
+            .add("iqn.2026-11.test:other", Map.of(1, List.of(0)), 8);
+    private final SessionRegistry sessions = new SessionRegistry();
+    private EmbeddedChannel channel;
+    private Initiator initiator;
+
+    private Initiator connect(TransportSettings settings) {
+        CodecSettings codec = new CodecSettings(settings.maxRecvDataSegmentLength());
+        LoginContext login = new LoginContext(registry, new ParameterTable(settings, List.of("None")),
+                new NoAuthentication(), sessions, 0, settings.queueDepth());
+        ConnectionContext context = new ConnectionContext(login, settings, sessions,
+                (target, local) -> List.of("127.0.0.1:3260,1"));
+        channel = new EmbeddedChannel(new PduDecoder(codec), new PduEncoder(codec), new IscsiConnection(context, codec));
+        initiator = new Initiator(channel);
+        return initiator;
+    }
+
+    private Initiator loggedIn(TextParameters extra) {
+        connect(TransportSettings.defaults());
+        TextParameters keys = Initiator.normalLogin(TARGET);
+        extra.pairs().forEach(p -> keys.add(p.getKey(), p.getValue()));
+        LoginResponsePdu response = initiator.login(keys);
+        assertEquals(LoginStatus.SUCCESS, response.status());
+        assertTrue(response.transit());
+        initiator.cmdSn = response.expCmdSn();
+        return initiator;
+    }
+
+    private FakeNexus nexus() {
+        return registry.fake(TARGET).nexuses.get(0);
+    }
+
+    private ScsiCommandPdu command(byte[] cdb, int edtl, boolean read, boolean write) {
+        ScsiCommandPdu pdu = new ScsiCommandPdu();
+        pdu.finalFlag(true);
+        pdu.read(read);
+        pdu.write(write);
+        pdu.taskAttribute(1);
+        pdu.initiatorTaskTag(initiator.itt++);
+        pdu.cmdSn(initiator.cmdSn++);
+        pdu.expectedDataTransferLength(edtl);
+        pdu.cdbField(cdb);
+        return pdu;
+    }
+
+    private static byte[] rw10(int opcode, int lba, int blocks) {
+        return new byte[] {(byte) opcode, 0, (byte) (lba >> 24), (byte) (lba >> 16), (byte) (lba >> 8), (byte) lba, 0,
+            (byte) (blocks >> 8), (byte) blocks, 0};
+    }
+
+    @Test
+    void testUnitReadyGetsGoodWithAdvancingNumbers() {
+        loggedIn(new TextParameters());
+        ScsiCommandPdu tur = command(new byte[6], 0, false, false);
+        int cmdSn = tur.cmdSn();
+        initiator.send(tur);
+        ScsiResponsePdu response = assertInstanceOf(ScsiResponsePdu.class, initiator.receiveOne());
+        assertEquals(ScsiResponse.GOOD, response.status());
+        assertEquals(ScsiResponsePdu.COMMAND_COMPLETED, response.response());
+        assertEquals(cmdSn + 1, response.expCmdSn());
+        assertEquals(cmdSn + 128, response.maxCmdSn(), "ExpCmdSN + queue depth - 1 with nothing in flight");
+        assertFalse(response.residualOverflow() || response.residualUnderflow());
+        assertEquals(6, nexus().commands.get(0).cdb().length, "group 0 CDB is 6 bytes");
+        assertEquals("iqn.2026-11.test:initiator", nexus().info.initiatorName());
+        assertEquals(0x23d000000001L, nexus().info.isid());
+        int statSn = response.statSn();
+        initiator.send(command(new byte[6], 0, false, false));
+        assertEquals(statSn + 1, ((ScsiResponsePdu) initiator.receiveOne()).statSn());
+    }
+
+    @Test
+    void readIsSplitByTheInitiatorsMaxRecvDataSegmentLengthWithStatusInTheLastDataIn() {
+        loggedIn(new TextParameters().add("MaxRecvDataSegmentLength", "4096"));
+        initiator.send(command(rw10(0x28, 2, 20), 20 * BLOCK, true, false));
+        List<IscsiPdu> pdus = initiator.receive();
+        assertEquals(3, pdus.size(), "10240 bytes in segments of 4096");
+        ByteBuf all = Unpooled.buffer();
+        for (int i = 0; i < pdus.size(); i++) {
+            DataInPdu in = assertInstanceOf(DataInPdu.class, pdus.get(i));
+            assertEquals(i, in.dataSn());
+            assertEquals(i * 4096, in.bufferOffset());
+            boolean last = i == pdus.size() - 1;
+            assertEquals(last, in.hasStatus());
+            assertEquals(last, in.finalFlag());
+            all.writeBytes(in.data());
+            in.release();
+        }
+        DataInPdu last = (DataInPdu) pdus.get(2);
+        assertEquals(ScsiResponse.GOOD, last.status());
+        assertFalse(last.residualUnderflow() || last.residualOverflow());
+        assertEquals(20 * BLOCK, all.readableBytes());
+        for (int i = 0; i < all.readableBytes(); i++) {
+            assertEquals(FakeRegistry.pattern(2 * BLOCK + i), all.getByte(i));
+        }
+    }
+
+    @Test
+    void dataInSequencesEndAtMaxBurstLength() {
+        loggedIn(new TextParameters().add("MaxRecvDataSegmentLength", "1024").add("MaxBurstLength", "2048"));
+        initiator.send(command(rw10(0x28, 0, 8), 8 * BLOCK, true, false));
+        List<IscsiPdu> pdus = initiator.receive();
+        assertEquals(4, pdus.size());
+        boolean[] finals = new boolean[4];
+        for (int i = 0; i < 4; i++) {
+            finals[i] = pdus.get(i).finalFlag();
+            pdus.get(i).release();
+        }
+        assertEquals(List.of(false, true, false, true), List.of(finals[0], finals[1], finals[2], finals[3]));
+    }
+
+    @Test
+    void readResidualsCompareWithExpectedLength() {
+        loggedIn(new TextParameters());
+        initiator.send(command(rw10(0x28, 0, 2), BLOCK, true, false)); // EDTL below the CDB's 1024
+        DataInPdu over = (DataInPdu) initiator.receiveOne();
+        assertEquals(BLOCK, over.data().readableBytes(), "cut to EDTL");
+        assertTrue(over.residualOverflow());
+        assertEquals(BLOCK, over.residualCount());
+        over.release();
+
+        initiator.send(command(rw10(0x28, 0, 1), 4 * BLOCK, true, false));
+        DataInPdu under = (DataInPdu) initiator.receiveOne();
+        assertTrue(under.residualUnderflow());
+        assertEquals(3 * BLOCK, under.residualCount());
+        under.release();
+
+        initiator.send(command(new byte[] {(byte) 0xee, 0, 0, 0, 0, 0}, 96, true, false));
+        ScsiResponsePdu check = (ScsiResponsePdu) initiator.receiveOne();
+        assertEquals(ScsiResponse.CHECK_CONDITION, check.status());
+        assertTrue(check.residualUnderflow());
+        assertEquals(96, check.residualCount());
+        ByteBuf sense = check.data();
+        assertEquals(18, sense.getUnsignedShort(0), "SenseLength prefix");
+        assertEquals(0x70, sense.getUnsignedByte(2));
+        assertEquals(0x20, sense.getUnsignedByte(2 + 12));
+    }
+
+    /** WRITE of 8 blocks with FirstBurstLength 1024 and MaxBurstLength 1024, in all four modes. */
+    @ParameterizedTest(name = "ImmediateData={0} InitialR2T={1}")
+    @CsvSource({"Yes,Yes", "Yes,No", "No,Yes", "No,No"})
+    void writeGathersImmediateUnsolicitedAndSolicitedData(String immediateData, String initialR2t) {
+        connect(new TransportSettings(8192, 1024, 1024, true, false, 2, 128, 2, 0, 0));
+        TextParameters keys = Initiator.normalLogin(TARGET).add("ImmediateData", immediateData)
+                .add("InitialR2T", initialR2t).add("FirstBurstLength", "1024").add("MaxBurstLength", "1024")
+                .add("MaxOutstandingR2T", "2");
+        assertEquals(LoginStatus.SUCCESS, initiator.login(keys).status());
+        boolean immediate = immediateData.equals("Yes");
+        boolean unsolicited = initialR2t.equals("No");
+        int length = 8 * BLOCK;
+        byte[] payload = new byte[length];
+        for (int i = 0; i < length; i++) {
+            payload[i] = (byte) (i * 13 + 1);
+        }
+        ScsiCommandPdu write = command(rw10(0x2a, 4, 8), length, false, true);
+        int itt = write.initiatorTaskTag();
+        int sent = 0;
+        if (immediate) {
+            sent = unsolicited ? BLOCK : 1024;
+            write.data(Unpooled.copiedBuffer(payload, 0, sent));
+        }
+        int firstBurst = unsolicited ? 1024 : sent;
+        write.finalFlag(sent >= firstBurst);
+        initiator.send(write);
+        int dataSn = 0;
+        while (sent < firstBurst) {
+            DataOutPdu out = new DataOutPdu();
+            out.initiatorTaskTag(itt);
+            out.targetTransferTag(IscsiPdu.RESERVED_TAG);
+            out.dataSn(dataSn++);
+            out.bufferOffset(sent);
+            out.data(Unpooled.copiedBuffer(payload, sent, BLOCK));
+            sent += BLOCK;
+            out.finalFlag(sent == firstBurst);
+            initiator.send(out);
+        }
+        int r2tCount = 0;
+        ScsiResponsePdu response = null;
+        for (int round = 0; round < 20 && response == null; round++) {
+            List<IscsiPdu> pdus = initiator.receive();
+            assertFalse(pdus.isEmpty(), "the target must answer");
+            for (IscsiPdu pdu : pdus) {
+                if (pdu instanceof ScsiResponsePdu r) {
+                    response = r;
+                    continue;
+                }
+                R2tPdu r2t = assertInstanceOf(R2tPdu.class, pdu);
+                assertEquals(r2tCount++, r2t.r2tSn());
+                assertTrue(r2t.desiredDataTransferLength() <= 1024, "MaxBurstLength per R2T");
+                int offset = r2t.bufferOffset();
+                int end = offset + r2t.desiredDataTransferLength();
+                int sn = 0;
+                while (offset < end) {
+                    DataOutPdu out = new DataOutPdu();
+                    out.initiatorTaskTag(itt);
+                    out.targetTransferTag(r2t.targetTransferTag());
+                    out.dataSn(sn++);
+                    out.bufferOffset(offset);
+                    out.data(Unpooled.copiedBuffer(payload, offset, BLOCK));
+                    offset += BLOCK;
+                    out.finalFlag(offset == end);
+                    initiator.send(out);
+                }
+            }
+        }
+        assertNotNull(response);
+        assertEquals(ScsiResponse.GOOD, response.status());
+        assertFalse(response.residualOverflow() || response.residualUnderflow());
+        assertEquals((length - firstBurst) / 1024, r2tCount, "R2Ts only for what was not sent unsolicited");
+        assertEquals(r2tCount, response.expDataSn());
+        byte[] disk = registry.fake(TARGET).disk;
+        for (int i = 0; i < length; i++) {
+            assertEquals(payload[i], disk[4 * BLOCK + i], "byte " + i);
+        }
+    }
+
+    @Test
+    void writeNeedingMoreThanTheExpectedLengthIsAnsweredWithOverflow() {
+        loggedIn(new TextParameters());
+        initiator.send(command(rw10(0x2a, 0, 2), BLOCK, false, true));
+        ScsiResponsePdu response = (ScsiResponsePdu) initiator.receiveOne();
+        assertEquals(ScsiResponse.CHECK_CONDITION, response.status());
+        assertTrue(response.residualOverflow());
+        assertEquals(BLOCK, response.residualCount());
+        assertInstanceOf(IllegalStateException.class, nexus().dataFailure);
+    }
+
+    @Test
+    void unsolicitedDataOfAFailedCommandIsDrained() {
+        connect(TransportSettings.defaults());
+        assertEquals(LoginStatus.SUCCESS, initiator.login(Initiator.normalLogin(TARGET).add("InitialR2T", "No")
+                .add("ImmediateData", "No")).status());
+        ScsiCommandPdu write = command(new byte[] {(byte) 0xef, 0, 0, 0, 0, 0}, 1024, false, true); // unknown opcode
+        write.finalFlag(false);
+        initiator.send(write);
+        ScsiResponsePdu response = (ScsiResponsePdu) initiator.receiveOne();
+        assertEquals(ScsiResponse.CHECK_CONDITION, response.status());
+        DataOutPdu out = new DataOutPdu();
+        out.initiatorTaskTag(write.initiatorTaskTag());
+        out.targetTransferTag(IscsiPdu.RESERVED_TAG);
+        out.finalFlag(true);
+        out.data(new byte[1024]);
+        initiator.send(out);
+        assertTrue(initiator.receive().isEmpty(), "silently drained");
+        assertTrue(channel.isActive());
+    }
+
+    @Test
+    void nopOutIsEchoedAndImmediateNopDoesNotConsumeACmdSn() {
+        loggedIn(new TextParameters());
+        NopOutPdu ping = new NopOutPdu();
+        ping.immediate(true);
+        ping.initiatorTaskTag(0x77);
+        ping.targetTransferTag(IscsiPdu.RESERVED_TAG);
+        ping.cmdSn(initiator.cmdSn);
+        ping.data(new byte[] {1, 2, 3, 4, 5});
+        initiator.send(ping);
+        NopInPdu pong = assertInstanceOf(NopInPdu.class, initiator.receiveOne());
+        assertEquals(0x77, pong.initiatorTaskTag());
+        assertEquals(IscsiPdu.RESERVED_TAG, pong.targetTransferTag());
+        assertEquals(5, pong.data().readableBytes());
+        assertEquals(initiator.cmdSn, pong.expCmdSn(), "immediate NOP-Out leaves ExpCmdSN alone");
+
+        NopOutPdu noReply = new NopOutPdu();
+        noReply.immediate(true);
+        noReply.initiatorTaskTag(IscsiPdu.RESERVED_TAG);
+        noReply.targetTransferTag(IscsiPdu.RESERVED_TAG);
+        initiator.send(noReply);
+        assertTrue(initiator.receive().isEmpty());
+
+        NopOutPdu numbered = new NopOutPdu();
+        numbered.initiatorTaskTag(0x78);
+        numbered.targetTransferTag(IscsiPdu.RESERVED_TAG);
+        numbered.cmdSn(initiator.cmdSn++);
+        initiator.send(numbered);
+        assertEquals(initiator.cmdSn, ((NopInPdu) initiator.receiveOne()).expCmdSn());
+        initiator.send(command(new byte[6], 0, false, false));
+        assertEquals(ScsiResponse.GOOD, ((ScsiResponsePdu) initiator.receiveOne()).status());
+    }
+
+    @Test
+    void commandsOutsideTheWindowAreIgnoredAndGapsAreReordered() {
+        loggedIn(new TextParameters());
+        initiator.send(command(new byte[6], 0, false, false));
+        ScsiResponsePdu first = (ScsiResponsePdu) initiator.receiveOne();
+        ScsiCommandPdu tooHigh = command(new byte[6], 0, false, false);
+        tooHigh.cmdSn(first.maxCmdSn() + 1);
+        initiator.cmdSn--;
+        initiator.send(tooHigh);
+        assertTrue(initiator.receive().isEmpty(), "CmdSN > MaxCmdSN is silently ignored");
+        ScsiCommandPdu tooLow = command(new byte[6], 0, false, false);
+        tooLow.cmdSn(first.expCmdSn() - 1);
+        initiator.cmdSn--;
+        initiator.send(tooLow);
+        assertTrue(initiator.receive().isEmpty(), "CmdSN < ExpCmdSN is silently ignored");
+
+        ScsiCommandPdu a = command(new byte[6], 0, false, false);
+        ScsiCommandPdu b = command(new byte[6], 0, false, false);
+        int bItt = b.initiatorTaskTag();
+        initiator.send(b);
+        assertTrue(initiator.receive().isEmpty(), "held until the gap closes");
+        initiator.send(a);
+        List<IscsiPdu> both = initiator.receive();
+        assertEquals(2, both.size());
+        assertEquals(bItt, both.get(1).initiatorTaskTag(), "delivered in CmdSN order");
+        assertEquals(initiator.cmdSn, ((ScsiResponsePdu) both.get(1)).expCmdSn());
+        assertEquals(3, nexus().commands.size());
+    }
+
+    @Test
+    void maxCmdSnShrinksWithCommandsInFlight() {
+        connect(new TransportSettings(8192, 65536, 8192, true, false, 1, 4, 2, 0, 0));
+        assertEquals(LoginStatus.SUCCESS, initiator.login(Initiator.normalLogin(TARGET)).status());
+        initiator.send(command(new byte[] {(byte) 0xc0, 0, 0, 0, 0, 0}, 0, false, false)); // hangs
+        initiator.send(command(new byte[] {(byte) 0xc0, 0, 0, 0, 0, 0}, 0, false, false)); // hangs
+        NopOutPdu ping = new NopOutPdu();
+        ping.immediate(true);
+        ping.initiatorTaskTag(1);
+        ping.targetTransferTag(IscsiPdu.RESERVED_TAG);
+        initiator.send(ping);
+        NopInPdu pong = (NopInPdu) initiator.receiveOne();
+        assertEquals(initiator.cmdSn, pong.expCmdSn());
+        assertEquals(initiator.cmdSn - 2 + 4 - 1, pong.maxCmdSn(), "two in flight: no window beyond the login's");
+        nexus().hanging.get(0).complete(ScsiResponse.good());
+        nexus().hanging.get(1).complete(ScsiResponse.good());
+        List<IscsiPdu> responses = initiator.receive();
+        assertEquals(2, responses.size());
+        assertEquals(initiator.cmdSn + 4 - 1, ((ScsiResponsePdu) responses.get(1)).maxCmdSn());
+    }
+
+    @Test
+    void logoutClosesTheSessionAndTheNexus() {
+        loggedIn(new TextParameters());
+        LogoutRequestPdu logout = new LogoutRequestPdu();
+        logout.immediate(true);
+        logout.reasonCode(LogoutRequestPdu.CLOSE_SESSION);
+        logout.initiatorTaskTag(0x55);
+        logout.cmdSn(initiator.cmdSn);
+        initiator.send(logout);
+        LogoutResponsePdu response = assertInstanceOf(LogoutResponsePdu.class, initiator.receiveOne());
+        assertEquals(LogoutResponsePdu.CLOSED_SUCCESSFULLY, response.response());
+        assertEquals(0x55, response.initiatorTaskTag());
+        channel.runPendingTasks();
+        assertFalse(channel.isOpen());
+        assertTrue(nexus().closed, "I_T nexus loss");
+        assertTrue(sessions.sessions().isEmpty());
+    }
+
+    @Test
+    void logoutForRecoveryIsNotSupportedAtErl0() {
+        loggedIn(new TextParameters());
+        LogoutRequestPdu logout = new LogoutRequestPdu();
+        logout.immediate(true);
+        logout.reasonCode(LogoutRequestPdu.REMOVE_CONNECTION_FOR_RECOVERY);
+        initiator.send(logout);
+        assertEquals(LogoutResponsePdu.RECOVERY_NOT_SUPPORTED, ((LogoutResponsePdu) initiator.receiveOne()).response());
+        assertTrue(channel.isOpen());
+    }
+
+    @Test
+    void unknownOpcodeIsRejectedAndTheConnectionSurvives() {
+        loggedIn(new TextParameters());
+        ByteBuf raw = Unpooled.buffer().writeByte(0x1d).writeZero(47);
+        channel.writeInbound(raw);
+        RejectPdu reject = assertInstanceOf(RejectPdu.class, initiator.receiveOne());
+        assertEquals(RejectPdu.COMMAND_NOT_SUPPORTED, reject.reason());
+        assertEquals(48, reject.data().readableBytes());
+        assertEquals(0x1d, reject.data().getByte(0));
+        initiator.send(command(new byte[6], 0, false, false));
+        assertEquals(ScsiResponse.GOOD, ((ScsiResponsePdu) initiator.receiveOne()).status());
+    }
+
+    @Test
+    void dataOutWithAWrongDataSnIsRejectedAndClosesTheConnection() {
+        connect(new TransportSettings(8192, 65536, 8192, true, false, 1, 128, 2, 0, 0));
+        assertEquals(LoginStatus.SUCCESS, initiator.login(Initiator.normalLogin(TARGET).add("ImmediateData", "No")).status());
+        initiator.send(command(rw10(0x2a, 0, 2), 2 * BLOCK, false, true));
+        R2tPdu r2t = (R2tPdu) initiator.receiveOne();
+        DataOutPdu out = new DataOutPdu();
+        out.initiatorTaskTag(r2t.initiatorTaskTag());
+        out.targetTransferTag(r2t.targetTransferTag());
+        out.dataSn(27);
+        out.finalFlag(true);
+        out.data(new byte[2 * BLOCK]);
+        initiator.send(out);
+        RejectPdu reject = assertInstanceOf(RejectPdu.class, initiator.receiveOne());
+        assertEquals(RejectPdu.PROTOCOL_ERROR, reject.reason());
+        channel.runPendingTasks();
+        assertFalse(channel.isOpen());
+        assertTrue(nexus().closed);
+        assertNotNull(nexus().dataFailure, "the pending receiveData failed");
+    }
+
+    @Test
+    void disconnectMidTransferFailsTheDataRequestAndClosesTheNexus() {
+        connect(TransportSettings.defaults());
+        assertEquals(LoginStatus.SUCCESS, initiator.login(Initiator.normalLogin(TARGET).add("ImmediateData", "Yes")).status());
+        ScsiCommandPdu write = command(rw10(0x2a, 0, 16), 16 * BLOCK, false, true);
+        write.data(new byte[BLOCK]);
+        initiator.send(write);
+        assertInstanceOf(R2tPdu.class, initiator.receiveOne());
+        channel.close();
+        channel.runPendingTasks();
+        assertNotNull(nexus().dataFailure);
+        assertTrue(nexus().closed);
+    }
+
+    @Test
+    void abortTaskCompletesWhenTheCommandEndsAndSuppressesItsResponse() {
+        loggedIn(new TextParameters());
+        ScsiCommandPdu hang = command(new byte[] {(byte) 0xc0, 0, 0, 0, 0, 0}, 0, false, false);
+        int hangItt = hang.initiatorTaskTag();
+        int hangCmdSn = hang.cmdSn();
+        initiator.send(hang);
+        assertTrue(initiator.receive().isEmpty());
+        TaskMgmtRequestPdu abort = new TaskMgmtRequestPdu();
+        abort.immediate(true);
+        abort.function(TaskMgmtRequestPdu.ABORT_TASK);
+        abort.initiatorTaskTag(0x999);
+        abort.referencedTaskTag(hangItt);
+        abort.refCmdSn(hangCmdSn);
+        abort.cmdSn(initiator.cmdSn);
+        initiator.send(abort);
+        assertTrue(initiator.receive().isEmpty(), "waits for the SCSI layer");
+        nexus().hanging.get(0).complete(ScsiResponse.good());
+        TaskMgmtResponsePdu done = assertInstanceOf(TaskMgmtResponsePdu.class, initiator.receiveOne());
+        assertEquals(TaskMgmtResponsePdu.FUNCTION_COMPLETE, done.response());
+        assertEquals(0x999, done.initiatorTaskTag());
+
+        abort.referencedTaskTag(0x4242);
+        abort.refCmdSn(initiator.cmdSn + 5);
+        abort.initiatorTaskTag(0x99a);
+        TaskMgmtRequestPdu again = new TaskMgmtRequestPdu();
+        again.immediate(true);
+        again.function(TaskMgmtRequestPdu.ABORT_TASK);
+        again.initiatorTaskTag(0x99a);
+        again.referencedTaskTag(0x4242);
+        again.refCmdSn(initiator.cmdSn + 5);
+        again.cmdSn(initiator.cmdSn);
+        initiator.send(again);
+        assertEquals(TaskMgmtResponsePdu.TASK_DOES_NOT_EXIST, ((TaskMgmtResponsePdu) initiator.receiveOne()).response());
+
+        TaskMgmtRequestPdu reset = new TaskMgmtRequestPdu();
+        reset.immediate(true);
+        reset.function(TaskMgmtRequestPdu.LOGICAL_UNIT_RESET);
+        reset.referencedTaskTag(IscsiPdu.RESERVED_TAG);
+        initiator.send(reset);
+        assertEquals(TaskMgmtResponsePdu.FUNCTION_NOT_SUPPORTED, ((TaskMgmtResponsePdu) initiator.receiveOne()).response());
+    }
+
+    @Test
+    void sendTargetsInADiscoverySessionListsAllTargets() {
+        connect(TransportSettings.defaults());
+        LoginResponsePdu login = initiator.login(new TextParameters().add("InitiatorName", "iqn.x")
+                .add("SessionType", "Discovery"));
+        assertEquals(LoginStatus.SUCCESS, login.status());
+        TextRequestPdu text = new TextRequestPdu();
+        text.finalFlag(true);
+        text.immediate(true);
+        text.initiatorTaskTag(5);
+        text.targetTransferTag(IscsiPdu.RESERVED_TAG);
+        text.data(new TextParameters().add("SendTargets", "All").encode());
+        initiator.send(text);
+        TextResponsePdu response = assertInstanceOf(TextResponsePdu.class, initiator.receiveOne());
+        assertTrue(response.finalFlag());
+        TextParameters answer = TextParameters.parse(response.data());
+        List<String> names = new ArrayList<>();
+        answer.pairs().stream().filter(p -> p.getKey().equals("TargetName")).forEach(p -> names.add(p.getValue()));
+        assertEquals(List.of(TARGET, "iqn.2026-11.test:other"), names);
+        assertEquals("127.0.0.1:3260,1", answer.get("TargetAddress"));
+
+        initiator.send(command(new byte[6], 0, false, false));
+        assertInstanceOf(RejectPdu.class, initiator.receiveOne(), "no SCSI in a discovery session");
+    }
+
+    @Test
+    void longTextAnswersAreContinuedWithTheTargetTransferTag() {
+        for (int i = 0; i < 40; i++) {
+            registry.add("iqn.2026-11.test:many-targets-to-overflow-one-segment-" + i, Map.of(1, List.of(0)), 1);
+        }
+        connect(TransportSettings.defaults());
+        initiator.login(new TextParameters().add("InitiatorName", "iqn.x").add("SessionType", "Discovery")
+                .add("MaxRecvDataSegmentLength", "512"));
+        TextRequestPdu text = new TextRequestPdu();
+        text.finalFlag(true);
+        text.initiatorTaskTag(5);
+        text.targetTransferTag(IscsiPdu.RESERVED_TAG);
+        text.cmdSn(initiator.cmdSn);
+        text.data(new TextParameters().add("SendTargets", "All").encode());
+        initiator.send(text);
+        ByteBuf joined = Unpooled.buffer();
+        for (int round = 0; round < 100; round++) {
+            TextResponsePdu piece = (TextResponsePdu) initiator.receiveOne();
+            assertTrue(piece.data().readableBytes() <= 512);
+            joined.writeBytes(piece.data());
+            if (piece.finalFlag()) {
+                break;
+            }
+            assertTrue(piece.continueFlag());
+            TextRequestPdu more = new TextRequestPdu();
+            more.finalFlag(true);
+            more.immediate(true);
+            more.initiatorTaskTag(5);
+            more.targetTransferTag(piece.targetTransferTag());
+            initiator.send(more);
+        }
+        TextParameters answer = TextParameters.parse(joined);
+        assertEquals(42, answer.pairs().stream().filter(p -> p.getKey().equals("TargetName")).count());
+    }
+
+    @Test
+    void sendTargetsInANormalSessionShowsOnlyItsTarget() {
+        loggedIn(new TextParameters());
+        TextRequestPdu text = new TextRequestPdu();
+        text.finalFlag(true);
+        text.immediate(true);
+        text.initiatorTaskTag(5);
+        text.targetTransferTag(IscsiPdu.RESERVED_TAG);
+        text.data(new TextParameters().add("SendTargets", "All").add("X-vendor.key", "1").encode());
+        initiator.send(text);
+        TextParameters answer = TextParameters.parse(((TextResponsePdu) initiator.receiveOne()).data());
+        assertEquals(TARGET, answer.get("TargetName"));
+        assertEquals(1, answer.pairs().stream().filter(p -> p.getKey().equals("TargetName")).count());
+        assertEquals("NotUnderstood", answer.get("X-vendor.key"));
+    }
+
+    @Test
+    void loginFailureClosesTheConnection() {
+        connect(TransportSettings.defaults());
+        LoginResponsePdu response = initiator.login(Initiator.normalLogin("iqn.2026-11.test:missing"));
+        assertEquals(LoginStatus.NOT_FOUND, response.status());
+        channel.runPendingTasks();
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void sessionReinstatementClosesTheOldSession() {
+        loggedIn(new TextParameters());
+        EmbeddedChannel first = channel;
+        connect(TransportSettings.defaults());
+        assertEquals(LoginStatus.SUCCESS, initiator.login(Initiator.normalLogin(TARGET)).status());
+        first.runPendingTasks();
+        assertFalse(first.isOpen(), "same InitiatorName + ISID + target: the old session goes");
+        assertTrue(registry.fake(TARGET).nexuses.get(0).closed);
+        assertFalse(registry.fake(TARGET).nexuses.get(1).closed);
+    }
+}
