@@ -20,6 +20,13 @@ final class ConfigValues {
 
     private ConfigValues() {}
 
+    /** Framework bookkeeping (service.*, component.*, felix.*, jtgt.* ...), never configuration. */
+    static boolean isFrameworkKey(String key) {
+        return FRAMEWORK_KEYS.contains(key) || key.startsWith("service.") || key.startsWith("component.")
+                || key.startsWith("felix.") || key.startsWith("osgi.") || key.startsWith("jtgt.")
+                || key.startsWith("karaf.") || key.startsWith(".");
+    }
+
     static Object scalar(String owner, String field, Object value) {
         if (value instanceof String[] array) {
             if (array.length != 1) {

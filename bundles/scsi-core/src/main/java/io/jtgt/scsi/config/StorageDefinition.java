@@ -74,7 +74,7 @@ public record StorageDefinition(
         Map<String, String> options = new TreeMap<>();
         for (Map.Entry<String, ?> e : props.entrySet()) {
             String key = e.getKey();
-            if (isKnown(key) || ConfigValues.FRAMEWORK_KEYS.contains(key) || e.getValue() == null) {
+            if (isKnown(key) || ConfigValues.isFrameworkKey(key) || e.getValue() == null) {
                 continue;
             }
             Object v = e.getValue();

@@ -47,7 +47,7 @@ public record TargetDefinition(String name, Map<Integer, List<Integer>> portalGr
         Map<Integer, Long> luns = new TreeMap<>();
         for (Map.Entry<String, ?> e : props.entrySet()) {
             String key = e.getKey();
-            if (key.equals(NAME) || ConfigValues.FRAMEWORK_KEYS.contains(key)) {
+            if (key.equals(NAME) || ConfigValues.isFrameworkKey(key)) {
                 continue;
             }
             if (key.startsWith(TPGT_PREFIX)) {

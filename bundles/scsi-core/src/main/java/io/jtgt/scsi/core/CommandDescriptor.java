@@ -1,6 +1,7 @@
 package io.jtgt.scsi.core;
 
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * One row of the dispatch table: everything the dispatcher and REPORT SUPPORTED OPERATION CODES
@@ -15,9 +16,19 @@ import java.util.Set;
  *     FIELD IN CDB pointing at it.
  * @param flags dispatcher behaviour
  * @param handler the implementation
+ * @param availability whether a given logical unit offers it
  */
 public record CommandDescriptor(int opcode, int serviceAction, String name, byte[] usageData,
-        Set<CommandFlag> flags, CommandHandler handler) {
+        Set<CommandFlag> flags, CommandHandler handler, Predicate<CommandContext> availability) {
+
+    /**
+     * Whether the command is offered for this logical unit (e.g. UNMAP only on a thin-provisioned
+     * one); where it is not, it answers INVALID COMMAND OPERATION CODE and REPORT SUPPORTED
+     * OPERATION CODES says "not supported".
+     */
+    public boolean availableFor(CommandContext ctx) {
+        return availability.test(ctx);
+    }
 
     public int cdbLength() {
         return usageData.length;

@@ -62,15 +62,20 @@ final class CommandDispatcher {
             d = table.lookup(cdb); // throws the right CHECK CONDITION
         }
         checkCdb(d, cdb);
-        Medium medium = null;
+        Medium medium = device == null ? null : device.medium();
         if (d.has(CommandFlag.NEEDS_MEDIUM)) {
-            medium = device.medium();
             if (medium == null) {
                 SenseCode why = device.notReadySense();
                 throw new ScsiException(why == null ? SenseCode.NOT_READY_BECOMING_READY : why);
             }
+            if (device.stopped()) {
+                throw new ScsiException(SenseCode.NOT_READY_INITIALIZING_COMMAND_REQUIRED); // SBC-3 5.20: stopped
+            }
         }
         CommandContext ctx = new CommandContext(command, cdb, nexus, lun, device, medium, table);
+        if (!d.availableFor(ctx)) {
+            throw new ScsiException(SenseCode.INVALID_COMMAND_OPERATION_CODE);
+        }
         CompletionStage<ScsiResponse> result = d.handler().execute(ctx);
         if (result == null) {
             throw new IllegalStateException(d.name() + " handler returned no result");

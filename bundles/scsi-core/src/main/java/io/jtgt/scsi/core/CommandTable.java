@@ -80,6 +80,12 @@ public final class CommandTable {
          */
         public Builder add(int opcode, int serviceAction, String name, int[] usage, CommandHandler handler,
                 CommandFlag... flags) {
+            return add(opcode, serviceAction, name, usage, handler, ctx -> true, flags);
+        }
+
+        /** Adds a row offered only where {@code availability} holds. */
+        public Builder add(int opcode, int serviceAction, String name, int[] usage, CommandHandler handler,
+                java.util.function.Predicate<CommandContext> availability, CommandFlag... flags) {
             byte[] usageData = new byte[usage.length + 1];
             usageData[0] = (byte) opcode;
             for (int i = 0; i < usage.length; i++) {
@@ -88,7 +94,7 @@ public final class CommandTable {
             EnumSet<CommandFlag> set = EnumSet.noneOf(CommandFlag.class);
             Collections.addAll(set, flags);
             CommandDescriptor d = new CommandDescriptor(opcode, serviceAction, name, usageData,
-                    Collections.unmodifiableSet(set), handler);
+                    Collections.unmodifiableSet(set), handler, availability);
             if (rows.putIfAbsent(key(opcode, serviceAction), d) != null) {
                 throw new IllegalStateException("command registered twice: " + name);
             }

@@ -25,6 +25,7 @@ public final class Device {
     private final ModeParameters modeParameters;
     private final RangeLocks rangeLocks = new RangeLocks();
 
+    private volatile boolean stopped;
     private State state = State.OFFLINE;
     private String detail = "";
     private Medium medium;
@@ -52,6 +53,15 @@ public final class Device {
 
     public RangeLocks rangeLocks() {
         return rangeLocks;
+    }
+
+    /** START STOP UNIT with START=0 stopped the unit (SBC-3 5.20): medium access is NOT READY until started. */
+    public boolean stopped() {
+        return stopped;
+    }
+
+    public void stopped(boolean value) {
+        this.stopped = value;
     }
 
     public synchronized State state() {
@@ -85,6 +95,9 @@ public final class Device {
      * </ul>
      */
     public synchronized SenseCode notReadySense() {
+        if (state == State.ONLINE && stopped) {
+            return SenseCode.NOT_READY_INITIALIZING_COMMAND_REQUIRED;
+        }
         return switch (state) {
             case OPENING -> SenseCode.NOT_READY_BECOMING_READY;
             case FAILED -> SenseCode.NOT_READY_SELF_CONFIGURATION_FAILED;

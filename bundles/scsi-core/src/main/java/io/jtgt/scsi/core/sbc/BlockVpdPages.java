@@ -31,7 +31,7 @@ final class BlockVpdPages {
     }
 
     static boolean unmapSupported(CommandTable table, Medium m) {
-        return table.find(0x42, -1) != null && Provisioning.enabled(m);
+        return Provisioning.enabled(table, m);
     }
 
     private static byte[] blockLimits(CommandContext ctx) {
@@ -48,9 +48,7 @@ final class BlockVpdPages {
         put16(b, 2, BlockLimits.transferGranularityBlocks(m));
         put32(b, 4, BlockLimits.maxTransferBlocks(blockSize));
         put32(b, 8, BlockLimits.optimalTransferBlocks(m));
-        if (has(ctx, 0x34, -1)) {
-            put32(b, 12, BlockLimits.maxTransferBlocks(blockSize)); // MAXIMUM PREFETCH LENGTH
-        }
+        // MAXIMUM PREFETCH LENGTH stays 0: there is no cache to pre-fetch into
         if (unmapSupported(ctx.table(), m)) {
             put32(b, 16, BlockLimits.MAX_UNMAP_BLOCKS);
             put32(b, 20, BlockLimits.MAX_UNMAP_DESCRIPTORS);
@@ -76,7 +74,7 @@ final class BlockVpdPages {
     private static byte[] provisioning(CommandContext ctx) {
         Medium m = ctx.device().medium();
         byte[] b = new byte[4];
-        if (Provisioning.enabled(m)) {
+        if (Provisioning.enabled(ctx.table(), m)) {
             int flags = 0;
             if (has(ctx, 0x42, -1)) {
                 flags |= 0x80; // LBPU

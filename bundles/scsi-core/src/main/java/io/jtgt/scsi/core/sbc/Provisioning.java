@@ -1,5 +1,6 @@
 package io.jtgt.scsi.core.sbc;
 
+import io.jtgt.scsi.core.CommandTable;
 import io.jtgt.scsi.core.Medium;
 
 /**
@@ -10,13 +11,11 @@ public final class Provisioning {
 
     private Provisioning() {}
 
-    /** Thin-provisioned storage whose store can really deallocate. */
-    public static boolean enabled(Medium m) {
-        return m != null && m.thinProvisioned() && m.capabilities().canUnmap();
-    }
-
-    /** GET LBA STATUS can describe the real allocation. */
-    public static boolean reportsAllocation(Medium m) {
-        return enabled(m) && m.capabilities().canReportAllocation();
+    /**
+     * Thin-provisioned storage whose store can really deallocate, with UNMAP in the dispatch table
+     * (SBC-3 4.7.3.1: LBPME=1 promises a way to unmap).
+     */
+    public static boolean enabled(CommandTable table, Medium m) {
+        return m != null && m.thinProvisioned() && m.capabilities().canUnmap() && table.find(0x42, -1) != null;
     }
 }

@@ -44,7 +44,7 @@ final class ReadCapacity {
         put32(data, 8, m.blockSize());
         int physicalExponent = physicalBlockExponent(m);
         data[13] = (byte) physicalExponent; // LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT
-        if (Provisioning.enabled(m)) {
+        if (Provisioning.enabled(ctx.table(), m)) {
             data[14] |= (byte) 0x80; // LBPME
             if (m.unmappedReadsZeros()) {
                 data[14] |= 0x40; // LBPRZ

@@ -52,5 +52,40 @@ public final class SbcCommands {
         b.add(0x91, -1, "SYNCHRONIZE CACHE(16)",
                 new int[] {0x06, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x04},
                 SynchronizeCache::execute, NEEDS_MEDIUM);
+
+        int[] ten = {0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0xFF, 0xFF, 0x04}; // LBA, GROUP NUMBER, LENGTH, CONTROL
+        int[] twelve = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x04};
+        int[] sixteen = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x04};
+
+        b.add(0x41, -1, "WRITE SAME(10)", withByte1(0xF8, ten), WriteSame::execute, NEEDS_MEDIUM, DATA_OUT);
+        b.add(0x93, -1, "WRITE SAME(16)", withByte1(0xF8, sixteen), WriteSame::execute, NEEDS_MEDIUM, DATA_OUT);
+        b.add(0x42, -1, "UNMAP", new int[] {0x01, 0, 0, 0, 0, 0x1F, 0xFF, 0xFF, 0x04}, Unmap::execute,
+                Unmap::available, NEEDS_MEDIUM, DATA_OUT);
+        b.add(0x9E, 0x12, "GET LBA STATUS",
+                new int[] {0x1F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04},
+                GetLbaStatus::execute, Unmap::available, NEEDS_MEDIUM);
+
+        b.add(0x2F, -1, "VERIFY(10)", withByte1(0xF6, ten), Verify::execute, NEEDS_MEDIUM, DATA_OUT);
+        b.add(0xAF, -1, "VERIFY(12)", withByte1(0xF6, twelve), Verify::execute, NEEDS_MEDIUM, DATA_OUT);
+        b.add(0x8F, -1, "VERIFY(16)", withByte1(0xF6, sixteen), Verify::execute, NEEDS_MEDIUM, DATA_OUT);
+        b.add(0x2E, -1, "WRITE AND VERIFY(10)", withByte1(0xF2, ten), WriteAndVerify::execute, NEEDS_MEDIUM, DATA_OUT);
+        b.add(0xAE, -1, "WRITE AND VERIFY(12)", withByte1(0xF2, twelve), WriteAndVerify::execute, NEEDS_MEDIUM,
+                DATA_OUT);
+        b.add(0x8E, -1, "WRITE AND VERIFY(16)", withByte1(0xF2, sixteen), WriteAndVerify::execute, NEEDS_MEDIUM,
+                DATA_OUT);
+        b.add(0x34, -1, "PRE-FETCH(10)", withByte1(0x02, ten), PreFetch::execute, NEEDS_MEDIUM);
+        b.add(0x90, -1, "PRE-FETCH(16)", withByte1(0x02, sixteen), PreFetch::execute, NEEDS_MEDIUM);
+        b.add(0x89, -1, "COMPARE AND WRITE",
+                new int[] {0xFA, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0xFF, 0x1F, 0x04},
+                CompareAndWrite::execute, NEEDS_MEDIUM, DATA_OUT);
+        // not NEEDS_MEDIUM: a stopped unit must accept the START
+        b.add(0x1B, -1, "START STOP UNIT", new int[] {0x01, 0, 0x0F, 0xF7, 0x04}, StartStopUnit::execute);
+    }
+
+    private static int[] withByte1(int byte1, int[] rest) {
+        int[] usage = new int[rest.length + 1];
+        usage[0] = byte1;
+        System.arraycopy(rest, 0, usage, 1, rest.length);
+        return usage;
     }
 }

@@ -1,0 +1,79 @@
+package io.jtgt.scsi.core.sbc;
+
+import static io.jtgt.scsi.core.Cdb.u64;
+import static io.jtgt.scsi.core.Cdb.u8;
+
+import io.jtgt.scsi.api.ScsiResponse;
+import io.jtgt.scsi.core.CommandContext;
+import io.jtgt.scsi.core.Medium;
+import io.jtgt.scsi.core.RangeLocks;
+import io.jtgt.scsi.core.ScsiException;
+import io.jtgt.scsi.core.SenseCode;
+import io.netty.buffer.ByteBuf;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * COMPARE AND WRITE (SBC-3 5.3): Data-Out holds NUMBER OF LOGICAL BLOCKS of verify data then as
+ * many of write data. Under a lock on just those blocks (other ranges proceed) the blocks are
+ * read and compared; equal means the write data is written, a difference is MISCOMPARE DURING
+ * VERIFY OPERATION with the offset of the first differing byte and nothing written. At most
+ * MAXIMUM COMPARE AND WRITE LENGTH blocks.
+ */
+final class CompareAndWrite {
+
+    private CompareAndWrite() {}
+
+    static CompletionStage<ScsiResponse> execute(CommandContext ctx) {
+        byte[] cdb = ctx.cdb();
+        Medium m = ctx.medium();
+        if ((cdb[1] & 0xE0) != 0) {
+            throw ScsiException.invalidCdbField(1, 7); // WRPROTECT without protection information
+        }
+        long lba = u64(cdb, 2);
+        int blocks = u8(cdb, 13);
+        boolean fua = (cdb[1] & 0x08) != 0 || !ctx.device().modeParameters().writeCacheEnabled();
+        if (blocks > BlockLimits.MAX_COMPARE_AND_WRITE_BLOCKS) {
+            throw ScsiException.invalidCdbField(13, -1);
+        }
+        new BlockIo(lba, blocks, false, 0, 2, 13).requireInRange(m);
+        if (blocks == 0) {
+            return CommandContext.good(); // SBC-3 5.3: zero blocks is not an error
+        }
+        int half = blocks * m.blockSize();
+        ctx.command().scsiTransferLength(2 * half);
+        if (ctx.command().expectedDataTransferLength() < 2 * half) {
+            throw ScsiException.invalidCdbField(13, -1);
+        }
+        long offset = lba * m.blockSize();
+        RangeLocks locks = ctx.device().rangeLocks();
+        return ctx.receiveData(2 * half).thenCompose(data -> locks.lock(lba, blocks).thenCompose(held -> {
+            CompletableFuture<Void> done;
+            try {
+                done = compareThenWrite(m, offset, half, data, fua);
+            } catch (RuntimeException e) {
+                done = CompletableFuture.failedFuture(e);
+            }
+            return done.whenComplete((v, t) -> {
+                held.release();
+                data.release();
+            });
+        })).thenApply(v -> ScsiResponse.good());
+    }
+
+    private static CompletableFuture<Void> compareThenWrite(Medium m, long offset, int half, ByteBuf data, boolean fua) {
+        return Read.read(m, offset, half).thenCompose(current -> {
+            try {
+                Compare.requireEqual(data, 0, 0, current, half, 0);
+            } catch (ScsiException e) {
+                if (e.sense().code() == SenseCode.MISCOMPARE_DURING_VERIFY) {
+                    return CompletableFuture.failedFuture(e);
+                }
+                throw e;
+            } finally {
+                current.release();
+            }
+            return m.store().write(offset, data.slice(data.readerIndex() + half, half), fua);
+        });
+    }
+}

@@ -1,0 +1,98 @@
+package io.jtgt.scsi.osgi;
+
+import io.jtgt.scsi.config.ConfigException;
+import io.jtgt.scsi.config.ConfigPids;
+import io.jtgt.scsi.config.StorageDefinition;
+import io.jtgt.scsi.core.ScsiTargetService;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@value ConfigPids#STORAGE} factory configuration: validates it and puts the storage into
+ * the target service. A bad configuration is logged once, naming field and value, and only this
+ * storage stays out; everything else keeps running.
+ */
+@Component(configurationPid = ConfigPids.STORAGE, configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
+        service = {})
+@Designate(ocd = StorageComponent.Config.class, factory = true)
+public class StorageComponent {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StorageComponent.class);
+
+    @ObjectClassDefinition(name = "jtgt storage", description = "A storage object behind one or more LUNs "
+            + "(gotgt 'storages' entry); other properties go to the backend as options")
+    @interface Config {
+        @AttributeDefinition(name = "deviceID", description = "Id that targets map LUNs to")
+        long deviceID();
+
+        @AttributeDefinition(description = "file:/abs/path.img, /abs/path.img, s3:bucket/prefix, ceph-rbd:pool/image")
+        String path();
+
+        @AttributeDefinition(required = false, description = "false keeps the LUN configured but NOT READY")
+        boolean online() default true;
+
+        @AttributeDefinition(required = false, description = "Backend type; default the path's type prefix, else file")
+        String backendType();
+
+        @AttributeDefinition(required = false, description = "log2 of the block size, 9..12")
+        int blockShift() default 9;
+
+        @AttributeDefinition(required = false, description = "Size in bytes for creating a missing device")
+        long deviceSize();
+
+        @AttributeDefinition(required = false, description = "Create sparse and allow UNMAP")
+        boolean thinProvisioning() default false;
+    }
+
+    private final ScsiTargetService service;
+    private Long deviceId;
+
+    @Activate
+    public StorageComponent(@Reference ScsiTargetService service, Map<String, Object> properties) {
+        this.service = service;
+        apply(properties);
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        apply(properties);
+    }
+
+    private synchronized void apply(Map<String, Object> properties) {
+        StorageDefinition def;
+        try {
+            def = StorageDefinition.fromProperties(properties);
+        } catch (ConfigException e) {
+            LOG.error("configuration {} ignored: {}", properties.get("service.pid"), e.getMessage());
+            withdraw();
+            return;
+        }
+        if (deviceId != null && deviceId != def.deviceId()) {
+            service.removeStorage(deviceId);
+        }
+        deviceId = def.deviceId();
+        service.putStorage(def);
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        withdraw();
+    }
+
+    private void withdraw() {
+        if (deviceId != null) {
+            service.removeStorage(deviceId);
+            deviceId = null;
+        }
+    }
+}
