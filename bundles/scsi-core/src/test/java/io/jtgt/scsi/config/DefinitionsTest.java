@@ -1,0 +1,128 @@
+package io.jtgt.scsi.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DefinitionsTest {
+
+    private static Map<String, Object> storage(Object... kv) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("deviceID", 1000L);
+        m.put("path", "/var/tmp/disk.img");
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void storageDefaultsAndPathForms() {
+        StorageDefinition s = StorageDefinition.fromProperties(storage());
+        assertEquals("file", s.backendType());
+        assertEquals("/var/tmp/disk.img", s.location());
+        assertTrue(s.online());
+        assertEquals(9, s.blockShift());
+        assertFalse(s.thinProvisioning());
+        StorageDefinition f = StorageDefinition.fromProperties(storage("path", "file:/x/y.img"));
+        assertEquals("file", f.backendType());
+        assertEquals("/x/y.img", f.location());
+        StorageDefinition s3 = StorageDefinition.fromProperties(storage("path", "s3:bucket/iscsi/disk0"));
+        assertEquals("s3", s3.backendType());
+        assertEquals("bucket/iscsi/disk0", s3.location());
+        StorageDefinition rbd = StorageDefinition.fromProperties(storage("path", "rbd:pool/image"));
+        assertEquals("ceph-rbd", rbd.backendType());
+        assertEquals("pool/image", rbd.location());
+        assertEquals("ceph-rbd", StorageDefinition.fromProperties(storage("path", "ceph-rbd:p/i")).backendType());
+        StorageDefinition uring = StorageDefinition.fromProperties(storage("backendType", "iouring"));
+        assertEquals("iouring", uring.backendType());
+        assertEquals(512, uring.toStorageConfig().blockSize());
+    }
+
+    @Test
+    void configAdminValueTypesAreAllAccepted() {
+        StorageDefinition a = StorageDefinition.fromProperties(storage("deviceID", "1000", "online", "false",
+                "blockShift", 12, "deviceSize", "1073741824", "thinProvisioning", Boolean.TRUE));
+        StorageDefinition b = StorageDefinition.fromProperties(storage("deviceID", 1000, "online", false,
+                "blockShift", "12", "deviceSize", 1073741824L, "thinProvisioning", new String[] {"true"}));
+        assertEquals(a, b);
+        assertFalse(a.online());
+        assertEquals(4096, a.blockSize());
+    }
+
+    @Test
+    void unknownStoragePropertiesBecomeOptionsAndFrameworkOnesDoNot() {
+        StorageDefinition s = StorageDefinition.fromProperties(storage("s3ChunkSize", 4194304, "s3ForcePathStyle", true,
+                "service.pid", "io.jtgt.storage~x", "component.name", "c", "felix.fileinstall.filename", "f"));
+        assertEquals(Map.of("s3ChunkSize", "4194304", "s3ForcePathStyle", "true"), s.options());
+        assertEquals("4194304", s.toStorageConfig().option("s3ChunkSize").orElseThrow());
+        assertEquals(s, StorageDefinition.fromProperties(s.toProperties()), "toProperties round-trips");
+    }
+
+    @Test
+    void storageErrorsNameFieldAndValue() {
+        assertEquals("storage 1000: blockShift=7 is out of range (9..12)",
+                assertThrows(ConfigException.class, () -> StorageDefinition.fromProperties(storage("blockShift", 7)))
+                        .getMessage());
+        assertEquals("storage: deviceID is required", assertThrows(ConfigException.class,
+                () -> StorageDefinition.fromProperties(Map.of("path", "/x"))).getMessage());
+        assertEquals("storage 1000: online=maybe is not true or false", assertThrows(ConfigException.class,
+                () -> StorageDefinition.fromProperties(storage("online", "maybe"))).getMessage());
+        assertTrue(assertThrows(ConfigException.class,
+                () -> StorageDefinition.fromProperties(storage("deviceID", "ten"))).getMessage()
+                .contains("deviceID=ten"));
+        assertTrue(assertThrows(ConfigException.class,
+                () -> StorageDefinition.fromProperties(storage("path", "ftp:host/x"))).getMessage()
+                .contains("path=ftp:host/x"));
+        assertTrue(assertThrows(ConfigException.class,
+                () -> StorageDefinition.fromProperties(storage("path", "rbd:poolonly"))).getMessage()
+                .contains("path=rbd:poolonly"));
+        assertTrue(assertThrows(ConfigException.class,
+                () -> StorageDefinition.fromProperties(storage("path", "s3:b/p", "backendType", "file"))).getMessage()
+                .contains("backendType=file"));
+        assertTrue(assertThrows(ConfigException.class,
+                () -> StorageDefinition.fromProperties(storage("deviceSize", 1000))).getMessage()
+                .contains("deviceSize=1000"));
+        assertTrue(assertThrows(ConfigException.class, () -> StorageDefinition.fromProperties(storage("blockShift",
+                new String[] {"9", "10"}))).getMessage().contains("blockShift=9,10"));
+    }
+
+    @Test
+    void portal() {
+        PortalDefinition p = PortalDefinition.fromProperties(Map.of("id", "0", "portal", "127.0.0.1:3260"));
+        assertEquals(new PortalDefinition(0, "127.0.0.1", 3260), p);
+        assertEquals("127.0.0.1:3260", p.address());
+        PortalDefinition v6 = PortalDefinition.fromProperties(Map.of("id", 1, "portal", "[::1]:3261"));
+        assertEquals("::1", v6.host());
+        assertEquals("[::1]:3261", v6.address());
+        assertEquals(3260, PortalDefinition.fromProperties(Map.of("id", 2, "portal", "0.0.0.0")).port());
+        assertEquals(p, PortalDefinition.fromProperties(p.toProperties()));
+        assertEquals("portal 3: portal=host:70000 has a port out of range (0..65535)", assertThrows(
+                ConfigException.class, () -> PortalDefinition.fromProperties(Map.of("id", 3, "portal", "host:70000")))
+                .getMessage());
+    }
+
+    @Test
+    void target() {
+        TargetDefinition t = TargetDefinition.fromProperties(Map.of("name", "iqn.2026-11.io.jtgt:default",
+                "tpgt.1", "0, 2", "tpgt.2", new String[] {"1"}, "lun.0", 1000L, "lun.300", "1001",
+                "service.pid", "io.jtgt.target~a"));
+        assertEquals(Map.of(1, List.of(0, 2), 2, List.of(1)), t.portalGroups());
+        assertEquals(Map.of(0, 1000L, 300, 1001L), t.luns());
+        assertEquals(t, TargetDefinition.fromProperties(t.toProperties()));
+        assertTrue(assertThrows(ConfigException.class, () -> TargetDefinition.fromProperties(Map.of("name", "disk0")))
+                .getMessage().contains("name=disk0"));
+        assertTrue(assertThrows(ConfigException.class, () -> TargetDefinition.fromProperties(
+                Map.of("name", "iqn.2026-11.io.jtgt:x", "lun.20000", 1))).getMessage().contains("lun.20000"));
+        assertTrue(assertThrows(ConfigException.class, () -> TargetDefinition.fromProperties(
+                Map.of("name", "iqn.2026-11.io.jtgt:x", "lun0", 1))).getMessage().contains("lun0=1"));
+        assertTrue(assertThrows(ConfigException.class, () -> TargetDefinition.fromProperties(
+                Map.of("name", "iqn.2026-11.io.jtgt:x", "tpgt.1", "a"))).getMessage().contains("tpgt.1=a"));
+    }
+}
