@@ -250,6 +250,9 @@ public final class EmbeddedTarget implements AutoCloseable {
     }
 
     private void deleteImages() {
+        if (!Files.exists(dir)) {
+            return; // someone cleaned the temp folder already
+        }
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

@@ -6,9 +6,9 @@ import java.util.concurrent.CountDownLatch;
  * Starts an embedded target for testing by hand and prints its URLs; Ctrl-C stops it.
  *
  * <pre>
- * mvn -q -pl itests/e2e test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -cp itests/e2e/target/test-classes:$(cat itests/e2e/target/cp.txt) \
- *      io.jtgt.itests.e2e.RunEmbeddedTarget [port] [sizeMiB] [luns]
+ * cd itests/e2e
+ * mvn -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/cp.txt
+ * java -cp target/test-classes:$(cat target/cp.txt) io.jtgt.itests.e2e.RunEmbeddedTarget [port] [sizeMiB] [luns]
  * iscsi-ls -s iscsi://127.0.0.1:PORT
  * </pre>
  */
