@@ -114,6 +114,9 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
+            if (LOG.isTraceEnabled()) {
+                LOG.trace("{} <- {} bhs={}", channel.remoteAddress(), pdu, io.netty.buffer.ByteBufUtil.hexDump(pdu.bhs()));
+            }
             if (closed) {
                 return;
             }
@@ -122,6 +125,8 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             } else {
                 fullFeaturePhase(pdu);
             }
+        } catch (TaskViolation e) {
+            taskError(pdu, e);
         } catch (ProtocolViolation e) {
             protocolError(pdu, e.reason, e.getMessage());
         } catch (RuntimeException e) {
@@ -531,13 +536,13 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         int tag = pdu.targetTransferTag();
         if (tag == RESERVED) {
             if (task.unsolicitedDone) {
-                throw new ProtocolViolation(RejectPdu.PROTOCOL_ERROR, "unsolicited Data-Out after the final one");
+                throw new TaskViolation(task, "unsolicited Data-Out after the final one");
             }
             if (pdu.dataSn() != task.unsolicitedDataSn++) {
-                throw new ProtocolViolation(RejectPdu.PROTOCOL_ERROR, "DataSN " + pdu.dataSn() + " out of order");
+                throw new TaskViolation(task, "DataSN " + pdu.dataSn() + " out of order");
             }
             if (offset != task.received || offset + (long) length > task.unsolicitedLimit) {
-                throw new ProtocolViolation(RejectPdu.PROTOCOL_ERROR, "unsolicited data at " + offset + "+" + length
+                throw new TaskViolation(task, "unsolicited data at " + offset + "+" + length
                         + " outside the first burst of " + task.unsolicitedLimit);
             }
             place(task, pdu.data(), offset);
@@ -555,22 +560,21 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 if (task.discarding && task.dataFuture == null) {
                     return; // the R2T was withdrawn when the task ended
                 }
-                throw new ProtocolViolation(RejectPdu.INVALID_PDU_FIELD, "unknown Target Transfer Tag 0x"
-                        + Integer.toHexString(tag));
+                throw new TaskViolation(task, "unknown Target Transfer Tag 0x" + Integer.toHexString(tag));
             }
             if (pdu.dataSn() != r2t.nextDataSn++) {
-                throw new ProtocolViolation(RejectPdu.PROTOCOL_ERROR, "DataSN " + pdu.dataSn() + " out of order");
+                throw new TaskViolation(task, "DataSN " + pdu.dataSn() + " out of order");
             }
             if (offset != r2t.offset + r2t.received || offset != task.received
                     || r2t.received + length > r2t.length) {
-                throw new ProtocolViolation(RejectPdu.PROTOCOL_ERROR, "solicited data at " + offset + "+" + length
+                throw new TaskViolation(task, "solicited data at " + offset + "+" + length
                         + " does not continue R2T " + r2t.offset + "+" + r2t.length);
             }
             place(task, pdu.data(), offset);
             r2t.received += length;
             if (pdu.finalFlag()) {
                 if (r2t.received != r2t.length) {
-                    throw new ProtocolViolation(RejectPdu.PROTOCOL_ERROR, "final Data-Out before the R2T was filled");
+                    throw new TaskViolation(task, "final Data-Out before the R2T was filled");
                 }
                 task.r2ts.remove(r2t);
                 byTransferTag.remove(tag);
@@ -769,8 +773,34 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         return result;
     }
 
+    /**
+     * A Data-Out that breaks its command's sequence (DataSN, offset, F bit): the PDU is rejected
+     * and that command is dropped without a response; the connection and the other commands go
+     * on. The initiator matches the Reject to the command by the ITT in the returned header.
+     */
+    static final class TaskViolation extends ProtocolViolation {
+        private static final long serialVersionUID = 1L;
+        final transient ScsiTask task;
+
+        TaskViolation(ScsiTask task, String message) {
+            super(RejectPdu.PROTOCOL_ERROR, message);
+            this.task = task;
+        }
+    }
+
+    private void taskError(IscsiPdu pdu, TaskViolation e) {
+        LOG.warn("{}: {} rejected, dropping {}: {}", channel.remoteAddress(), pdu, e.task, e.getMessage());
+        reject(pdu, e.reason);
+        ScsiTask task = e.task;
+        tasks.remove(task.itt, task);
+        if (!task.responded && !task.aborted()) {
+            task.abortCompletion = () -> { };
+        }
+        abortTransfer(task);
+    }
+
     /** A protocol violation found while handling a PDU: Reject + close (ERL 0). */
-    static final class ProtocolViolation extends RuntimeException {
+    static class ProtocolViolation extends RuntimeException {
         private static final long serialVersionUID = 1L;
         final int reason;
 

@@ -36,12 +36,13 @@ final class TaskManagement {
     private void abortTask(TaskMgmtRequestPdu pdu) {
         ScsiTask task = connection.tasks().get(pdu.referencedTaskTag());
         if (task == null || task.responded || task.aborted()) {
-            // b) a task already answered, or never received but numbered before this request,
-            //    counts as done; c) otherwise it does not exist.
-            boolean before = SerialNumbers.lessThan(pdu.refCmdSn(), pdu.cmdSn()) || pdu.immediate()
-                    && SerialNumbers.lessThan(pdu.refCmdSn(), connection.session().window().expCmdSn());
-            respond(pdu, task != null || before ? TaskMgmtResponsePdu.FUNCTION_COMPLETE
-                    : TaskMgmtResponsePdu.TASK_DOES_NOT_EXIST);
+            // b) a task numbered inside the window but before this request never arrived: it
+            //    counts as received and done; c) anything else (already answered) does not exist.
+            CommandWindow window = connection.session().window();
+            int ref = pdu.refCmdSn();
+            boolean lostInWindow = task == null && SerialNumbers.lessOrEqual(window.expCmdSn(), ref)
+                    && SerialNumbers.lessOrEqual(ref, window.maxCmdSn()) && SerialNumbers.lessThan(ref, pdu.cmdSn());
+            respond(pdu, lostInWindow ? TaskMgmtResponsePdu.FUNCTION_COMPLETE : TaskMgmtResponsePdu.TASK_DOES_NOT_EXIST);
             return;
         }
         if (task.lunField() != pdu.lun()) {

@@ -423,7 +423,7 @@ class FullFeaturePhaseTest {
     }
 
     @Test
-    void dataOutWithAWrongDataSnIsRejectedAndClosesTheConnection() {
+    void dataOutWithAWrongDataSnIsRejectedAndOnlyThatCommandIsDropped() {
         connect(new TransportSettings(8192, 65536, 8192, true, false, 1, 128, 2, 0, 0));
         assertEquals(LoginStatus.SUCCESS, initiator.login(Initiator.normalLogin(TARGET).add("ImmediateData", "No")).status());
         initiator.send(command(rw10(0x2a, 0, 2), 2 * BLOCK, false, true));
@@ -435,12 +435,15 @@ class FullFeaturePhaseTest {
         out.finalFlag(true);
         out.data(new byte[2 * BLOCK]);
         initiator.send(out);
-        RejectPdu reject = assertInstanceOf(RejectPdu.class, initiator.receiveOne());
+        RejectPdu reject = assertInstanceOf(RejectPdu.class, initiator.receiveOne(), "no SCSI Response for it");
         assertEquals(RejectPdu.PROTOCOL_ERROR, reject.reason());
-        channel.runPendingTasks();
-        assertFalse(channel.isOpen());
-        assertTrue(nexus().closed);
+        assertEquals(r2t.initiatorTaskTag(), reject.data().getInt(16), "the rejected header names the command");
         assertNotNull(nexus().dataFailure, "the pending receiveData failed");
+        assertTrue(channel.isOpen());
+        initiator.send(command(new byte[6], 0, false, false));
+        ScsiResponsePdu next = (ScsiResponsePdu) initiator.receiveOne();
+        assertEquals(ScsiResponse.GOOD, next.status());
+        assertEquals(next.expCmdSn() + 127, next.maxCmdSn(), "the dropped command is not in flight any more");
     }
 
     @Test
@@ -479,9 +482,20 @@ class FullFeaturePhaseTest {
         assertEquals(TaskMgmtResponsePdu.FUNCTION_COMPLETE, done.response());
         assertEquals(0x999, done.initiatorTaskTag());
 
-        abort.referencedTaskTag(0x4242);
-        abort.refCmdSn(initiator.cmdSn + 5);
-        abort.initiatorTaskTag(0x99a);
+        ScsiCommandPdu answered = command(new byte[6], 0, false, false);
+        initiator.send(answered);
+        assertInstanceOf(ScsiResponsePdu.class, initiator.receiveOne());
+        TaskMgmtRequestPdu late = new TaskMgmtRequestPdu();
+        late.immediate(true);
+        late.function(TaskMgmtRequestPdu.ABORT_TASK);
+        late.initiatorTaskTag(0x998);
+        late.referencedTaskTag(answered.initiatorTaskTag());
+        late.refCmdSn(initiator.cmdSn - 1);
+        late.cmdSn(initiator.cmdSn);
+        initiator.send(late);
+        assertEquals(TaskMgmtResponsePdu.TASK_DOES_NOT_EXIST, ((TaskMgmtResponsePdu) initiator.receiveOne()).response(),
+                "a command already answered does not exist any more");
+
         TaskMgmtRequestPdu again = new TaskMgmtRequestPdu();
         again.immediate(true);
         again.function(TaskMgmtRequestPdu.ABORT_TASK);
