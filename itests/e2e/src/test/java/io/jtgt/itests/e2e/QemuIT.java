@@ -15,6 +15,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,6 +52,7 @@ class QemuIT {
         target = EmbeddedTarget.builder()
                 .lun(0, EmbeddedTarget.Lun.thin(DISK_SIZE))
                 .lun(1, EmbeddedTarget.Lun.thin(CONVERT_SIZE))
+                .lun(2, EmbeddedTarget.Lun.thick(CONVERT_SIZE))
                 .start();
     }
 
@@ -59,12 +64,16 @@ class QemuIT {
     }
 
     private ExternalCommand.Result qemuIo(List<String> commands) {
+        return qemuIo(0, commands);
+    }
+
+    private ExternalCommand.Result qemuIo(int lun, List<String> commands) {
         List<String> argv = new ArrayList<>(List.of("qemu-io", "-f", "raw"));
         for (String c : commands) {
             argv.add("-c");
             argv.add(c);
         }
-        argv.add(target.url(0));
+        argv.add(target.url(lun));
         return ExternalCommand.run(QEMU_TIMEOUT, argv);
     }
 
@@ -118,8 +127,18 @@ class QemuIT {
 
     @Test
     void qemuImgConvertsA64MiBImageIntoTheLunAndComparesEqual(@TempDir Path dir) throws IOException {
-        Path source = dir.resolve("random.raw");
-        Random random = new Random(7143);
+        convertAndCompare(randomImage(dir, 7143), 1);
+    }
+
+    @Test
+    void parallelOutOfOrderConvertIntoAFullyProvisionedLunComparesEqual(@TempDir Path dir) throws IOException {
+        // -m 16 -W: 16 coroutines writing out of order, i.e. many commands in flight on one session.
+        convertAndCompare(randomImage(dir, 3720), 2, "-m", "16", "-W");
+    }
+
+    private static Path randomImage(Path dir, long seed) throws IOException {
+        Path source = dir.resolve("random-" + seed + ".raw");
+        Random random = new Random(seed);
         byte[] chunk = new byte[(int) EmbeddedTarget.MIB];
         try (OutputStream out = Files.newOutputStream(source)) {
             for (int i = 0; i < CONVERT_SIZE / chunk.length; i++) {
@@ -127,17 +146,49 @@ class QemuIT {
                 out.write(chunk);
             }
         }
-        ExternalCommand.Result convert = ExternalCommand.run(QEMU_TIMEOUT, "qemu-img", "convert", "-n", "-f", "raw",
-                "-O", "raw", source.toString(), target.url(1));
-        assertEquals(0, convert.exitCode(), convert::describe);
+        return source;
+    }
+
+    private void convertAndCompare(Path source, int lun, String... convertOptions) throws IOException {
+        List<String> convert = new ArrayList<>(List.of("qemu-img", "convert", "-n"));
+        convert.addAll(List.of(convertOptions));
+        convert.addAll(List.of("-f", "raw", "-O", "raw", source.toString(), target.url(lun)));
+        ExternalCommand.Result converted = ExternalCommand.run(QEMU_TIMEOUT, convert);
+        assertEquals(0, converted.exitCode(), converted::describe);
 
         ExternalCommand.Result compare = ExternalCommand.run(QEMU_TIMEOUT, "qemu-img", "compare", "-f", "raw", "-F",
-                "raw", source.toString(), target.url(1));
+                "raw", source.toString(), target.url(lun));
         assertEquals(0, compare.exitCode(), compare::describe);
         assertTrue(compare.stdout().contains("Images are identical"), compare::describe);
 
-        assertTrue(Arrays.equals(Files.readAllBytes(source), Files.readAllBytes(target.image(1))),
-                "the LUN's image file must hold exactly the converted bytes");
+        assertTrue(Arrays.equals(Files.readAllBytes(source), Files.readAllBytes(target.image(lun))),
+                "the image file of LUN " + lun + " must hold exactly the converted bytes");
+    }
+
+    @Test
+    void fourSessionsWritingAtOnceEachReadTheirOwnDataBack() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<ExternalCommand.Result>> runs = new ArrayList<>();
+            for (int s = 0; s < 4; s++) {
+                long base = 64 * EmbeddedTarget.MIB + s * 16 * EmbeddedTarget.MIB;
+                int pattern = 0xc0 + s;
+                List<String> commands = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    commands.add(String.format("aio_write -P 0x%02x %d 1M", pattern, base + i * EmbeddedTarget.MIB));
+                }
+                commands.add("aio_flush");
+                commands.add(String.format("read -P 0x%02x %d 8M", pattern, base));
+                runs.add(pool.submit(() -> qemuIo(0, commands)));
+            }
+            for (Future<ExternalCommand.Result> run : runs) {
+                ExternalCommand.Result result = run.get(QEMU_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
+                assertClean(result);
+                assertEquals(8, count(result.stdout(), "wrote "), result::describe);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static int count(String text, String prefix) {
