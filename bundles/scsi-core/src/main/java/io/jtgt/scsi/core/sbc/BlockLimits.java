@@ -12,7 +12,7 @@ public final class BlockLimits {
     public static final int MAX_TRANSFER_BYTES = 8 * 1024 * 1024;
 
     /** MAXIMUM UNMAP LBA COUNT. */
-    public static final long MAX_UNMAP_BLOCKS = 0x40_0000L;
+    public static final long MAX_UNMAP_BLOCKS = 1024 * 1024;
     /** MAXIMUM UNMAP BLOCK DESCRIPTOR COUNT. */
     public static final long MAX_UNMAP_DESCRIPTORS = 256;
     /** MAXIMUM WRITE SAME LENGTH in blocks. */

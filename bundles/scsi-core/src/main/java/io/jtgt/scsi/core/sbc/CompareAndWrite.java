@@ -38,7 +38,13 @@ final class CompareAndWrite {
         }
         new BlockIo(lba, blocks, false, 0, 2, 13).requireInRange(m);
         if (blocks == 0) {
-            return CommandContext.good(); // SBC-3 5.3: zero blocks is not an error
+            // SBC-3 5.3: zero blocks transfers nothing and is not an error - unless the initiator
+            // announces Data-Out anyway, which the one-byte field cannot describe (256 blocks wrap
+            // to 0): the CDB and the data disagree, so the field is invalid.
+            if (ctx.command().expectedDataTransferLength() != 0) {
+                throw ScsiException.invalidCdbField(13, -1);
+            }
+            return CommandContext.good();
         }
         int half = blocks * m.blockSize();
         ctx.command().scsiTransferLength(2 * half);

@@ -37,5 +37,8 @@ public final class SpcCommands {
                 NEEDS_MEDIUM);
         b.add(0xA0, -1, "REPORT LUNS", new int[] {0, 0xFF, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04},
                 ReportLuns::execute, ANY_LUN, NO_UNIT_ATTENTION);
+        b.add(0xA3, 0x0C, "REPORT SUPPORTED OPERATION CODES",
+                new int[] {0x1F, 0x87, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04},
+                ReportSupportedOperationCodes::execute);
     }
 }
