@@ -12,6 +12,7 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
 import io.jtgt.scsi.api.ManagementService;
 import io.jtgt.scsi.api.ManagementService.LunView;
+import io.netty.channel.epoll.Epoll;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -113,6 +114,8 @@ public class JtgtDistributionIT {
 
         assertJtgtBundlesActive();
         assertJtgtComponentsSatisfied();
+        // The linux-x86_64 fragment must be wired to transport-classes-epoll for the native transport.
+        assertTrue("Netty epoll available in the container: " + Epoll.unavailabilityCause(), Epoll.isAvailable());
 
         String listing = runCommandOnceRegistered("jtgt:list");
         assertTrue("jtgt:list names the default target:\n" + listing, listing.contains(TARGET));
