@@ -288,6 +288,11 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private void ordered(InitiatorPdu pdu) {
         CommandWindow window = session.window();
         int cmdSn = pdu.cmdSn();
+        if (pdu.immediate() && pdu.opcode() == Opcode.SCSI_COMMAND && inFlight >= context.settings().queueDepth()) {
+            // Immediate commands bypass the CmdSN window; they must not bypass the queue depth.
+            reject(pdu, RejectPdu.IMMEDIATE_COMMAND_REJECT);
+            return;
+        }
         ByteBuf[] kept = new ByteBuf[1];
         Runnable later = heldDelivery(pdu, kept);
         Admission admission = window.admit(cmdSn, pdu.immediate(), later);
