@@ -16,7 +16,7 @@ public final class BlockLimits {
     /** MAXIMUM UNMAP BLOCK DESCRIPTOR COUNT. */
     public static final long MAX_UNMAP_DESCRIPTORS = 256;
     /** MAXIMUM WRITE SAME LENGTH in blocks. */
-    public static final long MAX_WRITE_SAME_BLOCKS = 0x40_0000L;
+    public static final long MAX_WRITE_SAME_BLOCKS = 0xFFFF;
     /** MAXIMUM COMPARE AND WRITE LENGTH in blocks (one byte in the page). */
     public static final int MAX_COMPARE_AND_WRITE_BLOCKS = 1;
 

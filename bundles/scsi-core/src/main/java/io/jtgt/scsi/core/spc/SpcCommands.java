@@ -1,6 +1,7 @@
 package io.jtgt.scsi.core.spc;
 
 import static io.jtgt.scsi.core.CommandFlag.ANY_LUN;
+import static io.jtgt.scsi.core.CommandFlag.DATA_OUT;
 import static io.jtgt.scsi.core.CommandFlag.NEEDS_MEDIUM;
 import static io.jtgt.scsi.core.CommandFlag.NO_UNIT_ATTENTION;
 
@@ -37,6 +38,18 @@ public final class SpcCommands {
                 NEEDS_MEDIUM);
         b.add(0xA0, -1, "REPORT LUNS", new int[] {0, 0xFF, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04},
                 ReportLuns::execute, ANY_LUN, NO_UNIT_ATTENTION);
+        b.add(0x15, -1, "MODE SELECT(6)", new int[] {0x11, 0, 0, 0xFF, 0x04}, ModeSelect::select6, NEEDS_MEDIUM,
+                DATA_OUT);
+        b.add(0x55, -1, "MODE SELECT(10)", new int[] {0x11, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0x04}, ModeSelect::select10,
+                NEEDS_MEDIUM, DATA_OUT);
+        // SPC-4 6.13 PREVENT ALLOW MEDIUM REMOVAL: the medium is not removable (RMB=0), so there is
+        // nothing to lock; PREVENT 00b/01b are accepted, the obsolete 1xb values refused
+        b.add(0x1E, -1, "PREVENT ALLOW MEDIUM REMOVAL", new int[] {0, 0, 0, 0x03, 0x04}, ctx -> {
+            if ((ctx.cdb()[4] & 0x02) != 0) {
+                throw io.jtgt.scsi.core.ScsiException.invalidCdbField(4, 1);
+            }
+            return CommandContext.good();
+        }, NEEDS_MEDIUM);
         b.add(0xA3, 0x0C, "REPORT SUPPORTED OPERATION CODES",
                 new int[] {0x1F, 0x87, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04},
                 ReportSupportedOperationCodes::execute);
