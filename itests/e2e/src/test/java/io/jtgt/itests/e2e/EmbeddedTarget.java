@@ -79,6 +79,7 @@ public final class EmbeddedTarget implements AutoCloseable {
         private final Map<Integer, Lun> luns = new TreeMap<>();
         private String host = "127.0.0.1";
         private int port = 0;
+        private boolean backendInstalled = true;
 
         public Builder targetName(String name) {
             this.targetName = name;
@@ -93,6 +94,12 @@ public final class EmbeddedTarget implements AutoCloseable {
         /** Port 0 (default) binds a free port. */
         public Builder port(int port) {
             this.port = port;
+            return this;
+        }
+
+        /** Starts with no file backend registered: the LUNs exist but are NOT READY until {@link #installBackend()}. */
+        public Builder withoutBackend() {
+            this.backendInstalled = false;
             return this;
         }
 
@@ -128,7 +135,9 @@ public final class EmbeddedTarget implements AutoCloseable {
         this.fileBackend = new FileBackingStoreProvider();
         this.service = new ScsiTargetService();
         try {
-            service.addProvider(fileBackend);
+            if (builder.backendInstalled) {
+                service.addProvider(fileBackend);
+            }
             Map<Integer, Long> lunToDevice = new TreeMap<>();
             for (Map.Entry<Integer, Lun> entry : new TreeMap<>(luns).entrySet()) {
                 long deviceId = 1000L + entry.getKey();
@@ -138,7 +147,7 @@ public final class EmbeddedTarget implements AutoCloseable {
                 lunToDevice.put(entry.getKey(), deviceId);
             }
             service.putTarget(new TargetDefinition(targetName, Map.of(TPGT, List.of(PORTAL_ID)), lunToDevice));
-            awaitLunsOnline();
+            awaitLunState(builder.backendInstalled ? "ONLINE" : "NO_BACKEND");
             server = new IscsiServer(service, TransportSettings.defaults());
             portal = server.bind(new PortalDefinition(PORTAL_ID, builder.host, builder.port));
             service.addPortal(portal);
@@ -159,16 +168,33 @@ public final class EmbeddedTarget implements AutoCloseable {
         return props;
     }
 
-    /** Storage opens asynchronously; tests want every LUN ONLINE before the first login. */
-    private void awaitLunsOnline() {
+    /** Registers the file backend, as installing its bundle would; returns once every LUN is ONLINE. */
+    public void installBackend() {
+        service.addProvider(fileBackend);
+        awaitLunState("ONLINE");
+    }
+
+    /** Unregisters the file backend, as uninstalling its bundle would; returns once every LUN is NO_BACKEND. */
+    public void removeBackend() {
+        service.removeProvider(fileBackend);
+        awaitLunState("NO_BACKEND");
+    }
+
+    /** LUN views of this target, as management sees them. */
+    public List<LunView> lunViews() {
+        return service.luns().stream().filter(v -> v.target().equals(targetName)).toList();
+    }
+
+    /** Storage opens asynchronously; tests want every LUN in {@code state} before going on. */
+    private void awaitLunState(String state) {
         long deadline = System.nanoTime() + LUN_ONLINE_TIMEOUT.toNanos();
         List<LunView> views = List.of();
         while (System.nanoTime() < deadline) {
-            views = service.luns().stream().filter(v -> v.target().equals(targetName)).toList();
-            if (views.size() == luns.size() && views.stream().allMatch(v -> "ONLINE".equals(v.state()))) {
+            views = lunViews();
+            if (views.size() == luns.size() && views.stream().allMatch(v -> state.equals(v.state()))) {
                 return;
             }
-            if (views.stream().anyMatch(v -> "FAILED".equals(v.state()))) {
+            if (!state.equals("FAILED") && views.stream().anyMatch(v -> "FAILED".equals(v.state()))) {
                 break;
             }
             try {
@@ -178,7 +204,7 @@ public final class EmbeddedTarget implements AutoCloseable {
                 break;
             }
         }
-        throw new IllegalStateException("LUNs of " + targetName + " did not come ONLINE within "
+        throw new IllegalStateException("LUNs of " + targetName + " did not reach " + state + " within "
                 + LUN_ONLINE_TIMEOUT + ": " + views);
     }
 
