@@ -194,11 +194,14 @@ public final class LoginController {
         }
         negotiation.discovery(discovery);
         if (tsih != 0) {
-            // Adding a connection to an existing session: MaxConnections is 1 (RFC 7143 13.2).
-            if (!context.sessions().exists(tsih)) {
-                throw new LoginException(LoginStatus.SESSION_DOES_NOT_EXIST, "no session with TSIH " + tsih);
+            // A login into an existing session. With MaxConnections=1 it can only replace the
+            // session's connection (connection reinstatement, RFC 7143 6.3.4); at ERL 0 the old
+            // connection's tasks are lost, so the session restarts under the same TSIH and the
+            // old connection is closed when this login completes.
+            if (!context.sessions().belongsTo(tsih, initiatorName, isid)) {
+                throw new LoginException(LoginStatus.SESSION_DOES_NOT_EXIST, "no session with TSIH " + tsih
+                        + " for this initiator port");
             }
-            throw new LoginException(LoginStatus.TOO_MANY_CONNECTIONS, "session " + tsih + " already has its connection");
         }
         if (discovery) {
             return;

@@ -6,6 +6,9 @@ public interface SessionDirectory {
     /** True while a session with this TSIH exists. */
     boolean exists(int tsih);
 
+    /** True while a session with this TSIH exists for this initiator port (InitiatorName + ISID). */
+    boolean belongsTo(int tsih, String initiatorName, long isid);
+
     /** A fresh non-zero TSIH not used by any live session (RFC 7143 11.12.6). */
     int allocateTsih();
 }

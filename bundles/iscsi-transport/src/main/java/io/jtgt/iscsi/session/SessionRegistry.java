@@ -19,6 +19,12 @@ public final class SessionRegistry implements SessionDirectory {
     }
 
     @Override
+    public synchronized boolean belongsTo(int tsih, String initiatorName, long isid) {
+        IscsiSession session = sessions.get(tsih);
+        return session != null && session.isid() == isid && session.initiatorName().equals(initiatorName);
+    }
+
+    @Override
     public synchronized int allocateTsih() {
         for (int i = 0; i < 0xffff; i++) {
             int candidate = nextTsih;
@@ -39,7 +45,7 @@ public final class SessionRegistry implements SessionDirectory {
         reserved.remove(session.tsih());
         List<IscsiSession> replaced = new ArrayList<>();
         for (IscsiSession existing : sessions.values()) {
-            if (existing.sameInitiatorPort(session)) {
+            if (existing != session && (existing.sameInitiatorPort(session) || existing.tsih() == session.tsih())) {
                 replaced.add(existing);
             }
         }

@@ -33,6 +33,11 @@ class LoginControllerTest {
         }
 
         @Override
+        public boolean belongsTo(int tsih, String initiatorName, long isid) {
+            return live.contains(tsih);
+        }
+
+        @Override
         public int allocateTsih() {
             return next++;
         }

@@ -610,4 +610,29 @@ class FullFeaturePhaseTest {
         assertTrue(registry.fake(TARGET).nexuses.get(0).closed);
         assertFalse(registry.fake(TARGET).nexuses.get(1).closed);
     }
+
+    @Test
+    void loginWithTheSessionsTsihReplacesItsConnection() {
+        loggedIn(new TextParameters());
+        EmbeddedChannel old = channel;
+        int tsih = sessions.sessions().get(0).tsih();
+        connect(TransportSettings.defaults());
+        io.jtgt.iscsi.pdu.LoginRequestPdu request = new io.jtgt.iscsi.pdu.LoginRequestPdu();
+        request.transit(true);
+        request.stages(1, 3);
+        request.isid(0x23d000000001L);
+        request.tsih(tsih);
+        request.cmdSn(1);
+        request.data(Initiator.normalLogin(TARGET).encode());
+        initiator.send(request);
+        LoginResponsePdu response = (LoginResponsePdu) initiator.receiveOne();
+        assertEquals(LoginStatus.SUCCESS, response.status());
+        assertEquals(tsih, response.tsih());
+        old.runPendingTasks();
+        assertFalse(old.isOpen());
+        assertEquals(1, sessions.sessions().size());
+        assertEquals(tsih, sessions.sessions().get(0).tsih());
+        initiator.send(command(new byte[6], 0, false, false));
+        assertEquals(ScsiResponse.GOOD, ((ScsiResponsePdu) initiator.receiveOne()).status());
+    }
 }
