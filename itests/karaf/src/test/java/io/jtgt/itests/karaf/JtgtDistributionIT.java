@@ -130,6 +130,23 @@ public class JtgtDistributionIT {
         assertTrue("READ CAPACITY (16) of the default 1 GiB LUN:\n" + capacity,
                 capacity.contains("RETURNED LOGICAL BLOCK ADDRESS:2097151"));
         assertTrue(capacity, capacity.contains("LOGICAL BLOCK LENGTH IN BYTES:512"));
+
+        // Backends are hot-swappable features: without the file backend the LUN stays configured
+        // but NO_BACKEND; reinstalling it brings the LUN back for new logins. No auto-refresh:
+        // it would refresh this test's probe (it imports dynamically) and interrupt the test.
+        runCommand("feature:uninstall --no-auto-refresh jtgt-backend-file");
+        awaitLunState("NO_BACKEND");
+        runCommand("feature:install --no-auto-refresh jtgt-backend-file");
+        awaitLunState("ONLINE");
+        String again = run("iscsi-readcapacity16", lun0);
+        assertTrue("READ CAPACITY (16) after reinstalling the backend:\n" + again,
+                again.contains("RETURNED LOGICAL BLOCK ADDRESS:2097151"));
+    }
+
+    private void awaitLunState(String state) throws InterruptedException {
+        boolean reached = await(() -> management.luns().stream()
+                .anyMatch(lun -> lun.target().equals(TARGET) && lun.lun() == 0 && state.equals(lun.state())));
+        assertTrue("default LUN reaches " + state + ": " + management.luns(), reached);
     }
 
     /** Components come up asynchronously after the boot features: wait, bounded, for the LUN. */
