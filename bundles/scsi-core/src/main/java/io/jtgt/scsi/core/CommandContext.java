@@ -82,6 +82,16 @@ public final class CommandContext {
         nexus.unitAttentions().clear(lun, code);
     }
 
+    /** The I_T nexus identifier reservations are kept under. */
+    public String nexusId() {
+        return nexus.portNames();
+    }
+
+    /** Queues a unit attention for this LUN on the live nexuses with these identifiers. */
+    public void unitAttentionFor(java.util.Collection<String> nexusIds, SenseCode code) {
+        nexus.target().unitAttention(nexusIds, lun, code);
+    }
+
     /** Queues a unit attention for this LUN on every other nexus of the target (SPC-4 7.5.x: mode changes). */
     public void unitAttentionForOthers(SenseCode code) {
         nexus.target().unitAttentionOnOtherNexuses(nexus, lun, code);

@@ -72,6 +72,10 @@ final class CommandDispatcher {
                 throw new ScsiException(SenseCode.NOT_READY_INITIALIZING_COMMAND_REQUIRED); // SBC-3 5.20: stopped
             }
         }
+        if (device != null && device.reservations().conflicts(nexus.portNames(), d.has(CommandFlag.MEDIUM_READ),
+                d.has(CommandFlag.MEDIUM_WRITE), exempt || d.has(CommandFlag.LEGACY_RESERVATION_EXEMPT))) {
+            return CompletableFuture.completedFuture(new ScsiResponse(ScsiResponse.RESERVATION_CONFLICT, new byte[0], null));
+        }
         CommandContext ctx = new CommandContext(command, cdb, nexus, lun, device, medium, table);
         if (!d.availableFor(ctx)) {
             throw new ScsiException(SenseCode.INVALID_COMMAND_OPERATION_CODE);

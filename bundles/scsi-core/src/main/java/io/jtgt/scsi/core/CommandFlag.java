@@ -8,6 +8,12 @@ public enum CommandFlag {
     NO_UNIT_ATTENTION,
     /** Valid for a LUN that is not configured (SPC-4 4.6.4: INQUIRY, REPORT LUNS, REQUEST SENSE). */
     ANY_LUN,
+    /** Reads the medium or its settings: conflicts with exclusive-access reservations (SPC-4 5.9.1). */
+    MEDIUM_READ,
+    /** Changes the medium or its settings: conflicts with any reservation held by another nexus. */
+    MEDIUM_WRITE,
+    /** Allowed even when another nexus holds an SPC-2 RESERVE (SPC-2 5.5.1). */
+    LEGACY_RESERVATION_EXEMPT,
     /** Receives Data-Out (for REPORT SUPPORTED OPERATION CODES and the residual bookkeeping). */
     DATA_OUT
 }

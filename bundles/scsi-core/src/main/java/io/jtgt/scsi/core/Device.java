@@ -24,6 +24,7 @@ public final class Device {
     private final DeviceIdentity identity;
     private final ModeParameters modeParameters;
     private final RangeLocks rangeLocks = new RangeLocks();
+    private final Reservations reservations = new Reservations();
 
     private volatile boolean stopped;
     private State state = State.OFFLINE;
@@ -49,6 +50,10 @@ public final class Device {
 
     public ModeParameters modeParameters() {
         return modeParameters;
+    }
+
+    public Reservations reservations() {
+        return reservations;
     }
 
     public RangeLocks rangeLocks() {

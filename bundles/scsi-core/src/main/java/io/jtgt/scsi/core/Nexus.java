@@ -14,11 +14,20 @@ final class Nexus implements ItNexus {
     private final CommandDispatcher dispatcher;
     private final UnitAttentions unitAttentions = new UnitAttentions();
     private volatile boolean closed;
+    private final String portNames;
 
     Nexus(Target target, NexusInfo info, CommandTable table) {
         this.target = target;
         this.info = info;
         this.dispatcher = new CommandDispatcher(table);
+        // SPC-4 7.6.4.x iSCSI port names: the I_T nexus identity reservations are kept under
+        this.portNames = info.initiatorName() + ",i,0x" + String.format("%012x", info.isid()) + "|" + target.name()
+                + ",t,0x" + String.format("%04x", info.tpgt() & 0xFFFF);
+    }
+
+    /** The I_T nexus identifier (initiator port name + target port name). */
+    String portNames() {
+        return portNames;
     }
 
     @Override
@@ -30,6 +39,7 @@ final class Nexus implements ItNexus {
     public void close() {
         closed = true;
         target.disconnected(this);
+        target.nexusLost(portNames);
     }
 
     boolean closed() {

@@ -41,11 +41,16 @@ public record SenseCode(int key, int asc, int ascq) {
     public static final SenseCode INVALID_FIELD_IN_CDB = new SenseCode(KEY_ILLEGAL_REQUEST, 0x24, 0x00);
     public static final SenseCode LOGICAL_UNIT_NOT_SUPPORTED = new SenseCode(KEY_ILLEGAL_REQUEST, 0x25, 0x00);
     public static final SenseCode INVALID_FIELD_IN_PARAMETER_LIST = new SenseCode(KEY_ILLEGAL_REQUEST, 0x26, 0x00);
+    /** 26h/04h: RELEASE with a TYPE other than the reservation's (SPC-4 5.9.11.2). */
+    public static final SenseCode INVALID_RELEASE_OF_PERSISTENT_RESERVATION = new SenseCode(KEY_ILLEGAL_REQUEST, 0x26, 0x04);
     public static final SenseCode SAVING_PARAMETERS_NOT_SUPPORTED = new SenseCode(KEY_ILLEGAL_REQUEST, 0x39, 0x00);
 
     public static final SenseCode POWER_ON_RESET = new SenseCode(KEY_UNIT_ATTENTION, 0x29, 0x00);
     public static final SenseCode MODE_PARAMETERS_CHANGED = new SenseCode(KEY_UNIT_ATTENTION, 0x2A, 0x01);
     public static final SenseCode CAPACITY_DATA_CHANGED = new SenseCode(KEY_UNIT_ATTENTION, 0x2A, 0x09);
+    public static final SenseCode RESERVATIONS_PREEMPTED = new SenseCode(KEY_UNIT_ATTENTION, 0x2A, 0x03);
+    public static final SenseCode RESERVATIONS_RELEASED = new SenseCode(KEY_UNIT_ATTENTION, 0x2A, 0x04);
+    public static final SenseCode REGISTRATIONS_PREEMPTED = new SenseCode(KEY_UNIT_ATTENTION, 0x2A, 0x05);
     public static final SenseCode REPORTED_LUNS_DATA_CHANGED = new SenseCode(KEY_UNIT_ATTENTION, 0x3F, 0x0E);
 
     public static final SenseCode WRITE_PROTECTED = new SenseCode(KEY_DATA_PROTECT, 0x27, 0x00);

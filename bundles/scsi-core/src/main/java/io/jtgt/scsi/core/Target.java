@@ -92,6 +92,25 @@ final class Target implements ScsiTarget {
         nexuses.forEach(n -> n.unitAttentions().addToAll(SenseCode.REPORTED_LUNS_DATA_CHANGED));
     }
 
+    /** Releases SPC-2 reservations the nexus held on this target's logical units. */
+    void nexusLost(String portNames) {
+        for (Long id : definition.luns().values()) {
+            Device d = service.device(id);
+            if (d != null) {
+                d.reservations().nexusLost(portNames);
+            }
+        }
+    }
+
+    /** Queues a unit attention for {@code lun} on the live nexuses with these port names. */
+    void unitAttention(java.util.Collection<String> portNames, int lun, SenseCode code) {
+        nexuses.forEach(n -> {
+            if (portNames.contains(n.portNames())) {
+                n.unitAttentions().add(lun, code);
+            }
+        });
+    }
+
     void unitAttentionOnOtherNexuses(Nexus origin, int lun, SenseCode code) {
         nexuses.forEach(n -> {
             if (n != origin) {

@@ -2,6 +2,9 @@ package io.jtgt.scsi.core.spc;
 
 import static io.jtgt.scsi.core.CommandFlag.ANY_LUN;
 import static io.jtgt.scsi.core.CommandFlag.DATA_OUT;
+import static io.jtgt.scsi.core.CommandFlag.LEGACY_RESERVATION_EXEMPT;
+import static io.jtgt.scsi.core.CommandFlag.MEDIUM_READ;
+import static io.jtgt.scsi.core.CommandFlag.MEDIUM_WRITE;
 import static io.jtgt.scsi.core.CommandFlag.NEEDS_MEDIUM;
 import static io.jtgt.scsi.core.CommandFlag.NO_UNIT_ATTENTION;
 
@@ -33,15 +36,15 @@ public final class SpcCommands {
                 ANY_LUN, NO_UNIT_ATTENTION);
         b.add(0x12, -1, "INQUIRY", new int[] {0x01, 0xFF, 0xFF, 0xFF, 0x04}, inquiry::execute,
                 ANY_LUN, NO_UNIT_ATTENTION);
-        b.add(0x1A, -1, "MODE SENSE(6)", new int[] {0x08, 0xFF, 0xFF, 0xFF, 0x04}, ModeSense::sense6, NEEDS_MEDIUM);
+        b.add(0x1A, -1, "MODE SENSE(6)", new int[] {0x08, 0xFF, 0xFF, 0xFF, 0x04}, ModeSense::sense6, NEEDS_MEDIUM, MEDIUM_READ);
         b.add(0x5A, -1, "MODE SENSE(10)", new int[] {0x18, 0xFF, 0xFF, 0, 0, 0, 0xFF, 0xFF, 0x04}, ModeSense::sense10,
-                NEEDS_MEDIUM);
+                NEEDS_MEDIUM, MEDIUM_READ);
         b.add(0xA0, -1, "REPORT LUNS", new int[] {0, 0xFF, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04},
                 ReportLuns::execute, ANY_LUN, NO_UNIT_ATTENTION);
         b.add(0x15, -1, "MODE SELECT(6)", new int[] {0x11, 0, 0, 0xFF, 0x04}, ModeSelect::select6, NEEDS_MEDIUM,
-                DATA_OUT);
+                MEDIUM_WRITE, DATA_OUT);
         b.add(0x55, -1, "MODE SELECT(10)", new int[] {0x11, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0x04}, ModeSelect::select10,
-                NEEDS_MEDIUM, DATA_OUT);
+                NEEDS_MEDIUM, MEDIUM_WRITE, DATA_OUT);
         // SPC-4 6.13 PREVENT ALLOW MEDIUM REMOVAL: the medium is not removable (RMB=0), so there is
         // nothing to lock; PREVENT 00b/01b are accepted, the obsolete 1xb values refused
         b.add(0x1E, -1, "PREVENT ALLOW MEDIUM REMOVAL", new int[] {0, 0, 0, 0x03, 0x04}, ctx -> {
@@ -49,7 +52,28 @@ public final class SpcCommands {
                 throw io.jtgt.scsi.core.ScsiException.invalidCdbField(4, 1);
             }
             return CommandContext.good();
-        }, NEEDS_MEDIUM);
+        }, NEEDS_MEDIUM, MEDIUM_WRITE);
+        int[] prIn = {0x1F, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0x04};
+        b.add(0x5E, 0x00, "PERSISTENT RESERVE IN / READ KEYS", prIn, PersistentReserveIn::readKeys,
+                LEGACY_RESERVATION_EXEMPT);
+        b.add(0x5E, 0x01, "PERSISTENT RESERVE IN / READ RESERVATION", prIn, PersistentReserveIn::readReservation,
+                LEGACY_RESERVATION_EXEMPT);
+        b.add(0x5E, 0x02, "PERSISTENT RESERVE IN / REPORT CAPABILITIES", prIn, PersistentReserveIn::reportCapabilities,
+                LEGACY_RESERVATION_EXEMPT);
+        b.add(0x5E, 0x03, "PERSISTENT RESERVE IN / READ FULL STATUS", prIn, PersistentReserveIn::readFullStatus,
+                LEGACY_RESERVATION_EXEMPT);
+        int[] prOut = {0x1F, 0xFF, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0x04};
+        for (int sa : new int[] {PersistentReserveOut.REGISTER, PersistentReserveOut.RESERVE, PersistentReserveOut.RELEASE,
+            PersistentReserveOut.CLEAR, PersistentReserveOut.PREEMPT, PersistentReserveOut.REGISTER_AND_IGNORE}) {
+            b.add(0x5F, sa, "PERSISTENT RESERVE OUT", prOut, PersistentReserveOut::execute, LEGACY_RESERVATION_EXEMPT,
+                    DATA_OUT);
+        }
+        b.add(0x16, -1, "RESERVE(6)", new int[] {0, 0, 0, 0, 0x04}, LegacyReservations::reserve);
+        b.add(0x56, -1, "RESERVE(10)", new int[] {0, 0, 0, 0, 0, 0, 0, 0, 0x04}, LegacyReservations::reserve);
+        b.add(0x17, -1, "RELEASE(6)", new int[] {0, 0, 0, 0, 0x04}, LegacyReservations::release,
+                LEGACY_RESERVATION_EXEMPT);
+        b.add(0x57, -1, "RELEASE(10)", new int[] {0, 0, 0, 0, 0, 0, 0, 0, 0x04}, LegacyReservations::release,
+                LEGACY_RESERVATION_EXEMPT);
         b.add(0xA3, 0x0C, "REPORT SUPPORTED OPERATION CODES",
                 new int[] {0x1F, 0x87, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04},
                 ReportSupportedOperationCodes::execute);
