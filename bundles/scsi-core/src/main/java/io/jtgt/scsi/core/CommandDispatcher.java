@@ -76,6 +76,9 @@ final class CommandDispatcher {
                 d.has(CommandFlag.MEDIUM_WRITE), exempt || d.has(CommandFlag.LEGACY_RESERVATION_EXEMPT))) {
             return CompletableFuture.completedFuture(new ScsiResponse(ScsiResponse.RESERVATION_CONFLICT, new byte[0], null));
         }
+        if (d.has(CommandFlag.WRITES_BLOCKS) && device.modeParameters().softwareWriteProtect()) {
+            throw new ScsiException(SenseCode.WRITE_PROTECTED); // SPC-4 7.5.8 SWP
+        }
         CommandContext ctx = new CommandContext(command, cdb, nexus, lun, device, medium, table);
         if (!d.availableFor(ctx)) {
             throw new ScsiException(SenseCode.INVALID_COMMAND_OPERATION_CODE);

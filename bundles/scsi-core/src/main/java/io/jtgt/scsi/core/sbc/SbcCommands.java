@@ -4,6 +4,7 @@ import static io.jtgt.scsi.core.CommandFlag.DATA_OUT;
 import static io.jtgt.scsi.core.CommandFlag.MEDIUM_READ;
 import static io.jtgt.scsi.core.CommandFlag.MEDIUM_WRITE;
 import static io.jtgt.scsi.core.CommandFlag.NEEDS_MEDIUM;
+import static io.jtgt.scsi.core.CommandFlag.WRITES_BLOCKS;
 
 import io.jtgt.scsi.core.CommandTable;
 import io.jtgt.scsi.core.spc.VpdPage;
@@ -38,10 +39,10 @@ public final class SbcCommands {
         b.add(0x28, -1, "READ(10)", read10, Read::execute, NEEDS_MEDIUM, MEDIUM_READ);
         b.add(0xA8, -1, "READ(12)", read12, Read::execute, NEEDS_MEDIUM, MEDIUM_READ);
         b.add(0x88, -1, "READ(16)", read16, Read::execute, NEEDS_MEDIUM, MEDIUM_READ);
-        b.add(0x0A, -1, "WRITE(6)", rw6, Write::execute, NEEDS_MEDIUM, MEDIUM_WRITE, DATA_OUT);
-        b.add(0x2A, -1, "WRITE(10)", write10, Write::execute, NEEDS_MEDIUM, MEDIUM_WRITE, DATA_OUT);
-        b.add(0xAA, -1, "WRITE(12)", write12, Write::execute, NEEDS_MEDIUM, MEDIUM_WRITE, DATA_OUT);
-        b.add(0x8A, -1, "WRITE(16)", write16, Write::execute, NEEDS_MEDIUM, MEDIUM_WRITE, DATA_OUT);
+        b.add(0x0A, -1, "WRITE(6)", rw6, Write::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS, DATA_OUT);
+        b.add(0x2A, -1, "WRITE(10)", write10, Write::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS, DATA_OUT);
+        b.add(0xAA, -1, "WRITE(12)", write12, Write::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS, DATA_OUT);
+        b.add(0x8A, -1, "WRITE(16)", write16, Write::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS, DATA_OUT);
 
         b.add(0x25, -1, "READ CAPACITY(10)", new int[] {0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0x01, 0x04},
                 ReadCapacity::readCapacity10, NEEDS_MEDIUM);
@@ -59,10 +60,10 @@ public final class SbcCommands {
         int[] twelve = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x04};
         int[] sixteen = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x04};
 
-        b.add(0x41, -1, "WRITE SAME(10)", withByte1(0xF8, ten), WriteSame::execute, NEEDS_MEDIUM, MEDIUM_WRITE, DATA_OUT);
-        b.add(0x93, -1, "WRITE SAME(16)", withByte1(0xF8, sixteen), WriteSame::execute, NEEDS_MEDIUM, MEDIUM_WRITE, DATA_OUT);
+        b.add(0x41, -1, "WRITE SAME(10)", withByte1(0xF8, ten), WriteSame::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS, DATA_OUT);
+        b.add(0x93, -1, "WRITE SAME(16)", withByte1(0xF8, sixteen), WriteSame::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS, DATA_OUT);
         b.add(0x42, -1, "UNMAP", new int[] {0x01, 0, 0, 0, 0, 0x1F, 0xFF, 0xFF, 0x04}, Unmap::execute,
-                Unmap::available, NEEDS_MEDIUM, MEDIUM_WRITE, DATA_OUT);
+                Unmap::available, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS, DATA_OUT);
         b.add(0x9E, 0x12, "GET LBA STATUS",
                 new int[] {0x1F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04},
                 GetLbaStatus::execute, Unmap::available, NEEDS_MEDIUM, MEDIUM_READ);
@@ -70,16 +71,16 @@ public final class SbcCommands {
         b.add(0x2F, -1, "VERIFY(10)", withByte1(0xF6, ten), Verify::execute, NEEDS_MEDIUM, MEDIUM_READ, DATA_OUT);
         b.add(0xAF, -1, "VERIFY(12)", withByte1(0xF6, twelve), Verify::execute, NEEDS_MEDIUM, MEDIUM_READ, DATA_OUT);
         b.add(0x8F, -1, "VERIFY(16)", withByte1(0xF6, sixteen), Verify::execute, NEEDS_MEDIUM, MEDIUM_READ, DATA_OUT);
-        b.add(0x2E, -1, "WRITE AND VERIFY(10)", withByte1(0xF2, ten), WriteAndVerify::execute, NEEDS_MEDIUM, MEDIUM_WRITE, DATA_OUT);
+        b.add(0x2E, -1, "WRITE AND VERIFY(10)", withByte1(0xF2, ten), WriteAndVerify::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS, DATA_OUT);
         b.add(0xAE, -1, "WRITE AND VERIFY(12)", withByte1(0xF2, twelve), WriteAndVerify::execute, NEEDS_MEDIUM, MEDIUM_WRITE,
-                DATA_OUT);
+                WRITES_BLOCKS, DATA_OUT);
         b.add(0x8E, -1, "WRITE AND VERIFY(16)", withByte1(0xF2, sixteen), WriteAndVerify::execute, NEEDS_MEDIUM, MEDIUM_WRITE,
-                DATA_OUT);
+                WRITES_BLOCKS, DATA_OUT);
         b.add(0x34, -1, "PRE-FETCH(10)", withByte1(0x02, ten), PreFetch::execute, NEEDS_MEDIUM, MEDIUM_READ);
         b.add(0x90, -1, "PRE-FETCH(16)", withByte1(0x02, sixteen), PreFetch::execute, NEEDS_MEDIUM, MEDIUM_READ);
         b.add(0x89, -1, "COMPARE AND WRITE",
                 new int[] {0xFA, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0xFF, 0x1F, 0x04},
-                CompareAndWrite::execute, NEEDS_MEDIUM, MEDIUM_WRITE, DATA_OUT);
+                CompareAndWrite::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS, DATA_OUT);
         // not NEEDS_MEDIUM: a stopped unit must accept the START
         b.add(0x1B, -1, "START STOP UNIT", new int[] {0x01, 0, 0x0F, 0xF7, 0x04}, StartStopUnit::execute, MEDIUM_WRITE);
     }

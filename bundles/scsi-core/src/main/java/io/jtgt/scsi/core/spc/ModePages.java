@@ -37,7 +37,7 @@ public final class ModePages {
     public static byte[] page(int code, int pc, Device device, Medium medium) {
         return switch (code) {
             case CACHING -> caching(pc, device, medium);
-            case CONTROL -> control(pc);
+            case CONTROL -> control(pc, device);
             case INFORMATIONAL_EXCEPTIONS -> informationalExceptions(pc);
             default -> throw new IllegalArgumentException("no mode page " + code);
         };
@@ -60,13 +60,18 @@ public final class ModePages {
     /**
      * SPC-4 7.5.8 Control mode page: TST 000b (one task set), QUEUE ALGORITHM MODIFIER 1
      * (unrestricted reordering: commands run concurrently), QERR 00b, fixed-format sense
-     * (D_SENSE 0), GLTSD 1 (no log pages saved). Nothing changeable.
+     * (D_SENSE 0), GLTSD 1 (no log pages saved). SWP (software write protect) is changeable.
      */
-    private static byte[] control(int pc) {
+    private static byte[] control(int pc, Device device) {
         byte[] p = new byte[12];
         p[0] = CONTROL;
         p[1] = 0x0A;
-        if (pc != PC_CHANGEABLE) {
+        if (pc == PC_CHANGEABLE) {
+            p[4] = 0x08; // SWP
+        } else {
+            if (pc == PC_CURRENT && device.modeParameters().softwareWriteProtect()) {
+                p[4] = 0x08;
+            }
             p[2] = 0x02; // GLTSD
             p[3] = 0x10; // QUEUE ALGORITHM MODIFIER = 1
             p[8] = (byte) 0xFF; // BUSY TIMEOUT PERIOD: unlimited

@@ -17,8 +17,8 @@ import java.util.concurrent.CompletionStage;
  * MODE SELECT (6) (SPC-4 6.9) and MODE SELECT (10) (SPC-4 6.10). The whole parameter list is
  * checked before anything changes: a block descriptor must describe the current capacity and
  * block size (no reformatting), every page must be one jtgt has, with its exact length, and
- * differ from the current values only in changeable bits (today: WCE of the caching page when
- * the store has a volatile cache). A change raises MODE PARAMETERS CHANGED on the other nexuses
+ * differ from the current values only in changeable bits (WCE of the caching page when the store
+ * has a volatile cache, SWP of the control page). A change raises MODE PARAMETERS CHANGED on the other nexuses
  * (SPC-4 7.5.1). PF=0 (vendor-specific pages) and SP=1 (saving) are refused.
  */
 final class ModeSelect {
@@ -81,6 +81,7 @@ final class ModeSelect {
             checkBlockDescriptor(p, header, longLba, m);
         }
         Boolean newWce = null;
+        Boolean newSwp = null;
         int pos = header + descriptorLength;
         while (pos < p.length) {
             if (pos + 2 > p.length) {
@@ -107,11 +108,22 @@ final class ModeSelect {
             if (code == ModePages.CACHING) {
                 newWce = (p[pos + 2] & 0x04) != 0;
             }
+            if (code == ModePages.CONTROL) {
+                newSwp = (p[pos + 4] & 0x08) != 0;
+            }
             pos += current.length;
         }
-        if (newWce != null && newWce != ctx.device().modeParameters().writeCacheEnabled()
-                && ModePages.writeCacheChangeable(m)) {
-            ctx.device().modeParameters().writeCacheEnabled(newWce);
+        var params = ctx.device().modeParameters();
+        boolean changed = false;
+        if (newWce != null && newWce != params.writeCacheEnabled() && ModePages.writeCacheChangeable(m)) {
+            params.writeCacheEnabled(newWce);
+            changed = true;
+        }
+        if (newSwp != null && newSwp != params.softwareWriteProtect()) {
+            params.softwareWriteProtect(newSwp);
+            changed = true;
+        }
+        if (changed) {
             ctx.unitAttentionForOthers(SenseCode.MODE_PARAMETERS_CHANGED);
         }
     }
