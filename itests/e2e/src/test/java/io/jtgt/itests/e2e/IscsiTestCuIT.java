@@ -36,4 +36,22 @@ class IscsiTestCuIT {
     void suite(String suite) {
         suites.assertPasses(suite, target.url(0));
     }
+
+    /**
+     * Beyond the basics: suites that passed in full once their commands landed, kept here so they
+     * stay passing. Deliberately absent (each still has a test that is not a clean pass; see
+     * /tmp/e2e-findings.md of the session that wrote this): CompareAndWrite (InvalidDataOutSize
+     * needs LBPPB >= 2), WriteSame10/16 (0-block and LBPPB-dependent cases), Reserve6 (LUN RESET
+     * TMF, warm/cold reset), Sanitize, StartStopUnit/PreventAllow (LU not removable), ReadOnly (no
+     * read-only LUN yet), ExtendedCopy, ReceiveCopyResults, OrWrite, WriteAtomic16,
+     * ReadDefectData10/12, iSCSIdatasn (out-of-order DataSN accepted); MultipathIO needs two URLs.
+     */
+    @ParameterizedTest(name = "ALL.{0}")
+    @ValueSource(strings = {"NoMedia", "Prefetch10", "Prefetch16", "PrinReadKeys", "PrinReportCapabilities",
+        "PrinServiceactionRange", "ProutClear", "ProutPreempt", "ProutRegister", "ProutReserve",
+        "ReportSupportedOpcodes", "Verify10", "Verify12", "Verify16", "WriteVerify10", "WriteVerify12",
+        "WriteVerify16", "iSCSIResiduals", "iSCSITMF", "iSCSIcmdsn"})
+    void extendedSuite(String suite) {
+        suites.assertPasses(suite, target.url(0));
+    }
 }
