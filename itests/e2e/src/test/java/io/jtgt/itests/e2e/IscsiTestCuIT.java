@@ -39,8 +39,8 @@ class IscsiTestCuIT {
 
     /**
      * Beyond the basics: suites that passed in full once their commands landed, kept here so they
-     * stay passing. Deliberately absent (each still has a test that is not a clean pass; see
-     * /tmp/e2e-findings.md of the session that wrote this): CompareAndWrite (InvalidDataOutSize
+     * stay passing. Deliberately absent, each still having a test that is not a clean pass (as of
+     * this writing): CompareAndWrite (InvalidDataOutSize
      * needs LBPPB >= 2), WriteSame10/16 (0-block and LBPPB-dependent cases), Reserve6 (LUN RESET
      * TMF, warm/cold reset), Sanitize, StartStopUnit/PreventAllow (LU not removable), ReadOnly (no
      * read-only LUN yet), ExtendedCopy, ReceiveCopyResults, OrWrite, WriteAtomic16,
