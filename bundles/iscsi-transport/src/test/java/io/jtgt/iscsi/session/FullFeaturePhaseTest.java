@@ -57,9 +57,16 @@ class FullFeaturePhaseTest {
     private EmbeddedChannel channel;
     private Initiator initiator;
 
+    private CodecSettings targetCodec;
+
     private Initiator connect(TransportSettings settings) {
+        return connect(settings, List.of("None"));
+    }
+
+    private Initiator connect(TransportSettings settings, List<String> digests) {
         CodecSettings codec = new CodecSettings(settings.maxRecvDataSegmentLength());
-        LoginContext login = new LoginContext(registry, new ParameterTable(settings, List.of("None")),
+        targetCodec = codec;
+        LoginContext login = new LoginContext(registry, new ParameterTable(settings, digests),
                 new NoAuthentication(), sessions, 0, settings.queueDepth());
         ConnectionContext context = new ConnectionContext(login, settings, sessions,
                 (target, local) -> List.of("127.0.0.1:3260,1"));
@@ -632,6 +639,19 @@ class FullFeaturePhaseTest {
         assertFalse(old.isOpen());
         assertEquals(1, sessions.sessions().size());
         assertEquals(tsih, sessions.sessions().get(0).tsih());
+        initiator.send(command(new byte[6], 0, false, false));
+        assertEquals(ScsiResponse.GOOD, ((ScsiResponsePdu) initiator.receiveOne()).status());
+    }
+
+    @Test
+    void negotiatedDigestsSwitchOnRightAfterTheFinalLoginResponse() {
+        connect(TransportSettings.defaults(), List.of("CRC32C", "None"));
+        LoginResponsePdu response = initiator.login(Initiator.normalLogin(TARGET).add("HeaderDigest", "CRC32C,None")
+                .add("DataDigest", "None"));
+        assertEquals("CRC32C", TextParameters.parse(response.data()).get("HeaderDigest"));
+        assertTrue(targetCodec.headerDigest(), "the login response itself went out without a digest");
+        assertFalse(targetCodec.dataDigest());
+        initiator.digests(true, false);
         initiator.send(command(new byte[6], 0, false, false));
         assertEquals(ScsiResponse.GOOD, ((ScsiResponsePdu) initiator.receiveOne()).status());
     }

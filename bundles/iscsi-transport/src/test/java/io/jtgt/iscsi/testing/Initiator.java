@@ -44,6 +44,12 @@ public final class Initiator {
         target.runPendingTasks();
     }
 
+    /** Switches the initiator side's digests (both directions), as after a login that negotiated them. */
+    public void digests(boolean header, boolean data) {
+        codec.headerDigest(header);
+        codec.dataDigest(data);
+    }
+
     /** Every PDU the target wrote since the last call. */
     public List<IscsiPdu> receive() {
         target.runPendingTasks();
