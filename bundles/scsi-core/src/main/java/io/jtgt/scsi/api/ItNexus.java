@@ -14,6 +14,20 @@ public interface ItNexus {
      */
     CompletableFuture<ScsiResponse> execute(ScsiCommand command);
 
+    /**
+     * The transport executed LOGICAL UNIT RESET (SAM-5 7.7) for this LUN and aborted the LUN's
+     * tasks: scsi-core releases SPC-2 reservations of the unit and raises BUS DEVICE RESET
+     * FUNCTION OCCURRED (29h/03h) on every I_T nexus of the unit (persistent reservations stay).
+     * Default: nothing (for test doubles).
+     */
+    default void logicalUnitReset(long lunField) {}
+
+    /**
+     * The transport executed TARGET WARM RESET or TARGET COLD RESET (RFC 7143 11.5.1): like
+     * {@link #logicalUnitReset} for every LUN of the target. Default: nothing.
+     */
+    default void targetReset() {}
+
     /** I_T nexus loss (SAM-5 6.3.4): the session ended; frees everything held for it. */
     void close();
 }

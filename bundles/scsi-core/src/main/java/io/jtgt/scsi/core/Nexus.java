@@ -36,6 +36,18 @@ final class Nexus implements ItNexus {
     }
 
     @Override
+    public void logicalUnitReset(long lunField) {
+        target.reset(LunAddressing.decode(lunField));
+    }
+
+    @Override
+    public void targetReset() {
+        for (int lun : target.luns()) {
+            target.reset(lun);
+        }
+    }
+
+    @Override
     public void close() {
         closed = true;
         target.disconnected(this);

@@ -227,6 +227,11 @@ public final class Reservations {
         }
     }
 
+    /** A logical unit reset releases the SPC-2 reservation, whoever holds it. */
+    public synchronized void releaseLegacy() {
+        legacyHolder = null;
+    }
+
     /** I_T nexus loss releases an SPC-2 reservation (SPC-2 5.5.1), not a persistent one. */
     public synchronized void nexusLost(String nexus) {
         legacyRelease(nexus);

@@ -46,6 +46,8 @@ public record SenseCode(int key, int asc, int ascq) {
     public static final SenseCode SAVING_PARAMETERS_NOT_SUPPORTED = new SenseCode(KEY_ILLEGAL_REQUEST, 0x39, 0x00);
 
     public static final SenseCode POWER_ON_RESET = new SenseCode(KEY_UNIT_ATTENTION, 0x29, 0x00);
+    /** 29h/03h: LOGICAL UNIT RESET (or a target reset) reached the unit (SAM-5 7.7). */
+    public static final SenseCode BUS_DEVICE_RESET = new SenseCode(KEY_UNIT_ATTENTION, 0x29, 0x03);
     public static final SenseCode MODE_PARAMETERS_CHANGED = new SenseCode(KEY_UNIT_ATTENTION, 0x2A, 0x01);
     public static final SenseCode CAPACITY_DATA_CHANGED = new SenseCode(KEY_UNIT_ATTENTION, 0x2A, 0x09);
     public static final SenseCode RESERVATIONS_PREEMPTED = new SenseCode(KEY_UNIT_ATTENTION, 0x2A, 0x03);

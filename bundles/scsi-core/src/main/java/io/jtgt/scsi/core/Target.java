@@ -92,6 +92,21 @@ final class Target implements ScsiTarget {
         nexuses.forEach(n -> n.unitAttentions().addToAll(SenseCode.REPORTED_LUNS_DATA_CHANGED));
     }
 
+    /**
+     * SAM-5 7.7 LOGICAL UNIT RESET effects on the unit at {@code lun} (the transport aborted the
+     * tasks): SPC-2 reservations are released (SPC-2 5.5.1), the unit is started again, and every
+     * nexus gets 29h/03h for the LUN. Persistent reservations and mode parameters survive.
+     */
+    void reset(int lun) {
+        Device d = device(lun);
+        if (d == null) {
+            return;
+        }
+        d.reservations().releaseLegacy();
+        d.stopped(false);
+        nexuses.forEach(n -> n.unitAttentions().add(lun, SenseCode.BUS_DEVICE_RESET));
+    }
+
     /** Releases SPC-2 reservations the nexus held on this target's logical units. */
     void nexusLost(String portNames) {
         for (Long id : definition.luns().values()) {

@@ -81,6 +81,12 @@ public final class SbcCommands {
         b.add(0x89, -1, "COMPARE AND WRITE",
                 new int[] {0xFA, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0xFF, 0x1F, 0x04},
                 CompareAndWrite::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS, DATA_OUT);
+        b.add(0x8B, -1, "ORWRITE(16)", withByte1(0xFA, sixteen), OrWrite::execute, NEEDS_MEDIUM, MEDIUM_WRITE,
+                WRITES_BLOCKS, DATA_OUT);
+        b.add(0x37, -1, "READ DEFECT DATA(10)", new int[] {0, 0x1F, 0, 0, 0, 0, 0xFF, 0xFF, 0x04},
+                ReadDefectData::readDefectData10, NEEDS_MEDIUM, MEDIUM_READ);
+        b.add(0xB7, -1, "READ DEFECT DATA(12)", new int[] {0x1F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04},
+                ReadDefectData::readDefectData12, NEEDS_MEDIUM, MEDIUM_READ);
         // not NEEDS_MEDIUM: a stopped unit must accept the START
         b.add(0x1B, -1, "START STOP UNIT", new int[] {0x01, 0, 0x0F, 0xF7, 0x04}, StartStopUnit::execute, MEDIUM_WRITE);
     }
