@@ -128,6 +128,10 @@ final class BackingFileOpener {
                 LOG.info("{}: {} exists with {} bytes; deviceSize {} is ignored (the file's size wins)",
                         where, path, size, config.deviceSize());
             }
+            if (!config.options().isEmpty()) {
+                // e.g. the seed's per-storage enableNUMA/numaNode: accepted in the config, no effect on a file.
+                LOG.info("{}: options {} have no effect on the file backend", where, config.options().keySet());
+            }
             if (size % blockSize != 0) {
                 LOG.warn("{}: {} bytes of {} is not a multiple of the block size {}; the tail is not addressable",
                         where, size, path, blockSize);
