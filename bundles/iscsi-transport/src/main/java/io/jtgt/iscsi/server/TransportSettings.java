@@ -17,6 +17,8 @@ import java.util.Map;
  * @param defaultTime2Wait seconds (RFC 7143 13.15)
  * @param defaultTime2Retain seconds (RFC 7143 13.16); 0 at ERL 0 means no task reassignment
  * @param ioThreads event loop threads for connections; 0 = Netty's default (2 × cores)
+ * @param nopInIntervalSeconds after this many idle seconds the target pings the initiator with a
+ *     NOP-In (RFC 7143 11.19); a connection that then stays silent as long again is closed. 0 = off
  */
 public record TransportSettings(
         int maxRecvDataSegmentLength,
@@ -28,13 +30,17 @@ public record TransportSettings(
         int queueDepth,
         int defaultTime2Wait,
         int defaultTime2Retain,
-        int ioThreads) {
+        int ioThreads,
+        int nopInIntervalSeconds) {
 
     /** Largest value a 24-bit length field can carry (RFC 7143 13.12, 13.13, 13.14). */
     public static final int MAX_LENGTH = 0xffffff;
 
     /** 16 MiB − 1 KiB: the largest 1 KiB multiple a 24-bit MaxBurstLength can carry. */
     public static final int MAX_BURST_DEFAULT = MAX_LENGTH + 1 - 1024;
+
+    /** Like LIO's nopin_timeout: idle connections are probed every 30 s. */
+    public static final int DEFAULT_NOP_IN_INTERVAL = 30;
 
     public TransportSettings {
         requireRange("maxRecvDataSegmentLength", maxRecvDataSegmentLength, 512, MAX_LENGTH);
@@ -49,6 +55,15 @@ public record TransportSettings(
         requireRange("defaultTime2Wait", defaultTime2Wait, 0, 3600);
         requireRange("defaultTime2Retain", defaultTime2Retain, 0, 3600);
         requireRange("ioThreads", ioThreads, 0, 1024);
+        requireRange("nopInIntervalSeconds", nopInIntervalSeconds, 0, 3600);
+    }
+
+    /** Settings with the default NOP-In interval. */
+    public TransportSettings(int maxRecvDataSegmentLength, int maxBurstLength, int firstBurstLength,
+            boolean immediateData, boolean initialR2T, int maxOutstandingR2T, int queueDepth, int defaultTime2Wait,
+            int defaultTime2Retain, int ioThreads) {
+        this(maxRecvDataSegmentLength, maxBurstLength, firstBurstLength, immediateData, initialR2T, maxOutstandingR2T,
+                queueDepth, defaultTime2Wait, defaultTime2Retain, ioThreads, DEFAULT_NOP_IN_INTERVAL);
     }
 
     public static TransportSettings defaults() {
@@ -68,7 +83,8 @@ public record TransportSettings(
                 intValue(properties, "queueDepth", d.queueDepth),
                 intValue(properties, "defaultTime2Wait", d.defaultTime2Wait),
                 intValue(properties, "defaultTime2Retain", d.defaultTime2Retain),
-                intValue(properties, "ioThreads", d.ioThreads));
+                intValue(properties, "ioThreads", d.ioThreads),
+                intValue(properties, "nopInIntervalSeconds", d.nopInIntervalSeconds));
     }
 
     private static int intValue(Map<String, ?> properties, String key, int fallback) {

@@ -31,6 +31,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -73,6 +75,8 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private boolean closed;
     private ScheduledFuture<?> loginTimeout;
     private TextExchange text;
+    /** The TTT of our unanswered NOP-In ping, or 0xffffffff. */
+    private int pingTag = RESERVED;
 
     public IscsiConnection(ConnectionContext context, CodecSettings codec) {
         this.context = context;
@@ -120,6 +124,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             if (closed) {
                 return;
             }
+            pingTag = RESERVED; // any PDU shows the initiator is alive
             if (session == null) {
                 loginPhase(pdu);
             } else {
@@ -163,6 +168,31 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             LOG.debug("{}: {} ended", channel.remoteAddress(), session);
         }
         super.channelInactive(ctx);
+    }
+
+    /**
+     * Idle connection: ping with a NOP-In carrying a Target Transfer Tag, which the initiator must
+     * echo in a NOP-Out (RFC 7143 11.19.2). Still nothing after another idle period: the
+     * initiator is gone; closing the connection ends its I_T nexus.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (!(event instanceof IdleStateEvent) || session == null || closed) {
+            super.userEventTriggered(ctx, event);
+            return;
+        }
+        if (pingTag != RESERVED) {
+            LOG.info("{}: no answer to NOP-In for {} s, closing {}", channel.remoteAddress(),
+                    context.settings().nopInIntervalSeconds(), session);
+            closeAfterFlush();
+            return;
+        }
+        pingTag = allocateTransferTag();
+        NopInPdu ping = new NopInPdu();
+        ping.initiatorTaskTag(RESERVED);
+        ping.targetTransferTag(pingTag);
+        send(ping, false); // StatSN carried, not advanced (RFC 7143 11.19.3)
+        channel.flush();
     }
 
     @Override
@@ -249,6 +279,11 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             loginTimeout.cancel(false);
         }
         channel.write(response);
+        int nopIn = context.settings().nopInIntervalSeconds();
+        if (nopIn > 0) {
+            channel.pipeline().addBefore(channel.pipeline().context(this).name(), "idle",
+                    new IdleStateHandler(nopIn, 0, 0, TimeUnit.SECONDS));
+        }
         // Digests start with the first PDU after the final Login Response (RFC 7143 13.1).
         codec.headerDigest("CRC32C".equals(params.value(ParameterTable.HEADER_DIGEST)));
         codec.dataDigest("CRC32C".equals(params.value(ParameterTable.DATA_DIGEST)));
@@ -342,6 +377,9 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     /** RFC 7143 11.18: a NOP-Out with a real ITT is a ping to answer; 0xffffffff needs no answer. */
     private void nopOut(NopOutPdu pdu) {
         if (pdu.initiatorTaskTag() == RESERVED) {
+            if (pdu.targetTransferTag() == pingTag) {
+                pingTag = RESERVED; // the answer to our NOP-In ping
+            }
             return;
         }
         NopInPdu reply = new NopInPdu();

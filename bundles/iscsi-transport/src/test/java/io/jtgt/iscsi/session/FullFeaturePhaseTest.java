@@ -655,4 +655,31 @@ class FullFeaturePhaseTest {
         initiator.send(command(new byte[6], 0, false, false));
         assertEquals(ScsiResponse.GOOD, ((ScsiResponsePdu) initiator.receiveOne()).status());
     }
+
+    @Test
+    void idleConnectionsArePingedAndClosedWhenSilent() {
+        connect(new TransportSettings(8192, 65536, 8192, true, false, 1, 128, 2, 0, 0, 5));
+        assertEquals(LoginStatus.SUCCESS, initiator.login(Initiator.normalLogin(TARGET)).status());
+        channel.advanceTimeBy(6, java.util.concurrent.TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        NopInPdu ping = assertInstanceOf(NopInPdu.class, initiator.receiveOne());
+        assertEquals(IscsiPdu.RESERVED_TAG, ping.initiatorTaskTag());
+        assertTrue(ping.targetTransferTag() != IscsiPdu.RESERVED_TAG);
+        NopOutPdu answer = new NopOutPdu();
+        answer.immediate(true);
+        answer.initiatorTaskTag(IscsiPdu.RESERVED_TAG);
+        answer.targetTransferTag(ping.targetTransferTag());
+        answer.cmdSn(initiator.cmdSn);
+        initiator.send(answer);
+        assertTrue(initiator.receive().isEmpty(), "a ping answer gets no answer");
+        channel.advanceTimeBy(6, java.util.concurrent.TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertInstanceOf(NopInPdu.class, initiator.receiveOne(), "answered: pinged again later, not closed");
+        assertTrue(channel.isOpen());
+        channel.advanceTimeBy(6, java.util.concurrent.TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        channel.runPendingTasks();
+        assertFalse(channel.isOpen(), "silent for a whole interval after the ping");
+        assertTrue(nexus().closed);
+    }
 }
