@@ -37,8 +37,12 @@ public final class Harness implements AutoCloseable {
         this(2048, 9, false, Capabilities.BASIC);
     }
 
+    private long nextIsid = 0x23d000000001L;
+
+    /** A new I_T nexus from another initiator port (a fresh ISID), as a second session would be. */
     public ItNexus connect() {
-        return service.target(TARGET).orElseThrow().connect(new NexusInfo("iqn.1994-05.com.example:init", 0x23d000000001L,
+        long isid = nextIsid++;
+        return service.target(TARGET).orElseThrow().connect(new NexusInfo("iqn.1994-05.com.example:init", isid,
                 1, 1, "127.0.0.1:50000", "127.0.0.1:3260", Map::of, () -> 0));
     }
 

@@ -8,7 +8,6 @@ import io.jtgt.scsi.core.CommandContext;
 import io.jtgt.scsi.core.Medium;
 import io.jtgt.scsi.core.RangeLocks;
 import io.jtgt.scsi.core.ScsiException;
-import io.jtgt.scsi.core.SenseCode;
 import io.netty.buffer.ByteBuf;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -70,12 +69,7 @@ final class CompareAndWrite {
     private static CompletableFuture<Void> compareThenWrite(Medium m, long offset, int half, ByteBuf data, boolean fua) {
         return Read.read(m, offset, half).thenCompose(current -> {
             try {
-                Compare.requireEqual(data, 0, 0, current, half, 0);
-            } catch (ScsiException e) {
-                if (e.sense().code() == SenseCode.MISCOMPARE_DURING_VERIFY) {
-                    return CompletableFuture.failedFuture(e);
-                }
-                throw e;
+                Compare.requireEqual(data, 0, 0, current, half, 0); // MISCOMPARE fails the stage
             } finally {
                 current.release();
             }

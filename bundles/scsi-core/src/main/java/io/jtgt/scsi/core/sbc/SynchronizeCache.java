@@ -20,12 +20,8 @@ final class SynchronizeCache {
 
     static CompletionStage<ScsiResponse> execute(CommandContext ctx) {
         Medium m = ctx.medium();
-        BlockIo io = BlockIo.parse(ctx.cdb());
-        if (io.blocks() != 0) {
-            io.requireInRange(m);
-        } else {
-            new BlockIo(io.lba(), 0, false, 0, 2, 7).requireInRange(m); // 0 = to the last LBA
-        }
+        BlockIo.parse(ctx.cdb()).requireInRange(m); // NUMBER OF LOGICAL BLOCKS 0 = to the last LBA
+
         boolean immediate = (ctx.cdb()[1] & 0x02) != 0;
         var flush = m.store().flush();
         if (immediate) {
