@@ -1,0 +1,179 @@
+package io.jtgt.itests.karaf;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.Test;
+
+/**
+ * The user's entry point, {@code bin/jtgt}, on the unpacked distribution tar.gz: a daemon started
+ * with a gotgt JSON file (relative path) runs in an instance of its own, serves a real initiator
+ * on the JSON's portal, and {@code bin/jtgt list --config} from another directory finds it.
+ */
+public class LauncherIT {
+
+    private static final String TARGET = "iqn.2026-11.io.jtgt:launcher-it";
+    private static final long START_TIMEOUT_MILLIS = 120_000;
+
+    private final Path work = Paths.get("target/launcher-it").toAbsolutePath();
+    private final Path state = work.resolve("state");
+    private final Path jtgt = work.resolve("dist/bin/jtgt");
+
+    @Test
+    public void daemonWithConfigRunsInItsOwnInstanceAndListFindsIt() throws Exception {
+        unpackDistribution();
+        int port = freePort();
+        Path configDir = Files.createDirectories(work.resolve("configs"));
+        Files.writeString(configDir.resolve("it.json"), gotgtJson(port), StandardCharsets.UTF_8);
+
+        Result usage = run(work, jtgt.toString(), "frobnicate");
+        assertEquals("usage error exit status: " + usage.output, 2, usage.exit);
+        assertEquals("usage error is one line: " + usage.output, 1, usage.output.strip().lines().count());
+        Result noDaemon = run(work, jtgt.toString(), "list");
+        assertEquals("list without a running daemon fails: " + noDaemon.output, 1, noDaemon.exit);
+
+        Path daemonLog = work.resolve("daemon.out");
+        ProcessBuilder builder = new ProcessBuilder(jtgt.toString(), "daemon", "--config", "it.json")
+                .directory(configDir.toFile()) // relative to the caller's working directory
+                .redirectErrorStream(true)
+                .redirectOutput(daemonLog.toFile());
+        environment(builder.environment());
+        Process daemon = builder.start();
+        try {
+            String lun0 = "iscsi://127.0.0.1:" + port + "/" + TARGET + "/0";
+            awaitLogin(daemon, lun0, daemonLog);
+
+            Result list = run(Paths.get("/"), jtgt.toString(), "list", "--config", configDir.resolve("it.json").toString());
+            assertEquals("bin/jtgt list exit status: " + list.output, 0, list.exit);
+            assertTrue(list.output, list.output.contains(TARGET));
+            assertTrue(list.output, list.output.contains("ONLINE"));
+            assertTrue(list.output, list.output.contains("127.0.0.1:" + port));
+            assertFalse("the instance serves only its JSON: " + list.output, list.output.contains("io.jtgt:default"));
+
+            assertInstanceIsolated();
+        } finally {
+            daemon.destroy(); // SIGTERM reaches the JVM itself: bin/jtgt execs it
+            if (!daemon.waitFor(60, TimeUnit.SECONDS)) {
+                daemon.destroyForcibly();
+                fail("daemon did not stop within 60 s of SIGTERM");
+            }
+        }
+    }
+
+    /** Own etc/ without the default devices, SSH on loopback on a port of its own, private login. */
+    private void assertInstanceIsolated() throws IOException {
+        List<Path> instances;
+        try (Stream<Path> children = Files.list(state)) {
+            instances = children.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
+                    .collect(Collectors.toList());
+        }
+        assertEquals("one instance: " + instances, 1, instances.size());
+        Path etc = instances.get(0).resolve("etc");
+        try (Stream<Path> files = Files.list(etc)) {
+            List<String> defaults = files.map(p -> p.getFileName().toString())
+                    .filter(name -> name.startsWith("io.jtgt.") && name.endsWith("-default.cfg"))
+                    .collect(Collectors.toList());
+            assertTrue("no default storage/portal/target in the instance: " + defaults, defaults.isEmpty());
+        }
+        String shell = Files.readString(etc.resolve("org.apache.karaf.shell.cfg"));
+        assertTrue(shell.lines().anyMatch(line -> line.matches("sshHost\\s*=\\s*127\\.0\\.0\\.1")));
+        assertFalse("an SSH port of its own", shell.lines().anyMatch(line -> line.matches("sshPort\\s*=\\s*8101")));
+        Path users = etc.resolve("users.properties");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(users)));
+        assertTrue("a generated login", Files.readString(users).lines().anyMatch(line -> line.matches("jtgt\\s*=\\s*[A-Za-z0-9]{32},.*")));
+    }
+
+    private void awaitLogin(Process daemon, String url, Path daemonLog) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MILLIS);
+        Result last = null;
+        while (System.nanoTime() < deadline) {
+            if (!daemon.isAlive()) {
+                fail("daemon exited with " + daemon.exitValue() + ":\n" + Files.readString(daemonLog));
+            }
+            last = run(work, "iscsi-inq", url);
+            if (last.exit == 0) {
+                assertTrue(last.output, last.output.contains("DIRECT_ACCESS"));
+                return;
+            }
+            Thread.sleep(500);
+        }
+        fail("no login to " + url + " within " + START_TIMEOUT_MILLIS + " ms; last iscsi-inq: " + last.output);
+    }
+
+    private void unpackDistribution() throws Exception {
+        if (Files.exists(work)) {
+            try (Stream<Path> paths = Files.walk(work)) {
+                paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+        Path dist = Files.createDirectories(work.resolve("dist"));
+        Result untar = run(work, "tar", "-xzf", System.getProperty("jtgt.distribution"), "-C", dist.toString(),
+                "--strip-components=1");
+        assertEquals(untar.output, 0, untar.exit);
+    }
+
+    private String gotgtJson(int port) {
+        return "{\"storages\":[{\"deviceID\":3000,\"path\":\"file:" + work.resolve("disk.img")
+                + "\",\"online\":true,\"backendType\":\"file\",\"blockShift\":9,\"deviceSize\":67108864,"
+                + "\"thinProvisioning\":true}],"
+                + "\"iscsiportals\":[{\"id\":0,\"portal\":\"127.0.0.1:" + port + "\"}],"
+                + "\"iscsitargets\":{\"" + TARGET + "\":{\"tpgts\":{\"1\":[0]},\"luns\":{\"0\":3000}}}}";
+    }
+
+    /** Instances under this test's folder; Karaf on the JDK running the test (17). */
+    private void environment(Map<String, String> env) {
+        env.put("JTGT_STATE_DIR", state.toString());
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+    }
+
+    private Result run(Path directory, String... command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+        environment(builder.environment());
+        Path output = Files.createTempFile(work, "out", ".txt");
+        builder.redirectOutput(output.toFile());
+        Process process = builder.start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            fail(String.join(" ", command) + " did not finish within 60 s");
+        }
+        Result result = new Result(process.exitValue(), Files.readString(output));
+        Files.delete(output);
+        return result;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final class Result {
+        final int exit;
+        final String output;
+
+        Result(int exit, String output) {
+            this.exit = exit;
+            this.output = output;
+        }
+    }
+}
