@@ -16,7 +16,6 @@ import io.jtgt.iscsi.pdu.NopInPdu;
 import io.jtgt.iscsi.pdu.NopOutPdu;
 import io.jtgt.iscsi.pdu.Opcode;
 import io.jtgt.iscsi.pdu.PduFramingError;
-import io.jtgt.iscsi.pdu.R2tPdu;
 import io.jtgt.iscsi.pdu.RejectPdu;
 import io.jtgt.iscsi.pdu.ScsiCommandPdu;
 import io.jtgt.iscsi.pdu.TargetPdu;
@@ -63,13 +62,12 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private final CodecSettings codec;
     private final LoginController login;
     private final Map<Integer, ScsiTask> tasks = new HashMap<>();
-    private final Map<Integer, ScsiTask> byTransferTag = new HashMap<>();
+    private final DataOutTransfers transfers = new DataOutTransfers(this);
 
     private Channel channel;
     private IscsiSession session;
     private Negotiation params;
     private int statSn;
-    private int nextTransferTag = 1;
     private int inFlight;
     private volatile int inFlightView;
     private boolean closed;
@@ -130,7 +128,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             } else {
                 fullFeaturePhase(pdu);
             }
-        } catch (TaskViolation e) {
+        } catch (ProtocolViolation.TaskViolation e) {
             taskError(pdu, e);
         } catch (ProtocolViolation e) {
             protocolError(pdu, e.reason, e.getMessage());
@@ -161,7 +159,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             task.dropData(cause);
         }
         tasks.clear();
-        byTransferTag.clear();
+        transfers.clear();
         if (session != null) {
             context.sessions().unregister(session);
             session.close();
@@ -187,7 +185,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             closeAfterFlush();
             return;
         }
-        pingTag = allocateTransferTag();
+        pingTag = transfers.allocateTag();
         NopInPdu ping = new NopInPdu();
         ping.initiatorTaskTag(RESERVED);
         ping.targetTransferTag(pingTag);
@@ -306,7 +304,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             throw new ProtocolViolation(RejectPdu.DATA_DIGEST_ERROR, "data digest error");
         }
         switch (pdu.opcode()) {
-            case Opcode.DATA_OUT -> dataOut((DataOutPdu) pdu);
+            case Opcode.DATA_OUT -> transfers.dataOut((DataOutPdu) pdu);
             case Opcode.SCSI_COMMAND, Opcode.NOP_OUT, Opcode.TASK_MGMT_REQUEST, Opcode.TEXT_REQUEST,
                     Opcode.LOGOUT_REQUEST -> ordered((InitiatorPdu) pdu);
             case Opcode.LOGIN_REQUEST -> throw new ProtocolViolation(RejectPdu.PROTOCOL_ERROR,
@@ -430,7 +428,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             }
         }
         if (existing != null) {
-            forget(existing); // a finished task still draining unsolicited data: the ITT is reused
+            transfers.forget(existing); // a finished task still draining unsolicited data: the ITT is reused
         }
         byte[] cdb = Cdbs.cdb(pdu.cdbField(), Cdbs.extendedCdb(pdu.ahs()));
         ScsiTask task = new ScsiTask(this, itt, pdu.cmdSn(), pdu.lun(), cdb, attribute(pdu.taskAttribute()), edtl,
@@ -439,7 +437,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             task.unsolicitedLimit = unsolicitedLimit;
             task.unsolicitedDone = pdu.finalFlag() || immediateLength >= unsolicitedLimit;
             if (immediateLength > 0) {
-                place(task, pdu.data(), 0);
+                transfers.place(task, pdu.data(), 0);
             }
         }
         tasks.put(itt, task);
@@ -467,183 +465,6 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         };
     }
 
-    /** scsi-core asked for the command's Data-Out (on the event loop). */
-    void receiveData(ScsiTask task, int length, CompletableFuture<ByteBuf> future) {
-        if (closed || task.responded || task.aborted() || tasks.get(task.itt) != task) {
-            future.completeExceptionally(task.aborted() ? new CancellationException("task aborted")
-                    : new IllegalStateException("task no longer active"));
-            return;
-        }
-        if (task.dataFuture != null) {
-            future.completeExceptionally(new IllegalStateException("data already requested"));
-            return;
-        }
-        task.requested = length;
-        if (length < 0 || !task.writesData() || Integer.compareUnsigned(length, task.edtl) > 0) {
-            // The CDB wants more than the initiator announced; scsi-core answers the command.
-            task.dataFuture = future;
-            task.dropData(new IllegalStateException("command needs " + length
-                    + " bytes but the initiator announced " + Integer.toUnsignedString(task.edtl)
-                    + (task.writesData() ? "" : " (no W bit)")));
-            return;
-        }
-        task.dataFuture = future;
-        completeDataIfReady(task);
-        if (!future.isDone() && task.unsolicitedDone) {
-            solicit(task);
-            channel.flush();
-        }
-    }
-
-    /** Copies one segment of Data-Out into the task's buffer (or discards it after delivery). */
-    private void place(ScsiTask task, ByteBuf data, int offset) {
-        int length = data.readableBytes();
-        if (!task.discarding) {
-            if (task.buffer == null) {
-                int initial = Math.max(length, Math.min(task.edtl < 0 ? Integer.MAX_VALUE : task.edtl,
-                        task.requested >= 0 ? task.requested : task.unsolicitedLimit));
-                int max = task.edtl < 0 ? Integer.MAX_VALUE : Math.max(initial, task.edtl);
-                task.buffer = channel.alloc().directBuffer(initial, max);
-            }
-            task.buffer.writeBytes(data, data.readerIndex(), length);
-        }
-        task.received = offset + length;
-    }
-
-    private void completeDataIfReady(ScsiTask task) {
-        CompletableFuture<ByteBuf> future = task.dataFuture;
-        if (future == null || future.isDone() || task.received < task.requested) {
-            return;
-        }
-        ByteBuf data;
-        if (task.requested == 0 || task.buffer == null) {
-            data = channel.alloc().directBuffer(0);
-        } else {
-            data = task.buffer;
-            data.writerIndex(task.requested); // extra unsolicited bytes are not the command's
-        }
-        task.buffer = null;
-        task.discarding = true;
-        if (!future.complete(data)) {
-            data.release();
-        }
-    }
-
-    /** Sends R2Ts for the rest of the requested data (RFC 7143 11.8), MaxOutstandingR2T at a time. */
-    private void solicit(ScsiTask task) {
-        if (task.nextR2tOffset < 0) {
-            task.nextR2tOffset = task.received;
-        }
-        int maxBurst = params.intValue(ParameterTable.MAX_BURST_LENGTH);
-        int maxOutstanding = params.intValue(ParameterTable.MAX_OUTSTANDING_R2T);
-        while (task.r2ts.size() < maxOutstanding && task.nextR2tOffset < task.requested) {
-            int length = Math.min(maxBurst, task.requested - task.nextR2tOffset);
-            int tag = allocateTransferTag();
-            ScsiTask.R2t r2t = new ScsiTask.R2t(tag, task.nextR2tOffset, length);
-            task.r2ts.add(r2t);
-            byTransferTag.put(tag, task);
-            task.nextR2tOffset += length;
-            R2tPdu pdu = new R2tPdu();
-            pdu.lun(task.lunField());
-            pdu.initiatorTaskTag(task.itt);
-            pdu.targetTransferTag(tag);
-            pdu.r2tSn(task.r2tSn++);
-            pdu.bufferOffset(r2t.offset);
-            pdu.desiredDataTransferLength(length);
-            pdu.statSn(statSn); // the next StatSN, not consumed (RFC 7143 11.8.3)
-            numbers(pdu);
-            channel.write(pdu);
-        }
-    }
-
-    private int allocateTransferTag() {
-        while (true) {
-            int tag = nextTransferTag++;
-            if (tag != RESERVED && !byTransferTag.containsKey(tag)) {
-                return tag;
-            }
-        }
-    }
-
-    /** RFC 7143 11.7: Data-Out, unsolicited (TTT 0xffffffff) or answering an R2T. */
-    private void dataOut(DataOutPdu pdu) {
-        ScsiTask task = tasks.get(pdu.initiatorTaskTag());
-        if (task == null) {
-            // Data for a task that ended (aborted, answered early): nothing to do with it.
-            LOG.debug("{}: Data-Out for unknown ITT 0x{}, discarded", channel.remoteAddress(),
-                    Integer.toHexString(pdu.initiatorTaskTag()));
-            return;
-        }
-        int offset = pdu.bufferOffset();
-        int length = pdu.data().readableBytes();
-        int tag = pdu.targetTransferTag();
-        if (tag == RESERVED) {
-            if (task.unsolicitedDone) {
-                throw new TaskViolation(task, "unsolicited Data-Out after the final one");
-            }
-            if (pdu.dataSn() != task.unsolicitedDataSn++) {
-                throw new TaskViolation(task, "DataSN " + pdu.dataSn() + " out of order");
-            }
-            if (offset != task.received || offset + (long) length > task.unsolicitedLimit) {
-                throw new TaskViolation(task, "unsolicited data at " + offset + "+" + length
-                        + " outside the first burst of " + task.unsolicitedLimit);
-            }
-            place(task, pdu.data(), offset);
-            if (pdu.finalFlag()) {
-                task.unsolicitedDone = true;
-            }
-        } else {
-            ScsiTask.R2t r2t = null;
-            for (ScsiTask.R2t candidate : task.r2ts) {
-                if (candidate.transferTag == tag) {
-                    r2t = candidate;
-                }
-            }
-            if (r2t == null) {
-                if (task.discarding && task.dataFuture == null) {
-                    return; // the R2T was withdrawn when the task ended
-                }
-                throw new TaskViolation(task, "unknown Target Transfer Tag 0x" + Integer.toHexString(tag));
-            }
-            if (pdu.dataSn() != r2t.nextDataSn++) {
-                throw new TaskViolation(task, "DataSN " + pdu.dataSn() + " out of order");
-            }
-            if (offset != r2t.offset + r2t.received || offset != task.received
-                    || r2t.received + length > r2t.length) {
-                throw new TaskViolation(task, "solicited data at " + offset + "+" + length
-                        + " does not continue R2T " + r2t.offset + "+" + r2t.length);
-            }
-            place(task, pdu.data(), offset);
-            r2t.received += length;
-            if (pdu.finalFlag()) {
-                if (r2t.received != r2t.length) {
-                    throw new TaskViolation(task, "final Data-Out before the R2T was filled");
-                }
-                task.r2ts.remove(r2t);
-                byTransferTag.remove(tag);
-            }
-        }
-        if (task.responded) {
-            if (task.unsolicitedDone && task.r2ts.isEmpty()) {
-                forget(task);
-            }
-            return;
-        }
-        completeDataIfReady(task);
-        if (task.dataFuture != null && !task.dataFuture.isDone() && task.unsolicitedDone) {
-            solicit(task);
-        }
-    }
-
-    private void forget(ScsiTask task) {
-        tasks.remove(task.itt, task);
-        for (ScsiTask.R2t r2t : task.r2ts) {
-            byTransferTag.remove(r2t.transferTag);
-        }
-        task.r2ts.clear();
-        task.dropData(new CancellationException("task ended"));
-    }
-
     /** scsi-core answered (on the event loop). */
     private void scsiDone(ScsiTask task, ScsiResponse response, Throwable error) {
         ByteBuf data = response == null ? null : response.data();
@@ -655,11 +476,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             inFlight--;
             inFlightView = inFlight;
             // Data-Out still in flight is drained and dropped; R2Ts are withdrawn.
-            for (ScsiTask.R2t r2t : task.r2ts) {
-                byTransferTag.remove(r2t.transferTag);
-            }
-            task.r2ts.clear();
-            task.dropData(new CancellationException("command completed before its data arrived"));
+            transfers.withdraw(task, new CancellationException("command completed before its data arrived"));
             if (task.unsolicitedDone) {
                 tasks.remove(task.itt, task);
             }
@@ -749,16 +566,26 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     }
 
     int allocateTag() {
-        return allocateTransferTag();
+        return transfers.allocateTag();
+    }
+
+    /** scsi-core asked for a command's Data-Out (any thread). */
+    void receiveData(ScsiTask task, int length, CompletableFuture<ByteBuf> future) {
+        transfers.receiveData(task, length, future);
     }
 
     /** Withdraws a task's R2Ts and fails its pending data request (task abort). */
     void abortTransfer(ScsiTask task) {
-        for (ScsiTask.R2t r2t : task.r2ts) {
-            byTransferTag.remove(r2t.transferTag);
-        }
-        task.r2ts.clear();
-        task.dropData(new CancellationException("task aborted"));
+        transfers.withdraw(task, new CancellationException("task aborted"));
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** The StatSN the next status will carry (R2T and Data-In show it without using it). */
+    int nextStatSn() {
+        return statSn;
     }
 
     /** Fills ExpCmdSN/MaxCmdSN with the current window. */
@@ -816,22 +643,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         return result;
     }
 
-    /**
-     * A Data-Out that breaks its command's sequence (DataSN, offset, F bit): the PDU is rejected
-     * and that command is dropped without a response; the connection and the other commands go
-     * on. The initiator matches the Reject to the command by the ITT in the returned header.
-     */
-    static final class TaskViolation extends ProtocolViolation {
-        private static final long serialVersionUID = 1L;
-        final transient ScsiTask task;
-
-        TaskViolation(ScsiTask task, String message) {
-            super(RejectPdu.PROTOCOL_ERROR, message);
-            this.task = task;
-        }
-    }
-
-    private void taskError(IscsiPdu pdu, TaskViolation e) {
+    private void taskError(IscsiPdu pdu, ProtocolViolation.TaskViolation e) {
         LOG.warn("{}: {} rejected, dropping {}: {}", channel.remoteAddress(), pdu, e.task, e.getMessage());
         reject(pdu, e.reason);
         ScsiTask task = e.task;
@@ -840,16 +652,5 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             task.abortCompletion = () -> { };
         }
         abortTransfer(task);
-    }
-
-    /** A protocol violation found while handling a PDU: Reject + close (ERL 0). */
-    static class ProtocolViolation extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final int reason;
-
-        ProtocolViolation(int reason, String message) {
-            super(message, null, false, false);
-            this.reason = reason;
-        }
     }
 }

@@ -38,7 +38,7 @@ final class TextExchange {
         int tag = pdu.targetTransferTag();
         if (tag != IscsiPdu.RESERVED_TAG) {
             if (outgoing == null || tag != outgoingTag) {
-                throw new IscsiConnection.ProtocolViolation(RejectPdu.INVALID_PDU_FIELD,
+                throw new ProtocolViolation(RejectPdu.INVALID_PDU_FIELD,
                         "Text Request continues unknown TTT 0x" + Integer.toHexString(tag));
             }
             sendPiece(pdu);
@@ -48,7 +48,7 @@ final class TextExchange {
         outgoing = null;
         if (!incoming.append(pdu.data())) {
             incoming.take();
-            throw new IscsiConnection.ProtocolViolation(RejectPdu.PROTOCOL_ERROR, "text request over " + MAX_TEXT + " bytes");
+            throw new ProtocolViolation(RejectPdu.PROTOCOL_ERROR, "text request over " + MAX_TEXT + " bytes");
         }
         if (pdu.continueFlag()) {
             TextResponsePdu ack = response(pdu);
@@ -60,7 +60,7 @@ final class TextExchange {
         try {
             keys = TextParameters.parse(incoming.take());
         } catch (TextFormatException e) {
-            throw new IscsiConnection.ProtocolViolation(RejectPdu.PROTOCOL_ERROR, e.getMessage());
+            throw new ProtocolViolation(RejectPdu.PROTOCOL_ERROR, e.getMessage());
         }
         TextParameters answer = new TextParameters();
         List<Map.Entry<String, String>> negotiable = new ArrayList<>();
