@@ -29,7 +29,8 @@ public final class Device {
     private volatile boolean stopped;
     private State state = State.OFFLINE;
     private String detail = "";
-    private Medium medium;
+    /** Read on every command without locking; written under the monitor. */
+    private volatile Medium medium;
     private BackingStoreProvider provider;
     /** Bumped on every open and detach; an open that completes under an older generation is stale. */
     private long generation;
@@ -78,7 +79,7 @@ public final class Device {
     }
 
     /** The opened store, or null unless {@link State#ONLINE}. */
-    public synchronized Medium medium() {
+    public Medium medium() {
         return medium;
     }
 

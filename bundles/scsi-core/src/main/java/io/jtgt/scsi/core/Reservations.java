@@ -29,6 +29,12 @@ public final class Reservations {
     private int type;
     /** The SPC-2 reservation holder, or null. */
     private String legacyHolder;
+    /** True while any reservation exists: lets every other command skip the monitor. */
+    private volatile boolean active;
+
+    private void updateActive() {
+        active = type != 0 || legacyHolder != null;
+    }
 
     public static boolean isValidType(int type) {
         return type == 1 || type == 3 || (type >= 5 && type <= 8);
@@ -123,6 +129,7 @@ public final class Reservations {
     private void clearReservation() {
         holder = null;
         type = 0;
+        updateActive();
     }
 
     /** Checks the caller is registered with {@code key}. */
@@ -136,6 +143,7 @@ public final class Reservations {
         if (type == 0) {
             holder = nexus;
             type = newType;
+            updateActive();
             return true;
         }
         return isHolder(nexus) && type == newType;
@@ -187,6 +195,7 @@ public final class Reservations {
             holder = nexus;
             type = newType;
             generation++;
+            updateActive();
             return removed;
         }
         boolean takesReservation = type != 0 && !allRegistrants(type) && holderKey() == victimKey;
@@ -199,6 +208,7 @@ public final class Reservations {
         if (takesReservation) {
             holder = nexus;
             type = newType;
+            updateActive();
         } else if (removed.isEmpty()) {
             return null;
         }
@@ -217,6 +227,7 @@ public final class Reservations {
             return false;
         }
         legacyHolder = nexus;
+        updateActive();
         return true;
     }
 
@@ -224,12 +235,14 @@ public final class Reservations {
     public synchronized void legacyRelease(String nexus) {
         if (nexus.equals(legacyHolder)) {
             legacyHolder = null;
+            updateActive();
         }
     }
 
     /** A logical unit reset releases the SPC-2 reservation, whoever holds it. */
     public synchronized void releaseLegacy() {
         legacyHolder = null;
+        updateActive();
     }
 
     /** I_T nexus loss releases an SPC-2 reservation (SPC-2 5.5.1), not a persistent one. */
@@ -244,7 +257,16 @@ public final class Reservations {
      * with a persistent one, writes conflict for non-holders (for the registrants-only and
      * all-registrants types: for non-registrants), and for the exclusive-access types reads too.
      */
-    public synchronized boolean conflicts(String nexus, boolean reads, boolean writes, boolean legacyExempt) {
+    public boolean conflicts(String nexus, boolean reads, boolean writes, boolean legacyExempt) {
+        if (!active) {
+            return false; // the common case, without taking the monitor
+        }
+        synchronized (this) {
+            return conflictsLocked(nexus, reads, writes, legacyExempt);
+        }
+    }
+
+    private boolean conflictsLocked(String nexus, boolean reads, boolean writes, boolean legacyExempt) {
         if (legacyHolder != null) {
             return !legacyHolder.equals(nexus) && !legacyExempt;
         }
