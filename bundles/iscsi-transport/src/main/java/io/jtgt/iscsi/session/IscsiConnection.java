@@ -38,12 +38,12 @@ import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -157,6 +157,12 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         ClosedChannelException cause = new ClosedChannelException();
         for (ScsiTask task : tasks.values()) {
             task.dropData(cause);
+            if (task.aborted() && !task.responded) {
+                // Nothing will be answered on this connection any more: a pending abort is done.
+                Runnable completion = task.abortCompletion;
+                task.abortCompletion = () -> { };
+                completion.run();
+            }
         }
         tasks.clear();
         transfers.clear();
@@ -250,6 +256,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         IscsiSession created = new IscsiSession(login.tsih(), login.isid(), login.initiatorName(), login.target(),
                 login.tpgt(), channel, new CommandWindow(login.cmdSn(), context.settings().queueDepth()));
         created.parameters(params.snapshot());
+        created.connection(this);
         if (created.target() != null) {
             try {
                 created.nexus(created.target().connect(new NexusInfo(login.initiatorName(), login.isid(),
@@ -574,9 +581,46 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         transfers.receiveData(task, length, future);
     }
 
-    /** Withdraws a task's R2Ts and fails its pending data request (task abort). */
-    void abortTransfer(ScsiTask task) {
-        transfers.withdraw(task, new CancellationException("task aborted"));
+    /** Aborts the live tasks on matching LUNs; see {@link #abortTasks(java.util.function.Predicate, LongPredicate)}. */
+    CompletableFuture<Void> abortTasks(LongPredicate lun) {
+        return abortTasks(task -> true, lun);
+    }
+
+    /**
+     * Aborts (on this connection's loop, from any thread) every live task matching both
+     * predicates: its Data-Out is cancelled and its SCSI outcome will be swallowed. Completes
+     * once scsi-core has finished all of them (or at once when the connection is gone).
+     */
+    CompletableFuture<Void> abortTasks(java.util.function.Predicate<ScsiTask> which, LongPredicate lun) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        runOnLoop(() -> {
+            List<ScsiTask> victims = new ArrayList<>();
+            if (!closed) {
+                for (ScsiTask task : tasks.values()) {
+                    if (!task.responded && which.test(task) && lun.test(task.lunField())) {
+                        victims.add(task);
+                    }
+                }
+            }
+            if (victims.isEmpty()) {
+                done.complete(null);
+                return;
+            }
+            int[] remaining = {victims.size()};
+            for (ScsiTask task : victims) {
+                Runnable earlier = task.abortCompletion;
+                task.abortCompletion = () -> {
+                    if (earlier != null) {
+                        earlier.run();
+                    }
+                    if (--remaining[0] == 0) {
+                        done.complete(null);
+                    }
+                };
+                transfers.withdraw(task, new CancellationException("task aborted"));
+            }
+        }, () -> done.complete(null));
+        return done;
     }
 
     boolean isClosed() {
@@ -632,16 +676,6 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
-    List<ScsiTask> liveTasks() {
-        List<ScsiTask> result = new ArrayList<>();
-        for (Iterator<ScsiTask> it = tasks.values().iterator(); it.hasNext(); ) {
-            ScsiTask task = it.next();
-            if (!task.responded) {
-                result.add(task);
-            }
-        }
-        return result;
-    }
 
     private void taskError(IscsiPdu pdu, ProtocolViolation.TaskViolation e) {
         LOG.warn("{}: {} rejected, dropping {}: {}", channel.remoteAddress(), pdu, e.task, e.getMessage());
@@ -651,6 +685,6 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (!task.responded && !task.aborted()) {
             task.abortCompletion = () -> { };
         }
-        abortTransfer(task);
+        transfers.withdraw(task, new CancellationException("task dropped after a protocol error"));
     }
 }

@@ -21,6 +21,7 @@ public final class IscsiSession {
     private final CommandWindow window;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile ItNexus nexus;
+    private volatile IscsiConnection connection;
     private volatile Map<String, String> parameters = Map.of();
 
     IscsiSession(int tsih, long isid, String initiatorName, ScsiTarget target, int tpgt, Channel channel,
@@ -63,6 +64,14 @@ public final class IscsiSession {
         return window;
     }
 
+    IscsiConnection connection() {
+        return connection;
+    }
+
+    void connection(IscsiConnection value) {
+        this.connection = value;
+    }
+
     ItNexus nexus() {
         return nexus;
     }
@@ -81,7 +90,9 @@ public final class IscsiSession {
 
     /** Ends the session from outside (reinstatement, server shutdown): closes its connection. */
     public void terminate() {
-        channel.close();
+        // Flush first: a response just written (e.g. to TARGET COLD RESET) still goes out.
+        channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+                .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
     }
 
     /** I_T nexus loss (SAM-5 6.3.4): called once when the connection is gone. */

@@ -2,15 +2,26 @@ package io.jtgt.iscsi.session;
 
 import io.jtgt.iscsi.pdu.TaskMgmtRequestPdu;
 import io.jtgt.iscsi.pdu.TaskMgmtResponsePdu;
+import io.jtgt.scsi.api.ItNexus;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongPredicate;
 
 /**
- * Task management functions (RFC 7143 11.5/11.6). ABORT TASK and ABORT TASK SET are done here:
- * the aborted commands' Data-Out transfers are cancelled, their eventual SCSI outcome is
- * swallowed, and the function completes once scsi-core has finished with every one of them.
- * Functions that change logical unit state (LUN RESET, CLEAR TASK SET, target resets, CLEAR
- * ACA) need scsi-core and are answered "not supported" for now.
+ * Task management functions (RFC 7143 11.5/11.6, SAM-5 7). An aborted command's Data-Out
+ * transfer is cancelled, its eventual SCSI outcome is swallowed (no response, RFC 7143 11.5.1),
+ * and the function completes once scsi-core has finished with every aborted command.
+ *
+ * <ul>
+ *   <li>ABORT TASK, ABORT TASK SET: tasks of this session.
+ *   <li>LOGICAL UNIT RESET: the LUN's tasks in every session of the target, then
+ *       {@link ItNexus#logicalUnitReset} (reservations, unit attention).
+ *   <li>TARGET WARM / COLD RESET: every task of every session of the target, then
+ *       {@link ItNexus#targetReset}; a cold reset then closes all those sessions (11.5.1).
+ *   <li>CLEAR TASK SET and CLEAR ACA need unit attention / ACA support in scsi-core: "not
+ *       supported"; TASK REASSIGN needs ERL 2: "task reassignment not supported".
+ * </ul>
  */
 final class TaskManagement {
 
@@ -21,19 +32,38 @@ final class TaskManagement {
     }
 
     void handle(TaskMgmtRequestPdu pdu) {
+        int itt = pdu.initiatorTaskTag(); // the PDU is released before aborts finish
+        long lun = pdu.lun();
         switch (pdu.function()) {
             case TaskMgmtRequestPdu.ABORT_TASK -> abortTask(pdu);
-            case TaskMgmtRequestPdu.ABORT_TASK_SET -> abortTaskSet(pdu);
-            case TaskMgmtRequestPdu.CLEAR_ACA, TaskMgmtRequestPdu.CLEAR_TASK_SET,
-                    TaskMgmtRequestPdu.LOGICAL_UNIT_RESET, TaskMgmtRequestPdu.TARGET_WARM_RESET,
-                    TaskMgmtRequestPdu.TARGET_COLD_RESET -> respond(pdu, TaskMgmtResponsePdu.FUNCTION_NOT_SUPPORTED);
-            case TaskMgmtRequestPdu.TASK_REASSIGN -> respond(pdu, TaskMgmtResponsePdu.TASK_REASSIGNMENT_NOT_SUPPORTED);
-            default -> respond(pdu, TaskMgmtResponsePdu.FUNCTION_REJECTED);
+            case TaskMgmtRequestPdu.ABORT_TASK_SET ->
+                    connection.abortTasks(l -> l == lun).thenRun(() -> respond(itt, TaskMgmtResponsePdu.FUNCTION_COMPLETE));
+            case TaskMgmtRequestPdu.LOGICAL_UNIT_RESET -> acrossSessions(l -> l == lun).thenRun(() -> {
+                connection.session().nexus().logicalUnitReset(lun);
+                respond(itt, TaskMgmtResponsePdu.FUNCTION_COMPLETE);
+            });
+            case TaskMgmtRequestPdu.TARGET_WARM_RESET, TaskMgmtRequestPdu.TARGET_COLD_RESET -> {
+                boolean cold = pdu.function() == TaskMgmtRequestPdu.TARGET_COLD_RESET;
+                acrossSessions(l -> true).thenRun(() -> {
+                    connection.session().nexus().targetReset();
+                    respond(itt, TaskMgmtResponsePdu.FUNCTION_COMPLETE);
+                    if (cold) {
+                        for (IscsiSession session : sessionsOfTarget()) {
+                            session.terminate(); // ours closes after the response is flushed
+                        }
+                    }
+                });
+            }
+            case TaskMgmtRequestPdu.CLEAR_ACA, TaskMgmtRequestPdu.CLEAR_TASK_SET ->
+                    respond(itt, TaskMgmtResponsePdu.FUNCTION_NOT_SUPPORTED);
+            case TaskMgmtRequestPdu.TASK_REASSIGN -> respond(itt, TaskMgmtResponsePdu.TASK_REASSIGNMENT_NOT_SUPPORTED);
+            default -> respond(itt, TaskMgmtResponsePdu.FUNCTION_REJECTED);
         }
     }
 
     /** RFC 7143 11.5.1 ABORT TASK, including the cases for a task we do not (or no longer) have. */
     private void abortTask(TaskMgmtRequestPdu pdu) {
+        int itt = pdu.initiatorTaskTag();
         ScsiTask task = connection.tasks().get(pdu.referencedTaskTag());
         if (task == null || task.responded || task.aborted()) {
             // b) a task numbered inside the window but before this request never arrived: it
@@ -42,49 +72,48 @@ final class TaskManagement {
             int ref = pdu.refCmdSn();
             boolean lostInWindow = task == null && SerialNumbers.lessOrEqual(window.expCmdSn(), ref)
                     && SerialNumbers.lessOrEqual(ref, window.maxCmdSn()) && SerialNumbers.lessThan(ref, pdu.cmdSn());
-            respond(pdu, lostInWindow ? TaskMgmtResponsePdu.FUNCTION_COMPLETE : TaskMgmtResponsePdu.TASK_DOES_NOT_EXIST);
+            respond(itt, lostInWindow ? TaskMgmtResponsePdu.FUNCTION_COMPLETE : TaskMgmtResponsePdu.TASK_DOES_NOT_EXIST);
             return;
         }
         if (task.lunField() != pdu.lun()) {
-            respond(pdu, TaskMgmtResponsePdu.TASK_DOES_NOT_EXIST);
+            respond(itt, TaskMgmtResponsePdu.TASK_DOES_NOT_EXIST);
             return;
         }
-        abortAll(pdu, List.of(task));
+        int refItt = task.itt;
+        connection.abortTasks(t -> t.itt == refItt, l -> l == task.lunField())
+                .thenRun(() -> respond(itt, TaskMgmtResponsePdu.FUNCTION_COMPLETE));
     }
 
-    /** ABORT TASK SET: every task of this session on the LUN (RFC 7143 11.5.1, SAM-5 7.3). */
-    private void abortTaskSet(TaskMgmtRequestPdu pdu) {
-        List<ScsiTask> victims = new ArrayList<>();
-        for (ScsiTask task : connection.liveTasks()) {
-            if (task.lunField() == pdu.lun() && !task.aborted()) {
-                victims.add(task);
+    /** Aborts matching tasks in every session of this target (each on its own event loop). */
+    private CompletableFuture<Void> acrossSessions(LongPredicate lun) {
+        List<CompletableFuture<Void>> aborts = new ArrayList<>();
+        for (IscsiSession session : sessionsOfTarget()) {
+            IscsiConnection other = session.connection();
+            if (other != null) {
+                aborts.add(other.abortTasks(lun));
             }
         }
-        abortAll(pdu, victims);
+        CompletableFuture<Void> all = CompletableFuture.allOf(aborts.toArray(CompletableFuture[]::new));
+        CompletableFuture<Void> here = new CompletableFuture<>();
+        all.whenComplete((ok, error) -> connection.runOnLoop(() -> here.complete(null), () -> { }));
+        return here;
     }
 
-    private void abortAll(TaskMgmtRequestPdu pdu, List<ScsiTask> victims) {
-        if (victims.isEmpty()) {
-            respond(pdu, TaskMgmtResponsePdu.FUNCTION_COMPLETE);
-            return;
+    private List<IscsiSession> sessionsOfTarget() {
+        String target = connection.session().target().name();
+        List<IscsiSession> result = new ArrayList<>();
+        for (IscsiSession session : connection.context().sessions().sessions()) {
+            if (session.target() != null && session.target().name().equals(target)) {
+                result.add(session);
+            }
         }
-        int[] remaining = {victims.size()};
-        int itt = pdu.initiatorTaskTag(); // the PDU itself is released before the aborts finish
-        for (ScsiTask task : victims) {
-            task.abortCompletion = () -> {
-                if (--remaining[0] == 0) {
-                    respond(itt, TaskMgmtResponsePdu.FUNCTION_COMPLETE);
-                }
-            };
-            connection.abortTransfer(task);
-        }
-    }
-
-    private void respond(TaskMgmtRequestPdu pdu, int response) {
-        respond(pdu.initiatorTaskTag(), response);
+        return result;
     }
 
     private void respond(int itt, int response) {
+        if (connection.isClosed()) {
+            return;
+        }
         TaskMgmtResponsePdu pdu = new TaskMgmtResponsePdu();
         pdu.initiatorTaskTag(itt);
         pdu.response(response);

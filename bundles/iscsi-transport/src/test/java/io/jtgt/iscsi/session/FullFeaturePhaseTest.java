@@ -513,11 +513,11 @@ class FullFeaturePhaseTest {
         initiator.send(again);
         assertEquals(TaskMgmtResponsePdu.TASK_DOES_NOT_EXIST, ((TaskMgmtResponsePdu) initiator.receiveOne()).response());
 
-        TaskMgmtRequestPdu reset = new TaskMgmtRequestPdu();
-        reset.immediate(true);
-        reset.function(TaskMgmtRequestPdu.LOGICAL_UNIT_RESET);
-        reset.referencedTaskTag(IscsiPdu.RESERVED_TAG);
-        initiator.send(reset);
+        TaskMgmtRequestPdu clear = new TaskMgmtRequestPdu();
+        clear.immediate(true);
+        clear.function(TaskMgmtRequestPdu.CLEAR_TASK_SET);
+        clear.referencedTaskTag(IscsiPdu.RESERVED_TAG);
+        initiator.send(clear);
         assertEquals(TaskMgmtResponsePdu.FUNCTION_NOT_SUPPORTED, ((TaskMgmtResponsePdu) initiator.receiveOne()).response());
     }
 
@@ -681,5 +681,56 @@ class FullFeaturePhaseTest {
         channel.runPendingTasks();
         assertFalse(channel.isOpen(), "silent for a whole interval after the ping");
         assertTrue(nexus().closed);
+    }
+
+    @Test
+    void logicalUnitResetAbortsTheLunsTasksInEverySessionFirst() {
+        loggedIn(new TextParameters());
+        EmbeddedChannel firstChannel = channel;
+        Initiator first = initiator;
+        ScsiCommandPdu hang = command(new byte[] {(byte) 0xc0, 0, 0, 0, 0, 0}, 0, false, false);
+        first.send(hang);
+        ScsiCommandPdu otherLun = command(new byte[] {(byte) 0xc0, 0, 0, 0, 0, 0}, 0, false, false);
+        otherLun.lun(0x0001000000000000L);
+        first.send(otherLun);
+
+        connect(TransportSettings.defaults());
+        initiator.isid = 0x23d000000002L;
+        assertEquals(LoginStatus.SUCCESS, initiator.login(Initiator.normalLogin(TARGET)).status());
+        FakeNexus second = registry.fake(TARGET).nexuses.get(1);
+        TaskMgmtRequestPdu reset = new TaskMgmtRequestPdu();
+        reset.immediate(true);
+        reset.function(TaskMgmtRequestPdu.LOGICAL_UNIT_RESET);
+        reset.initiatorTaskTag(0x777);
+        reset.referencedTaskTag(IscsiPdu.RESERVED_TAG);
+        initiator.send(reset);
+        assertTrue(initiator.receive().isEmpty(), "waits for the other session's task on LUN 0");
+        assertTrue(second.lunResets.isEmpty());
+
+        nexus().hanging.get(0).complete(ScsiResponse.good());
+        firstChannel.runPendingTasks();
+        channel.runPendingTasks();
+        TaskMgmtResponsePdu done = assertInstanceOf(TaskMgmtResponsePdu.class, initiator.receiveOne());
+        assertEquals(TaskMgmtResponsePdu.FUNCTION_COMPLETE, done.response());
+        assertEquals(List.of(0L), second.lunResets, "scsi-core hears of the reset after the aborts");
+        assertTrue(first.receive().isEmpty(), "the aborted command gets no response");
+
+        nexus().hanging.get(1).complete(ScsiResponse.good());
+        assertInstanceOf(ScsiResponsePdu.class, first.receiveOne(), "LUN 1 was not reset");
+    }
+
+    @Test
+    void targetColdResetClosesTheSessionsAfterAnswering() {
+        loggedIn(new TextParameters());
+        TaskMgmtRequestPdu reset = new TaskMgmtRequestPdu();
+        reset.immediate(true);
+        reset.function(TaskMgmtRequestPdu.TARGET_COLD_RESET);
+        reset.initiatorTaskTag(0x778);
+        reset.referencedTaskTag(IscsiPdu.RESERVED_TAG);
+        initiator.send(reset);
+        assertEquals(TaskMgmtResponsePdu.FUNCTION_COMPLETE, ((TaskMgmtResponsePdu) initiator.receiveOne()).response());
+        channel.runPendingTasks();
+        assertFalse(channel.isOpen());
+        assertEquals(1, nexus().targetResets);
     }
 }

@@ -90,6 +90,9 @@ public final class FakeRegistry implements TargetRegistry {
         public volatile boolean closed;
         public final List<ScsiCommand> commands = new CopyOnWriteArrayList<>();
         public final List<CompletableFuture<ScsiResponse>> hanging = new CopyOnWriteArrayList<>();
+        /** LUN fields of LOGICAL UNIT RESETs, and target resets, reported to this nexus. */
+        public final List<Long> lunResets = new CopyOnWriteArrayList<>();
+        public volatile int targetResets;
         /** The failure of the last receiveData, if it failed. */
         public volatile Throwable dataFailure;
 
@@ -138,6 +141,16 @@ public final class FakeRegistry implements TargetRegistry {
                 default:
                     return CompletableFuture.completedFuture(ScsiResponse.checkCondition(sense(0x05, 0x20, 0x00)));
             }
+        }
+
+        @Override
+        public void logicalUnitReset(long lunField) {
+            lunResets.add(lunField);
+        }
+
+        @Override
+        public void targetReset() {
+            targetResets++;
         }
 
         @Override

@@ -25,6 +25,7 @@ public final class Initiator {
     private final EmbeddedChannel decoder = new EmbeddedChannel(new PduDecoder(codec));
     public int cmdSn = 1;
     public int itt = 0x100;
+    public long isid = 0x23d000000001L;
 
     public Initiator(EmbeddedChannel target) {
         this.target = target;
@@ -85,7 +86,7 @@ public final class Initiator {
         LoginRequestPdu request = new LoginRequestPdu();
         request.transit(true);
         request.stages(1, 3);
-        request.isid(0x23d000000001L);
+        request.isid(isid);
         request.initiatorTaskTag(itt++);
         request.cmdSn(cmdSn);
         request.data(keys.encode());
