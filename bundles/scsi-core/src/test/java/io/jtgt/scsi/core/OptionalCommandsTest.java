@@ -88,7 +88,10 @@ class OptionalCommandsTest {
         assertGood(h.run(TestCommand.lun(0, 0x41, 0, 0, 0, 0, 10, 0, 0, 3, 0).dataOut(block)));
         byte[] back = read(10, 3);
         assertArrayEquals(filled(1536, 0x5A), back);
-        assertSense(h.run(TestCommand.lun(0, 0x41, 0, 0, 0, 0, 10, 0, 0, 0, 0).dataOut(block)), 5, 0x24, 0);
+        // NUMBER OF LOGICAL BLOCKS 0: up to the last block (WSNZ=0)
+        assertGood(h.run(TestCommand.lun(0, 0x41, 0, 0, 0, 0x07, 0xF8, 0, 0, 0, 0).dataOut(block)));
+        assertArrayEquals(filled(8 * 512, 0x5A), read(2040, 8));
+        assertSense(h.run(TestCommand.lun(0, 0x41, 0, 0, 0, 0x08, 0x01, 0, 0, 0, 0).dataOut(block)), 5, 0x21, 0);
         assertSense(h.run(TestCommand.lun(0, 0x41, 0x10, 0, 0, 0, 10, 0, 0, 1, 0).dataOut(block)), 5, 0x24, 0);
         assertSense(h.run(TestCommand.lun(0, 0x41, 0, 0, 0, 0x07, 0xFF, 0, 0, 2, 0).dataOut(block)), 5, 0x21, 0);
         int writesBefore = h.store().writes.size();

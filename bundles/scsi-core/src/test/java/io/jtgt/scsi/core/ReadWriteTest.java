@@ -115,13 +115,13 @@ class ReadWriteTest {
 
     @Test
     void transferAboveMaximumIsInvalidFieldInCdb() {
-        try (Harness big = new Harness(1 << 16, 9, false, io.jtgt.scsi.spi.Capabilities.BASIC)) {
+        try (Harness big = new Harness(1 << 17, 9, false, io.jtgt.scsi.spi.Capabilities.BASIC)) {
             big.ready();
-            // 16385 blocks of 512 = one block more than MAXIMUM TRANSFER LENGTH (8 MiB)
-            ScsiResponse r = big.run(TestCommand.lun(0, 0x28, 0, 0, 0, 0, 0, 0, 0x40, 0x01, 0));
+            // 65537 blocks of 512 = one block more than MAXIMUM TRANSFER LENGTH (32 MiB)
+            ScsiResponse r = big.run(TestCommand.lun(0, 0x88, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0));
             assertSense(r, 5, 0x24, 0);
             assertEquals(0xC0, r.sense()[15] & 0xFF, "SKSV + C/D");
-            assertEquals(7, r.sense()[17], "field pointer at TRANSFER LENGTH");
+            assertEquals(10, r.sense()[17], "field pointer at TRANSFER LENGTH");
         }
     }
 

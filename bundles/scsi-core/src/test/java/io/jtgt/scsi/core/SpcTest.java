@@ -104,7 +104,7 @@ class SpcTest {
         assertEquals(List.of(0x03, 0x01, 0x14, 0x18, 0x28), types, "LU NAA, LU T10, port rel, port name, device name");
         byte[] limits = inquiry(1, 0xB0, 255);
         assertEquals(0x3C, limits[3]);
-        assertEquals(16384, ((limits[8] & 0xFF) << 24) | ((limits[9] & 0xFF) << 16) | ((limits[10] & 0xFF) << 8)
+        assertEquals(65536, ((limits[8] & 0xFF) << 24) | ((limits[9] & 0xFF) << 16) | ((limits[10] & 0xFF) << 8)
                 | (limits[11] & 0xFF), "MAXIMUM TRANSFER LENGTH");
         byte[] chars = inquiry(1, 0xB1, 255);
         assertEquals(1, chars[5], "non-rotating");

@@ -9,14 +9,17 @@ import io.jtgt.scsi.core.Medium;
 public final class BlockLimits {
 
     /** Largest READ/WRITE/VERIFY data transfer, in bytes (MAXIMUM TRANSFER LENGTH x block size). */
-    public static final int MAX_TRANSFER_BYTES = 8 * 1024 * 1024;
+    public static final int MAX_TRANSFER_BYTES = 32 * 1024 * 1024;
 
     /** MAXIMUM UNMAP LBA COUNT. */
     public static final long MAX_UNMAP_BLOCKS = 1024 * 1024;
     /** MAXIMUM UNMAP BLOCK DESCRIPTOR COUNT. */
     public static final long MAX_UNMAP_DESCRIPTORS = 256;
-    /** MAXIMUM WRITE SAME LENGTH in blocks. */
-    public static final long MAX_WRITE_SAME_BLOCKS = 0xFFFF;
+    /**
+     * MAXIMUM WRITE SAME LENGTH in blocks; 0 = no limit (WRITE SAME writes in chunks, so any
+     * length works, and NUMBER OF LOGICAL BLOCKS 0 means "to the last block", WSNZ=0).
+     */
+    public static final long MAX_WRITE_SAME_BLOCKS = 0;
     /** MAXIMUM COMPARE AND WRITE LENGTH in blocks (one byte in the page). */
     public static final int MAX_COMPARE_AND_WRITE_BLOCKS = 1;
 

@@ -39,9 +39,7 @@ final class BlockVpdPages {
         int blockSize = ctx.device().definition().blockSize();
         byte[] b = new byte[0x3C];
         // b[n] is page byte n + 4
-        if (has(ctx, 0x93, -1)) {
-            b[0] = 0x01; // WSNZ: WRITE SAME with NUMBER OF LOGICAL BLOCKS 0 is refused
-        }
+        // WSNZ stays 0: WRITE SAME with NUMBER OF LOGICAL BLOCKS 0 covers the rest of the medium
         if (has(ctx, 0x89, -1)) {
             b[1] = (byte) BlockLimits.MAX_COMPARE_AND_WRITE_BLOCKS;
         }

@@ -4,6 +4,7 @@ import io.jtgt.scsi.api.ScsiResponse;
 import io.jtgt.scsi.core.CommandContext;
 import io.jtgt.scsi.core.Medium;
 import io.jtgt.scsi.core.ScsiException;
+import io.jtgt.scsi.core.Sequential;
 import io.netty.buffer.ByteBuf;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -69,14 +70,12 @@ final class Verify {
 
     /** Reads the range in MAXIMUM TRANSFER LENGTH chunks, one at a time, discarding the data. */
     static CompletableFuture<Void> readThrough(Medium m, long offset, long blocks) {
-        if (blocks == 0) {
-            return CompletableFuture.completedFuture(null);
-        }
-        long n = Math.min(blocks, BlockLimits.maxTransferBlocks(m.blockSize()));
-        int bytes = (int) (n * m.blockSize());
-        return Read.read(m, offset, bytes).thenCompose(buf -> {
-            buf.release();
-            return readThrough(m, offset + bytes, blocks - n);
+        long perChunk = BlockLimits.maxTransferBlocks(m.blockSize());
+        long chunks = (blocks + perChunk - 1) / perChunk;
+        return Sequential.run(chunks, i -> {
+            long first = i * perChunk;
+            int bytes = (int) (Math.min(perChunk, blocks - first) * m.blockSize());
+            return Read.read(m, offset + first * m.blockSize(), bytes).thenAccept(buf -> buf.release());
         });
     }
 }
