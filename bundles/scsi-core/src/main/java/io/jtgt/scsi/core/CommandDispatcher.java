@@ -2,6 +2,7 @@ package io.jtgt.scsi.core;
 
 import io.jtgt.scsi.api.ScsiCommand;
 import io.jtgt.scsi.api.ScsiResponse;
+import io.jtgt.scsi.api.TaskAttribute;
 import io.jtgt.scsi.spi.BackingStoreException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * <p>Order: LUN addressing (SPC-4 4.6.4: an unknown LUN answers INQUIRY, REPORT LUNS and REQUEST
  * SENSE, everything else LOGICAL UNIT NOT SUPPORTED), unit attention (SAM-5 5.14, before the
  * opcode is even looked at), opcode / service action, reserved CDB bits and NACA (SAM-5 5.9: no
- * ACA support), readiness, handler.
+ * ACA support), readiness, reservations, then the task set (SAM-5 8.6 task attributes) and the
+ * handler.
  */
 final class CommandDispatcher {
 
@@ -83,6 +85,28 @@ final class CommandDispatcher {
         if (!d.availableFor(ctx)) {
             throw new ScsiException(SenseCode.INVALID_COMMAND_OPERATION_CODE);
         }
+        CommandDescriptor row = d;
+        if (device == null) {
+            return run(row, ctx);
+        }
+        TaskSet tasks = device.taskSet();
+        TaskAttribute attribute = command.attribute();
+        CompletableFuture<Void> enabled = tasks.enter(attribute);
+        CompletionStage<ScsiResponse> result;
+        if (enabled.isDone()) {
+            try {
+                result = run(row, ctx);
+            } catch (RuntimeException e) {
+                tasks.exit(attribute);
+                throw e;
+            }
+        } else {
+            result = enabled.thenCompose(v -> run(row, ctx));
+        }
+        return result.whenComplete((r, t) -> tasks.exit(attribute));
+    }
+
+    private static CompletionStage<ScsiResponse> run(CommandDescriptor d, CommandContext ctx) {
         CompletionStage<ScsiResponse> result = d.handler().execute(ctx);
         if (result == null) {
             throw new IllegalStateException(d.name() + " handler returned no result");

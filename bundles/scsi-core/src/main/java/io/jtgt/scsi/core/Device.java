@@ -25,6 +25,7 @@ public final class Device {
     private final ModeParameters modeParameters;
     private final RangeLocks rangeLocks = new RangeLocks();
     private final Reservations reservations = new Reservations();
+    private final TaskSet taskSet = new TaskSet();
 
     private volatile boolean stopped;
     private State state = State.OFFLINE;
@@ -51,6 +52,10 @@ public final class Device {
 
     public ModeParameters modeParameters() {
         return modeParameters;
+    }
+
+    public TaskSet taskSet() {
+        return taskSet;
     }
 
     public Reservations reservations() {

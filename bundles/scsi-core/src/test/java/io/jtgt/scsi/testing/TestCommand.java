@@ -13,6 +13,7 @@ public final class TestCommand implements ScsiCommand {
     private final long lunField;
     private final byte[] cdb;
     private int expected;
+    private TaskAttribute attribute = TaskAttribute.SIMPLE;
     private byte[] dataOut;
     public volatile Integer declaredTransferLength;
     public volatile int requested = -1;
@@ -28,6 +29,11 @@ public final class TestCommand implements ScsiCommand {
             b[i] = (byte) cdb[i];
         }
         return new TestCommand(LunAddressing.encode(lun), b);
+    }
+
+    public TestCommand attribute(TaskAttribute value) {
+        this.attribute = value;
+        return this;
     }
 
     public TestCommand expect(int bytes) {
@@ -58,7 +64,7 @@ public final class TestCommand implements ScsiCommand {
 
     @Override
     public TaskAttribute attribute() {
-        return TaskAttribute.SIMPLE;
+        return attribute;
     }
 
     @Override
