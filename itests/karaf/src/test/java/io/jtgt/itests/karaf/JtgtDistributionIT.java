@@ -134,9 +134,9 @@ public class JtgtDistributionIT {
         // Backends are hot-swappable features: without the file backend the LUN stays configured
         // but NO_BACKEND; reinstalling it brings the LUN back for new logins. No auto-refresh:
         // it would refresh this test's probe (it imports dynamically) and interrupt the test.
-        runCommand("feature:uninstall --no-auto-refresh jtgt-backend-file");
+        runCommandOnceRegistered("feature:uninstall --no-auto-refresh jtgt-backend-file");
         awaitLunState("NO_BACKEND");
-        runCommand("feature:install --no-auto-refresh jtgt-backend-file");
+        runCommandOnceRegistered("feature:install --no-auto-refresh jtgt-backend-file");
         awaitLunState("ONLINE");
         String again = run("iscsi-readcapacity16", lun0);
         assertTrue("READ CAPACITY (16) after reinstalling the backend:\n" + again,
@@ -225,11 +225,11 @@ public class JtgtDistributionIT {
     }
 
     /**
-     * The shell registers jtgt:list once its ManagementService reference is satisfied, a moment
-     * after the service appears: retry, bounded, while the command is not found.
+     * Commands appear asynchronously (jtgt:list once its ManagementService reference is satisfied,
+     * feature:* once Karaf's boot features are done): retry, bounded, while the command is not found.
      */
     private String runCommandOnceRegistered(String command) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
                 return runCommand(command);

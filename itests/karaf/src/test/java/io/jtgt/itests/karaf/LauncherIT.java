@@ -70,11 +70,36 @@ public class LauncherIT {
 
             assertInstanceIsolated();
         } finally {
-            daemon.destroy(); // SIGTERM reaches the JVM itself: bin/jtgt execs it
-            if (!daemon.waitFor(60, TimeUnit.SECONDS)) {
-                daemon.destroyForcibly();
-                fail("daemon did not stop within 60 s of SIGTERM");
-            }
+            stop(daemon);
+        }
+    }
+
+    /** SIGTERM to bin/jtgt, which is the Karaf JVM itself (it execs it); bounded wait. */
+    private void stop(Process daemon) throws Exception {
+        daemon.destroy();
+        boolean stopped = daemon.waitFor(60, TimeUnit.SECONDS);
+        if (!stopped) {
+            daemon.destroyForcibly();
+        }
+        List<Long> leftovers = karafPids().stream().filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .collect(Collectors.toList());
+        leftovers.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        assertTrue("daemon stopped within 60 s of SIGTERM", stopped);
+        assertTrue("no Karaf JVM left running: " + leftovers, leftovers.isEmpty());
+    }
+
+    private List<Long> karafPids() throws IOException {
+        if (!Files.isDirectory(state)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(state, 2)) {
+            return files.filter(p -> p.getFileName().toString().equals("karaf.pid")).map(p -> {
+                try {
+                    return Long.parseLong(Files.readString(p).strip());
+                } catch (IOException | NumberFormatException e) {
+                    return -1L;
+                }
+            }).filter(pid -> pid > 0).collect(Collectors.toList());
         }
     }
 
