@@ -12,10 +12,8 @@ public enum CommandFlag {
     MEDIUM_READ,
     /** Changes the medium or its settings: conflicts with any reservation held by another nexus. */
     MEDIUM_WRITE,
-    /** Writes or deallocates blocks: refused with DATA PROTECT, WRITE PROTECTED while SWP is set (SBC-3 4.x). */
+    /** Writes or deallocates blocks: refused with DATA PROTECT, WRITE PROTECTED while SWP is set (SPC-4 7.5.8). */
     WRITES_BLOCKS,
     /** Allowed even when another nexus holds an SPC-2 RESERVE (SPC-2 5.5.1). */
-    LEGACY_RESERVATION_EXEMPT,
-    /** Receives Data-Out (for REPORT SUPPORTED OPERATION CODES and the residual bookkeeping). */
-    DATA_OUT
+    LEGACY_RESERVATION_EXEMPT
 }

@@ -33,6 +33,9 @@ public final class Device {
     /** Read on every command without locking; written under the monitor. */
     private volatile Medium medium;
     private BackingStoreProvider provider;
+    /** Size and block size of the store this device replaced, to detect a capacity change; or null. */
+    private long[] replacedGeometry;
+    private Runnable capacityChanged;
     /** Bumped on every open and detach; an open that completes under an older generation is stale. */
     private long generation;
 
@@ -117,6 +120,15 @@ public final class Device {
         };
     }
 
+    /**
+     * This device replaces one whose store had {@code bytes} in blocks of {@code blockSize}: if the
+     * new store differs, {@code onChange} runs once it is open (SBC-3 4.x: CAPACITY DATA HAS CHANGED).
+     */
+    synchronized void replacing(long bytes, int blockSize, Runnable onChange) {
+        this.replacedGeometry = new long[] {bytes, blockSize};
+        this.capacityChanged = onChange;
+    }
+
     synchronized void markWaiting(State waitingState, String why) {
         generation++;
         state = waitingState;
@@ -146,6 +158,7 @@ public final class Device {
 
     private void opened(long gen, BackingStore store, Throwable err) {
         BackingStore stale = null;
+        Runnable notify = null;
         synchronized (this) {
             if (gen != generation) {
                 stale = store; // detached or reopened meanwhile: this store is nobody's
@@ -167,10 +180,18 @@ public final class Device {
                 detail = "";
                 LOG.info("storage {} online: {} {}, {} bytes", definition.deviceId(), definition.backendType(),
                         definition.location(), store.size());
+                if (replacedGeometry != null && capacityChanged != null
+                        && (replacedGeometry[0] != store.size() || replacedGeometry[1] != definition.blockSize())) {
+                    notify = capacityChanged;
+                }
+                replacedGeometry = null;
             }
         }
         if (stale != null) {
             closeQuietly(stale);
+        }
+        if (notify != null) {
+            notify.run();
         }
     }
 

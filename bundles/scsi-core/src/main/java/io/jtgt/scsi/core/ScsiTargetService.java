@@ -112,6 +112,10 @@ public class ScsiTargetService implements TargetRegistry, ManagementService {
                 attach(device);
                 inventoryChanged(def.deviceId());
             } else {
+                Medium previous = old.medium();
+                if (previous != null) {
+                    device.replacing(previous.store().size(), previous.blockSize(), () -> capacityChanged(def.deviceId()));
+                }
                 device.markWaiting(Device.State.OFFLINE, "waiting for the previous store to close");
                 old.detach(Device.State.OFFLINE, "replaced").whenComplete((v, t) -> {
                     synchronized (lock) {
@@ -148,6 +152,13 @@ public class ScsiTargetService implements TargetRegistry, ManagementService {
             } else {
                 device.open(list.get(0));
             }
+        }
+    }
+
+    /** SBC-3 4.x / SPC-4: the capacity or block length changed; every nexus seeing the unit hears of it. */
+    private void capacityChanged(long deviceId) {
+        for (Target t : targets.values()) {
+            t.unitAttentionForDevice(deviceId, SenseCode.CAPACITY_DATA_CHANGED);
         }
     }
 

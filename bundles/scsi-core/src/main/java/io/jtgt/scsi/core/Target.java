@@ -117,6 +117,15 @@ final class Target implements ScsiTarget {
         }
     }
 
+    /** Queues {@code code} on every nexus for every LUN of this target that maps {@code deviceId}. */
+    void unitAttentionForDevice(long deviceId, SenseCode code) {
+        definition.luns().forEach((lun, id) -> {
+            if (id == deviceId) {
+                nexuses.forEach(n -> n.unitAttentions().add(lun, code));
+            }
+        });
+    }
+
     /** Queues a unit attention for {@code lun} on the live nexuses with these port names. */
     void unitAttention(java.util.Collection<String> portNames, int lun, SenseCode code) {
         nexuses.forEach(n -> {

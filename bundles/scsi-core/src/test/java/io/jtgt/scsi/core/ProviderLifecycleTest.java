@@ -96,6 +96,18 @@ class ProviderLifecycleTest {
     }
 
     @Test
+    void resizedStorageRaisesCapacityDataHasChanged() {
+        service.addProvider(new MemoryProvider("mem", Capabilities.BASIC));
+        assertGood(Harness.run(nexus, tur()));
+        service.putStorage(Harness.storage(1000, "disk", 2 << 20, 9, false));
+        assertSense(Harness.run(nexus, tur()), 6, 0x2A, 0x09);
+        assertGood(Harness.run(nexus, tur()));
+        service.putStorage(Harness.storage(1000, "disk", 2 << 20, 9, false).withOnline(false));
+        service.putStorage(Harness.storage(1000, "disk", 2 << 20, 9, false));
+        assertGood(Harness.run(nexus, tur())); // same geometry after restarting the store: no unit attention
+    }
+
+    @Test
     void removedStorageAndTargetDisappear() {
         service.addProvider(new MemoryProvider("mem", Capabilities.BASIC));
         service.removeStorage(1000);

@@ -1,6 +1,5 @@
 package io.jtgt.scsi.core.sbc;
 
-import static io.jtgt.scsi.core.CommandFlag.DATA_OUT;
 import static io.jtgt.scsi.core.CommandFlag.MEDIUM_READ;
 import static io.jtgt.scsi.core.CommandFlag.MEDIUM_WRITE;
 import static io.jtgt.scsi.core.CommandFlag.NEEDS_MEDIUM;
@@ -39,10 +38,10 @@ public final class SbcCommands {
         b.add(0x28, -1, "READ(10)", read10, Read::execute, NEEDS_MEDIUM, MEDIUM_READ);
         b.add(0xA8, -1, "READ(12)", read12, Read::execute, NEEDS_MEDIUM, MEDIUM_READ);
         b.add(0x88, -1, "READ(16)", read16, Read::execute, NEEDS_MEDIUM, MEDIUM_READ);
-        b.add(0x0A, -1, "WRITE(6)", rw6, Write::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS, DATA_OUT);
-        b.add(0x2A, -1, "WRITE(10)", write10, Write::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS, DATA_OUT);
-        b.add(0xAA, -1, "WRITE(12)", write12, Write::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS, DATA_OUT);
-        b.add(0x8A, -1, "WRITE(16)", write16, Write::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS, DATA_OUT);
+        b.add(0x0A, -1, "WRITE(6)", rw6, Write::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS);
+        b.add(0x2A, -1, "WRITE(10)", write10, Write::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS);
+        b.add(0xAA, -1, "WRITE(12)", write12, Write::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS);
+        b.add(0x8A, -1, "WRITE(16)", write16, Write::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS);
 
         b.add(0x25, -1, "READ CAPACITY(10)", new int[] {0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0x01, 0x04},
                 ReadCapacity::readCapacity10, NEEDS_MEDIUM);
@@ -60,29 +59,29 @@ public final class SbcCommands {
         int[] twelve = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x04};
         int[] sixteen = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x04};
 
-        b.add(0x41, -1, "WRITE SAME(10)", withByte1(0xF8, ten), WriteSame::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS, DATA_OUT);
-        b.add(0x93, -1, "WRITE SAME(16)", withByte1(0xF8, sixteen), WriteSame::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS, DATA_OUT);
+        b.add(0x41, -1, "WRITE SAME(10)", withByte1(0xF8, ten), WriteSame::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS);
+        b.add(0x93, -1, "WRITE SAME(16)", withByte1(0xF8, sixteen), WriteSame::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS);
         b.add(0x42, -1, "UNMAP", new int[] {0x01, 0, 0, 0, 0, 0x1F, 0xFF, 0xFF, 0x04}, Unmap::execute,
-                Unmap::available, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS, DATA_OUT);
+                Unmap::available, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS);
         b.add(0x9E, 0x12, "GET LBA STATUS",
                 new int[] {0x1F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04},
                 GetLbaStatus::execute, Unmap::available, NEEDS_MEDIUM, MEDIUM_READ);
 
-        b.add(0x2F, -1, "VERIFY(10)", withByte1(0xF6, ten), Verify::execute, NEEDS_MEDIUM, MEDIUM_READ, DATA_OUT);
-        b.add(0xAF, -1, "VERIFY(12)", withByte1(0xF6, twelve), Verify::execute, NEEDS_MEDIUM, MEDIUM_READ, DATA_OUT);
-        b.add(0x8F, -1, "VERIFY(16)", withByte1(0xF6, sixteen), Verify::execute, NEEDS_MEDIUM, MEDIUM_READ, DATA_OUT);
-        b.add(0x2E, -1, "WRITE AND VERIFY(10)", withByte1(0xF2, ten), WriteAndVerify::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS, DATA_OUT);
+        b.add(0x2F, -1, "VERIFY(10)", withByte1(0xF6, ten), Verify::execute, NEEDS_MEDIUM, MEDIUM_READ);
+        b.add(0xAF, -1, "VERIFY(12)", withByte1(0xF6, twelve), Verify::execute, NEEDS_MEDIUM, MEDIUM_READ);
+        b.add(0x8F, -1, "VERIFY(16)", withByte1(0xF6, sixteen), Verify::execute, NEEDS_MEDIUM, MEDIUM_READ);
+        b.add(0x2E, -1, "WRITE AND VERIFY(10)", withByte1(0xF2, ten), WriteAndVerify::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS);
         b.add(0xAE, -1, "WRITE AND VERIFY(12)", withByte1(0xF2, twelve), WriteAndVerify::execute, NEEDS_MEDIUM, MEDIUM_WRITE,
-                WRITES_BLOCKS, DATA_OUT);
+                WRITES_BLOCKS);
         b.add(0x8E, -1, "WRITE AND VERIFY(16)", withByte1(0xF2, sixteen), WriteAndVerify::execute, NEEDS_MEDIUM, MEDIUM_WRITE,
-                WRITES_BLOCKS, DATA_OUT);
+                WRITES_BLOCKS);
         b.add(0x34, -1, "PRE-FETCH(10)", withByte1(0x02, ten), PreFetch::execute, NEEDS_MEDIUM, MEDIUM_READ);
         b.add(0x90, -1, "PRE-FETCH(16)", withByte1(0x02, sixteen), PreFetch::execute, NEEDS_MEDIUM, MEDIUM_READ);
         b.add(0x89, -1, "COMPARE AND WRITE",
                 new int[] {0xFA, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0xFF, 0x1F, 0x04},
-                CompareAndWrite::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS, DATA_OUT);
+                CompareAndWrite::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS);
         b.add(0x8B, -1, "ORWRITE(16)", withByte1(0xFA, sixteen), OrWrite::execute, NEEDS_MEDIUM, MEDIUM_WRITE,
-                WRITES_BLOCKS, DATA_OUT);
+                WRITES_BLOCKS);
         b.add(0x37, -1, "READ DEFECT DATA(10)", new int[] {0, 0x1F, 0, 0, 0, 0, 0xFF, 0xFF, 0x04},
                 ReadDefectData::readDefectData10, NEEDS_MEDIUM, MEDIUM_READ);
         b.add(0xB7, -1, "READ DEFECT DATA(12)", new int[] {0x1F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04},

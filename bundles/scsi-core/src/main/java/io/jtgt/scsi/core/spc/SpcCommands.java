@@ -1,7 +1,6 @@
 package io.jtgt.scsi.core.spc;
 
 import static io.jtgt.scsi.core.CommandFlag.ANY_LUN;
-import static io.jtgt.scsi.core.CommandFlag.DATA_OUT;
 import static io.jtgt.scsi.core.CommandFlag.LEGACY_RESERVATION_EXEMPT;
 import static io.jtgt.scsi.core.CommandFlag.MEDIUM_READ;
 import static io.jtgt.scsi.core.CommandFlag.MEDIUM_WRITE;
@@ -42,9 +41,9 @@ public final class SpcCommands {
         b.add(0xA0, -1, "REPORT LUNS", new int[] {0, 0xFF, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04},
                 ReportLuns::execute, ANY_LUN, NO_UNIT_ATTENTION);
         b.add(0x15, -1, "MODE SELECT(6)", new int[] {0x11, 0, 0, 0xFF, 0x04}, ModeSelect::select6, NEEDS_MEDIUM,
-                MEDIUM_WRITE, DATA_OUT);
+                MEDIUM_WRITE);
         b.add(0x55, -1, "MODE SELECT(10)", new int[] {0x11, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0x04}, ModeSelect::select10,
-                NEEDS_MEDIUM, MEDIUM_WRITE, DATA_OUT);
+                NEEDS_MEDIUM, MEDIUM_WRITE);
         // SPC-4 6.13 PREVENT ALLOW MEDIUM REMOVAL: the medium is not removable (RMB=0), so there is
         // nothing to lock; PREVENT 00b/01b are accepted, the obsolete 1xb values refused
         b.add(0x1E, -1, "PREVENT ALLOW MEDIUM REMOVAL", new int[] {0, 0, 0, 0x03, 0x04}, ctx -> {
@@ -65,8 +64,7 @@ public final class SpcCommands {
         int[] prOut = {0x1F, 0xFF, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0x04};
         for (int sa : new int[] {PersistentReserveOut.REGISTER, PersistentReserveOut.RESERVE, PersistentReserveOut.RELEASE,
             PersistentReserveOut.CLEAR, PersistentReserveOut.PREEMPT, PersistentReserveOut.REGISTER_AND_IGNORE}) {
-            b.add(0x5F, sa, "PERSISTENT RESERVE OUT", prOut, PersistentReserveOut::execute, LEGACY_RESERVATION_EXEMPT,
-                    DATA_OUT);
+            b.add(0x5F, sa, "PERSISTENT RESERVE OUT", prOut, PersistentReserveOut::execute, LEGACY_RESERVATION_EXEMPT);
         }
         b.add(0x16, -1, "RESERVE(6)", new int[] {0, 0, 0, 0, 0x04}, LegacyReservations::reserve);
         b.add(0x56, -1, "RESERVE(10)", new int[] {0, 0, 0, 0, 0, 0, 0, 0, 0x04}, LegacyReservations::reserve);
