@@ -123,6 +123,8 @@ public class LauncherIT {
         assertFalse("an SSH port of its own", shell.lines().anyMatch(line -> line.matches("sshPort\\s*=\\s*8101")));
         Path users = etc.resolve("users.properties");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(users)));
+        // It holds Karaf's shutdown secret, fresh at each start.
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(etc.resolve("config.properties"))));
         assertTrue("a generated login", Files.readString(users).lines().anyMatch(line -> line.matches("jtgt\\s*=\\s*[A-Za-z0-9]{32},.*")));
     }
 
