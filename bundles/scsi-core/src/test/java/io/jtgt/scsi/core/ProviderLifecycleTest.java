@@ -53,8 +53,13 @@ class ProviderLifecycleTest {
     void notReadyUntilTheProviderComesThenOnlineThenNotReadyAgain() {
         assertSense(Harness.run(nexus, tur()), 2, 0x04, 0x03);
         assertEquals("NO_BACKEND", lun().state());
-        // INQUIRY still answers, the LUN exists
+        // INQUIRY still answers, the LUN exists, and its block pages describe no optional limits yet
         assertGood(Harness.run(nexus, TestCommand.lun(0, 0x12, 0, 0, 0, 36, 0)));
+        byte[] limits = Harness.data(Harness.run(nexus, TestCommand.lun(0, 0x12, 1, 0xB0, 0, 64, 0)));
+        assertEquals(64, limits.length);
+        assertEquals(0, limits[23], "no UNMAP limits without a store");
+        byte[] lbp = Harness.data(Harness.run(nexus, TestCommand.lun(0, 0x12, 1, 0xB2, 0, 64, 0)));
+        assertEquals(0, lbp[5]);
         MemoryProvider p = new MemoryProvider("mem", Capabilities.BASIC);
         p.hold();
         service.addProvider(p);

@@ -9,6 +9,7 @@ import static io.jtgt.scsi.core.CommandFlag.NO_UNIT_ATTENTION;
 
 import io.jtgt.scsi.core.CommandContext;
 import io.jtgt.scsi.core.CommandTable;
+import io.jtgt.scsi.core.ScsiException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,7 +49,7 @@ public final class SpcCommands {
         // nothing to lock; PREVENT 00b/01b are accepted, the obsolete 1xb values refused
         b.add(0x1E, -1, "PREVENT ALLOW MEDIUM REMOVAL", new int[] {0, 0, 0, 0x03, 0x04}, ctx -> {
             if ((ctx.cdb()[4] & 0x02) != 0) {
-                throw io.jtgt.scsi.core.ScsiException.invalidCdbField(4, 1);
+                throw ScsiException.invalidCdbField(4, 1);
             }
             return CommandContext.good();
         }, NEEDS_MEDIUM, MEDIUM_WRITE);
