@@ -72,6 +72,7 @@ final class TextExchange {
             }
         }
         connection.params().respond(negotiable, answer, true);
+        connection.session().parameters(connection.params().snapshot()); // management's view
         outgoing = new TextSplitter(answer.encode(), connection.params().initiatorMaxRecvDataSegmentLength());
         sendPiece(pdu);
     }

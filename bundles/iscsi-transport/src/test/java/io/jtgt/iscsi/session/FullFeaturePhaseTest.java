@@ -733,4 +733,32 @@ class FullFeaturePhaseTest {
         assertFalse(channel.isOpen());
         assertEquals(1, nexus().targetResets);
     }
+
+    @Test
+    void aTextRequestContinuedOverTwoPdusIsAnsweredOnce() {
+        loggedIn(new TextParameters());
+        byte[] all = new TextParameters().add("MaxRecvDataSegmentLength", "16384").add("SendTargets", "").encode();
+        TextRequestPdu part1 = new TextRequestPdu();
+        part1.continueFlag(true);
+        part1.immediate(true);
+        part1.initiatorTaskTag(9);
+        part1.targetTransferTag(IscsiPdu.RESERVED_TAG);
+        part1.data(java.util.Arrays.copyOfRange(all, 0, 10));
+        initiator.send(part1);
+        TextResponsePdu ack = (TextResponsePdu) initiator.receiveOne();
+        assertFalse(ack.finalFlag());
+        assertEquals(0, ack.data().readableBytes());
+        TextRequestPdu part2 = new TextRequestPdu();
+        part2.finalFlag(true);
+        part2.immediate(true);
+        part2.initiatorTaskTag(9);
+        part2.targetTransferTag(IscsiPdu.RESERVED_TAG);
+        part2.data(java.util.Arrays.copyOfRange(all, 10, all.length));
+        initiator.send(part2);
+        TextResponsePdu answer = (TextResponsePdu) initiator.receiveOne();
+        assertTrue(answer.finalFlag());
+        assertEquals(TARGET, TextParameters.parse(answer.data()).get("TargetName"));
+        assertEquals("16384", sessions.sessions().get(0).parameters().get("InitiatorMaxRecvDataSegmentLength"),
+                "renegotiated in full feature phase, visible to management");
+    }
 }
