@@ -46,7 +46,9 @@ public final class RunningPortal implements Portal {
     /** Stops listening; sessions already logged in through this portal stay up. */
     public void close() {
         server.unbind(this);
-        channel.close().syncUninterruptibly();
+        if (channel.isOpen()) {
+            channel.close().awaitUninterruptibly(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     @Override

@@ -52,6 +52,7 @@ class IscsiServerTest {
                 "127.0.0.1:" + second.boundAddress().getPort() + ",2").stream().sorted().toList(),
                 addresses.stream().sorted().toList(), "portal 7 is not bound and is left out");
         first.close();
+        first.close(); // idempotent
         assertEquals(1, server.addresses(registry.target(TARGET).orElseThrow(),
                 new InetSocketAddress("127.0.0.1", 3260)).size());
     }
@@ -108,5 +109,14 @@ class IscsiServerTest {
             out.write(bytes);
         }
         out.flush();
+    }
+
+    @Test
+    void closingTheServerClosesPortalsAndAPortalClosedLaterIsHarmless() {
+        RunningPortal portal = server.bind(new PortalDefinition(0, "127.0.0.1", 0));
+        server.close();
+        org.junit.jupiter.api.Assertions.assertFalse(portal.listening());
+        portal.close();
+        assertThrows(IllegalStateException.class, () -> server.bind(new PortalDefinition(1, "127.0.0.1", 0)));
     }
 }
