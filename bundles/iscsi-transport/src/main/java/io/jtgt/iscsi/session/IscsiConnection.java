@@ -209,19 +209,32 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    /** Runs {@code task} on this connection's event loop, or {@code orElse} if that is gone. */
+    /**
+     * Runs {@code task} on this connection's event loop, or {@code orElse} if that is gone. A
+     * failure inside {@code task} is a bug of ours: it closes this connection only (the loop and
+     * the other connections on it go on).
+     */
     void runOnLoop(Runnable task, Runnable orElse) {
         Channel ch = channel;
         if (ch == null) {
             orElse.run();
             return;
         }
+        Runnable guarded = () -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                LOG.error("{}: internal error, closing the connection", ch.remoteAddress(), e);
+                closed = true;
+                ch.close();
+            }
+        };
         if (ch.eventLoop().inEventLoop()) {
-            task.run();
+            guarded.run();
             return;
         }
         try {
-            ch.eventLoop().execute(task);
+            ch.eventLoop().execute(guarded);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             orElse.run();
         }
