@@ -70,7 +70,7 @@ public final class ConfigImporter {
             }
             for (Desired d : desired.values()) {
                 Configuration c = d.factory()
-                        ? configAdmin.createFactoryConfiguration(d.pid(), ANY_LOCATION)
+                        ? configAdmin.getFactoryConfiguration(d.pid(), d.name(), ANY_LOCATION)
                         : configAdmin.getConfiguration(d.pid(), ANY_LOCATION);
                 c.update(d.dictionary());
             }
@@ -83,7 +83,11 @@ public final class ConfigImporter {
         return true;
     }
 
-    private record Desired(String pid, boolean factory, Map<String, Object> properties) {
+    /**
+     * @param name the factory configuration's name (Config Admin 1.6 named factory configurations:
+     *     PID {@code <factoryPid>~<name>}, e.g. {@code io.jtgt.storage~import-storage-1000})
+     */
+    private record Desired(String pid, String name, boolean factory, Map<String, Object> properties) {
         Dictionary<String, Object> dictionary() {
             return new Hashtable<>(properties);
         }
@@ -111,7 +115,8 @@ public final class ConfigImporter {
         Map<String, Object> p = new LinkedHashMap<>(props);
         p.put(SOURCE, IMPORT);
         p.put(KEY, key);
-        result.put(key, new Desired(pid, factory, Collections.unmodifiableMap(p)));
+        String name = "import-" + key.replaceAll("[^A-Za-z0-9._-]", "_");
+        result.put(key, new Desired(pid, name, factory, Collections.unmodifiableMap(p)));
     }
 
     /** Equal ignoring what Config Admin adds (service.pid, service.factoryPid, service.bundleLocation). */

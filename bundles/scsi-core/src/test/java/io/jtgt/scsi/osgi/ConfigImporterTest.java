@@ -37,6 +37,11 @@ class ConfigImporterTest {
                             configs.put(pid, new Stored(pid, (String) args[0], (String) args[1], null));
                             yield configuration(pid);
                         }
+                        case "getFactoryConfiguration" -> {
+                            String pid = args[0] + "~" + args[1];
+                            configs.putIfAbsent(pid, new Stored(pid, (String) args[0], (String) args[2], null));
+                            yield configuration(pid);
+                        }
                         case "getConfiguration" -> {
                             configs.putIfAbsent((String) args[0],
                                     new Stored((String) args[0], null, (String) args[1], null));
@@ -110,6 +115,7 @@ class ConfigImporterTest {
         assertEquals(2, cm.byFactory(ConfigPids.STORAGE).size());
         FakeConfigAdmin.Stored storage = cm.byFactory(ConfigPids.STORAGE).get(1);
         assertEquals("?", storage.location(), "multi-location binding");
+        assertEquals("io.jtgt.storage~import-storage_1000", storage.pid(), "a named factory configuration");
         assertEquals(1000L, storage.props().get("deviceID"));
         assertEquals("import", storage.props().get("jtgt.source"));
         assertEquals("127.0.0.1:3260", cm.byFactory(ConfigPids.PORTAL).get(0).props().get("portal"));
@@ -126,6 +132,7 @@ class ConfigImporterTest {
         assertEquals(2097152L, cm.byFactory(ConfigPids.STORAGE).get(1).props().get("deviceSize"));
         assertEquals(1, cm.byFactory(ConfigPids.TARGET).size(), "target a deleted, b created");
         assertEquals("iqn.2026-11.io.jtgt:b", cm.byFactory(ConfigPids.TARGET).get(0).props().get("name"));
+        assertEquals("io.jtgt.target~import-target_iqn.2026-11.io.jtgt_b", cm.byFactory(ConfigPids.TARGET).get(0).pid());
         assertEquals(7L, cm.byFactory(ConfigPids.STORAGE).get(0).props().get("deviceID"));
 
         int before = cm.configs.size();
