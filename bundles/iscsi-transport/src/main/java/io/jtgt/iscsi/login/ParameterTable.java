@@ -42,11 +42,20 @@ public final class ParameterTable {
     private final Map<String, KeyDefinition> keys = new LinkedHashMap<>();
     private final Map<String, String> targetValues = new LinkedHashMap<>();
 
+    /** Our limits and the digests {@code settings} allows. */
+    public ParameterTable(TransportSettings settings) {
+        this(settings, settings.headerDigests(), settings.dataDigests());
+    }
+
     /**
      * @param settings our limits
-     * @param digests the digests we accept, preferred first ("None" only until digests are enabled)
+     * @param digests the digests we accept for both HeaderDigest and DataDigest
      */
     public ParameterTable(TransportSettings settings, List<String> digests) {
+        this(settings, digests, digests);
+    }
+
+    private ParameterTable(TransportSettings settings, List<String> headerDigests, List<String> dataDigests) {
         // RFC 7143 13.12: declared by each side for its own receiving.
         define(new KeyDefinition(MAX_RECV_DATA_SEGMENT_LENGTH, DECLARATIVE, "8192", 512, MAX_24, List.of(),
                 false, true, false), settings.maxRecvDataSegmentLength());
@@ -59,8 +68,10 @@ public final class ParameterTable {
         define(KeyDefinition.bool(DATA_PDU_IN_ORDER, BOOLEAN_OR, true, true), "Yes");
         define(KeyDefinition.bool(DATA_SEQUENCE_IN_ORDER, BOOLEAN_OR, true, true), "Yes");
         define(KeyDefinition.numeric(ERROR_RECOVERY_LEVEL, NUMERIC_MIN, 0, 0, 2, false), 0);
-        define(new KeyDefinition(HEADER_DIGEST, LIST, "None", 0, 0, digests, false, true, false), null);
-        define(new KeyDefinition(DATA_DIGEST, LIST, "None", 0, 0, digests, false, true, false), null);
+        define(new KeyDefinition(HEADER_DIGEST, LIST, "None", 0, 0, List.copyOf(headerDigests), false, true, false),
+                null);
+        define(new KeyDefinition(DATA_DIGEST, LIST, "None", 0, 0, List.copyOf(dataDigests), false, true, false),
+                null);
         define(KeyDefinition.numeric(DEFAULT_TIME2WAIT, NUMERIC_MAX, 2, 0, 3600, false), settings.defaultTime2Wait());
         define(KeyDefinition.numeric(DEFAULT_TIME2RETAIN, NUMERIC_MIN, 20, 0, 3600, false), settings.defaultTime2Retain());
         define(KeyDefinition.numeric(MAX_CONNECTIONS, NUMERIC_MIN, 1, 1, 65535, true), 1);

@@ -34,7 +34,7 @@ public final class PduDecoder extends ByteToMessageDecoder {
         int dataLength = in.getUnsignedMedium(start + 5);
         if (dataLength > settings.maxRecvDataSegmentLength()) {
             fail(in, out, start, RejectPdu.PROTOCOL_ERROR, "data segment of " + dataLength
-                    + " bytes exceeds MaxRecvDataSegmentLength " + settings.maxRecvDataSegmentLength());
+                    + " bytes exceeds MaxRecvDataSegmentLength " + settings.maxRecvDataSegmentLength(), true);
             return;
         }
         int headerDigestLength = settings.headerDigest() ? 4 : 0;
@@ -49,7 +49,7 @@ public final class PduDecoder extends ByteToMessageDecoder {
             int actual = in.getIntLE(start + IscsiPdu.BHS_LENGTH + ahsLength);
             if (expected != actual) {
                 // The length fields cannot be trusted any more: RFC 7143 7.8 — drop the connection.
-                fail(in, out, start, RejectPdu.PROTOCOL_ERROR, "header digest mismatch");
+                fail(in, out, start, RejectPdu.PROTOCOL_ERROR, "header digest mismatch", false);
                 return;
             }
         }
@@ -78,12 +78,12 @@ public final class PduDecoder extends ByteToMessageDecoder {
         out.add(pdu);
     }
 
-    private void fail(ByteBuf in, List<Object> out, int start, int reason, String message) {
+    private void fail(ByteBuf in, List<Object> out, int start, int reason, String message, boolean trusted) {
         byte[] header = new byte[IscsiPdu.BHS_LENGTH];
         in.getBytes(start, header);
         in.skipBytes(in.readableBytes());
         failed = true;
-        out.add(new PduFramingError(header, reason, message));
+        out.add(new PduFramingError(header, reason, message, trusted));
     }
 
     static int padding(int length) {

@@ -8,5 +8,7 @@ package io.jtgt.iscsi.pdu;
  * @param header the offending BHS (48 bytes)
  * @param reason a Reject reason code (RFC 7143 11.17.1)
  * @param message what was wrong, for the log
+ * @param headerTrusted false when the header itself is corrupt (a header digest error): no
+ *     Reject can name it, the connection is simply dropped (RFC 7143 7.8)
  */
-public record PduFramingError(byte[] header, int reason, String message) {}
+public record PduFramingError(byte[] header, int reason, String message, boolean headerTrusted) {}

@@ -55,7 +55,7 @@ public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
     public IscsiServer(TargetRegistry registry, TransportSettings settings) {
         this.registry = registry;
         this.settings = settings;
-        this.table = new ParameterTable(settings, List.of("None"));
+        this.table = new ParameterTable(settings);
         this.epoll = Transports.epoll();
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, Transports.ioHandlerFactory(epoll));
         this.workerGroup = new MultiThreadIoEventLoopGroup(settings.ioThreads(), Transports.ioHandlerFactory(epoll));

@@ -1,5 +1,7 @@
 package io.jtgt.iscsi.server;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,6 +21,9 @@ import java.util.Map;
  * @param ioThreads event loop threads for connections; 0 = Netty's default (2 × cores)
  * @param nopInIntervalSeconds after this many idle seconds the target pings the initiator with a
  *     NOP-In (RFC 7143 11.19); a connection that then stays silent as long again is closed. 0 = off
+ * @param headerDigests the HeaderDigest values we accept, from {@code CRC32C} and {@code None}
+ *     (RFC 7143 13.1): the initiator's first offered value that is in this list wins
+ * @param dataDigests the DataDigest values we accept, likewise
  */
 public record TransportSettings(
         int maxRecvDataSegmentLength,
@@ -31,7 +36,9 @@ public record TransportSettings(
         int defaultTime2Wait,
         int defaultTime2Retain,
         int ioThreads,
-        int nopInIntervalSeconds) {
+        int nopInIntervalSeconds,
+        List<String> headerDigests,
+        List<String> dataDigests) {
 
     /** Largest value a 24-bit length field can carry (RFC 7143 13.12, 13.13, 13.14). */
     public static final int MAX_LENGTH = 0xffffff;
@@ -41,6 +48,12 @@ public record TransportSettings(
 
     /** Like LIO's nopin_timeout: idle connections are probed every 30 s. */
     public static final int DEFAULT_NOP_IN_INTERVAL = 30;
+
+    public static final String CRC32C = "CRC32C";
+    public static final String NONE = "None";
+
+    /** Both digests allowed: the initiator decides (RFC 7143 13.1 leaves the choice to it). */
+    public static final List<String> ANY_DIGEST = List.of(CRC32C, NONE);
 
     public TransportSettings {
         requireRange("maxRecvDataSegmentLength", maxRecvDataSegmentLength, 512, MAX_LENGTH);
@@ -56,6 +69,17 @@ public record TransportSettings(
         requireRange("defaultTime2Retain", defaultTime2Retain, 0, 3600);
         requireRange("ioThreads", ioThreads, 0, 1024);
         requireRange("nopInIntervalSeconds", nopInIntervalSeconds, 0, 3600);
+        headerDigests = digests("headerDigest", headerDigests);
+        dataDigests = digests("dataDigest", dataDigests);
+    }
+
+    /** Settings accepting both digests. */
+    public TransportSettings(int maxRecvDataSegmentLength, int maxBurstLength, int firstBurstLength,
+            boolean immediateData, boolean initialR2T, int maxOutstandingR2T, int queueDepth, int defaultTime2Wait,
+            int defaultTime2Retain, int ioThreads, int nopInIntervalSeconds) {
+        this(maxRecvDataSegmentLength, maxBurstLength, firstBurstLength, immediateData, initialR2T, maxOutstandingR2T,
+                queueDepth, defaultTime2Wait, defaultTime2Retain, ioThreads, nopInIntervalSeconds, ANY_DIGEST,
+                ANY_DIGEST);
     }
 
     /** Settings with the default NOP-In interval. */
@@ -64,6 +88,20 @@ public record TransportSettings(
             int defaultTime2Retain, int ioThreads) {
         this(maxRecvDataSegmentLength, maxBurstLength, firstBurstLength, immediateData, initialR2T, maxOutstandingR2T,
                 queueDepth, defaultTime2Wait, defaultTime2Retain, ioThreads, DEFAULT_NOP_IN_INTERVAL);
+    }
+
+    /** A copy with other digest choices. */
+    public TransportSettings withDigests(List<String> header, List<String> data) {
+        return new TransportSettings(maxRecvDataSegmentLength, maxBurstLength, firstBurstLength, immediateData,
+                initialR2T, maxOutstandingR2T, queueDepth, defaultTime2Wait, defaultTime2Retain, ioThreads,
+                nopInIntervalSeconds, header, data);
+    }
+
+    /** A copy with another NOP-In interval. */
+    public TransportSettings withNopInInterval(int seconds) {
+        return new TransportSettings(maxRecvDataSegmentLength, maxBurstLength, firstBurstLength, immediateData,
+                initialR2T, maxOutstandingR2T, queueDepth, defaultTime2Wait, defaultTime2Retain, ioThreads,
+                seconds, headerDigests, dataDigests);
     }
 
     public static TransportSettings defaults() {
@@ -84,7 +122,9 @@ public record TransportSettings(
                 intValue(properties, "defaultTime2Wait", d.defaultTime2Wait),
                 intValue(properties, "defaultTime2Retain", d.defaultTime2Retain),
                 intValue(properties, "ioThreads", d.ioThreads),
-                intValue(properties, "nopInIntervalSeconds", d.nopInIntervalSeconds));
+                intValue(properties, "nopInIntervalSeconds", d.nopInIntervalSeconds),
+                listValue(properties, "headerDigest", d.headerDigests),
+                listValue(properties, "dataDigest", d.dataDigests));
     }
 
     private static int intValue(Map<String, ?> properties, String key, int fallback) {
@@ -118,6 +158,46 @@ public record TransportSettings(
             return false;
         }
         throw new IllegalArgumentException(key + ": not a boolean: '" + value + "'");
+    }
+
+    /** A comma-separated string or a String[] / Collection (Config Admin gives either). */
+    private static List<String> listValue(Map<String, ?> properties, String key, List<String> fallback) {
+        Object value = properties.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        List<String> items = new ArrayList<>();
+        Iterable<?> parts = value instanceof Object[] array ? List.of(array)
+                : value instanceof Iterable<?> iterable ? iterable : List.of(value.toString().split(","));
+        for (Object part : parts) {
+            String item = String.valueOf(part).trim();
+            if (!item.isEmpty()) {
+                items.add(item);
+            }
+        }
+        return items;
+    }
+
+    /** Canonical spelling ({@code crc32c} → {@code CRC32C}), no duplicates, at least one value. */
+    private static List<String> digests(String name, List<String> values) {
+        if (values == null || values.isEmpty()) {
+            throw new IllegalArgumentException(name + ": at least one of CRC32C, None is needed");
+        }
+        List<String> result = new ArrayList<>();
+        for (String value : values) {
+            String canonical = value == null ? "" : value.trim();
+            if (canonical.equalsIgnoreCase(CRC32C)) {
+                canonical = CRC32C;
+            } else if (canonical.equalsIgnoreCase(NONE)) {
+                canonical = NONE;
+            } else {
+                throw new IllegalArgumentException(name + ": unknown digest '" + value + "' (CRC32C or None)");
+            }
+            if (!result.contains(canonical)) {
+                result.add(canonical);
+            }
+        }
+        return List.copyOf(result);
     }
 
     private static void requireRange(String name, int value, int min, int max) {

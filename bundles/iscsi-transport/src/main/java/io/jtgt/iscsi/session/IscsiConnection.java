@@ -105,7 +105,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof PduFramingError error) {
             LOG.warn("{}: {}; closing connection", channel.remoteAddress(), error.message());
-            if (session != null && !closed) {
+            if (session != null && !closed && error.headerTrusted()) {
                 channel.write(reject(error.header(), error.reason()));
             }
             closeAfterFlush();
@@ -320,8 +320,12 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     private void fullFeaturePhase(IscsiPdu pdu) {
         if (pdu.dataDigestError()) {
-            // At ErrorRecoveryLevel 0 lost data cannot be recovered within the connection.
-            throw new ProtocolViolation(RejectPdu.DATA_DIGEST_ERROR, "data digest error");
+            // RFC 7143 7.8: Reject with Data-Digest-Error. At ErrorRecoveryLevel 0 there is no
+            // recovery R2T or SNACK (7.1.5): the session is dropped (MaxConnections=1, so closing
+            // the connection ends it), which fails the task waiting for this data.
+            throw new ProtocolViolation(RejectPdu.DATA_DIGEST_ERROR, "data digest error on opcode 0x"
+                    + Integer.toHexString(pdu.opcode()) + " ITT 0x" + Integer.toHexString(pdu.initiatorTaskTag())
+                    + " (ERL 0: session dropped)");
         }
         switch (pdu.opcode()) {
             case Opcode.DATA_OUT -> transfers.dataOut((DataOutPdu) pdu);

@@ -64,9 +64,13 @@ class FullFeaturePhaseTest {
     }
 
     private Initiator connect(TransportSettings settings, List<String> digests) {
+        return connect(settings, new ParameterTable(settings, digests));
+    }
+
+    private Initiator connect(TransportSettings settings, ParameterTable table) {
         CodecSettings codec = new CodecSettings(settings.maxRecvDataSegmentLength());
         targetCodec = codec;
-        LoginContext login = new LoginContext(registry, new ParameterTable(settings, digests),
+        LoginContext login = new LoginContext(registry, table,
                 new NoAuthentication(), sessions, 0, settings.queueDepth());
         ConnectionContext context = new ConnectionContext(login, settings, sessions,
                 (target, local) -> List.of("127.0.0.1:3260,1"));
@@ -654,6 +658,104 @@ class FullFeaturePhaseTest {
         initiator.digests(true, false);
         initiator.send(command(new byte[6], 0, false, false));
         assertEquals(ScsiResponse.GOOD, ((ScsiResponsePdu) initiator.receiveOne()).status());
+    }
+
+    /** Logs in with the given digests accepted by the target and offered by the initiator. */
+    private void loggedInWithDigests(String header, String data) {
+        connect(TransportSettings.defaults(), List.of("CRC32C", "None"));
+        LoginResponsePdu response = initiator.login(Initiator.normalLogin(TARGET).add("HeaderDigest", header)
+                .add("DataDigest", data).add("ImmediateData", "No"));
+        assertEquals(LoginStatus.SUCCESS, response.status());
+        TextParameters answer = TextParameters.parse(response.data());
+        initiator.digests(answer.get("HeaderDigest").equals("CRC32C"), answer.get("DataDigest").equals("CRC32C"));
+    }
+
+    @Test
+    void dataDigestsProtectWritesAndReadsBothWays() {
+        loggedInWithDigests("CRC32C", "CRC32C");
+        assertTrue(targetCodec.headerDigest() && targetCodec.dataDigest());
+        initiator.send(command(rw10(0x2a, 0, 2), 2 * BLOCK, false, true));
+        R2tPdu r2t = (R2tPdu) initiator.receiveOne();
+        DataOutPdu out = new DataOutPdu();
+        out.initiatorTaskTag(r2t.initiatorTaskTag());
+        out.targetTransferTag(r2t.targetTransferTag());
+        out.finalFlag(true);
+        byte[] payload = new byte[2 * BLOCK];
+        java.util.Arrays.fill(payload, (byte) 0x5a);
+        out.data(payload);
+        initiator.send(out);
+        assertEquals(ScsiResponse.GOOD, ((ScsiResponsePdu) initiator.receiveOne()).status());
+        initiator.send(command(rw10(0x28, 0, 2), 2 * BLOCK, true, false));
+        DataInPdu in = (DataInPdu) initiator.receiveOne();
+        assertFalse(in.dataDigestError(), "the target's data digest checks out");
+        assertEquals(0x5a, in.data().getByte(BLOCK + 7));
+    }
+
+    @Test
+    void aDataDigestErrorOnDataOutFailsTheTaskAndDropsTheSession() {
+        loggedInWithDigests("None", "CRC32C");
+        initiator.send(command(rw10(0x2a, 0, 2), 2 * BLOCK, false, true));
+        R2tPdu r2t = (R2tPdu) initiator.receiveOne();
+        DataOutPdu out = new DataOutPdu();
+        out.initiatorTaskTag(r2t.initiatorTaskTag());
+        out.targetTransferTag(r2t.targetTransferTag());
+        out.finalFlag(true);
+        out.data(new byte[2 * BLOCK]);
+        initiator.sendCorrupted(out, -1); // the last byte is the data digest
+        RejectPdu reject = assertInstanceOf(RejectPdu.class, initiator.receiveOne(), "no SCSI Response");
+        assertEquals(RejectPdu.DATA_DIGEST_ERROR, reject.reason());
+        assertEquals(r2t.initiatorTaskTag(), reject.data().getInt(16), "the Reject carries the Data-Out's header");
+        assertFalse(channel.isOpen(), "ERL 0: the session's only connection is closed");
+        assertNotNull(nexus().dataFailure, "the task waiting for the data failed");
+        assertTrue(nexus().closed);
+        assertTrue(sessions.sessions().isEmpty(), "the session is gone");
+        for (int i = 0; i < 2 * BLOCK; i++) {
+            assertEquals(FakeRegistry.pattern(i), registry.fake(TARGET).disk[i], "nothing was written");
+        }
+    }
+
+    @Test
+    void corruptedImmediateDataIsRejectedAndTheCommandNeverRuns() {
+        connect(TransportSettings.defaults(), List.of("CRC32C", "None"));
+        assertEquals(LoginStatus.SUCCESS, initiator.login(Initiator.normalLogin(TARGET).add("DataDigest", "CRC32C"))
+                .status());
+        initiator.digests(false, true);
+        ScsiCommandPdu write = command(rw10(0x2a, 0, 1), BLOCK, false, true);
+        write.data(new byte[BLOCK]);
+        initiator.sendCorrupted(write, 48 + 10); // a payload byte
+        assertEquals(RejectPdu.DATA_DIGEST_ERROR, ((RejectPdu) initiator.receiveOne()).reason());
+        assertFalse(channel.isOpen());
+        assertTrue(nexus().commands.isEmpty(), "a command with corrupt data never reaches the SCSI layer");
+    }
+
+    @Test
+    void aHeaderDigestErrorDropsTheConnectionWithoutAnAnswer() {
+        loggedInWithDigests("CRC32C", "None");
+        initiator.sendCorrupted(command(new byte[6], 0, false, false), 48); // the header digest
+        assertTrue(initiator.receive().isEmpty(), "a corrupt header cannot be named in a Reject");
+        assertFalse(channel.isOpen());
+        assertTrue(nexus().commands.isEmpty());
+        assertTrue(nexus().closed);
+    }
+
+    @Test
+    void aCorruptHeaderIsCaughtByItsDigestEvenWhenItsLengthLooksFine() {
+        loggedInWithDigests("CRC32C", "None");
+        initiator.sendCorrupted(command(new byte[6], 0, false, false), 20); // in the ExpectedDataTransferLength
+        assertTrue(initiator.receive().isEmpty());
+        assertFalse(channel.isOpen());
+        assertTrue(nexus().commands.isEmpty());
+    }
+
+    @Test
+    void digestsTheTargetDoesNotAllowAreRefused() {
+        TransportSettings settings = TransportSettings.defaults().withDigests(List.of("None"), List.of("CRC32C"));
+        connect(settings, new ParameterTable(settings));
+        LoginResponsePdu response = initiator.login(Initiator.normalLogin(TARGET).add("HeaderDigest", "CRC32C")
+                .add("DataDigest", "None,CRC32C"));
+        TextParameters answer = TextParameters.parse(response.data());
+        assertEquals("Reject", answer.get("HeaderDigest"), "CRC32C only, and we only allow None");
+        assertEquals("CRC32C", answer.get("DataDigest"), "None offered first, but we do not allow it");
     }
 
     @Test

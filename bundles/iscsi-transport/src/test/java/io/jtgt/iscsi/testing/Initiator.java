@@ -32,6 +32,18 @@ public final class Initiator {
     }
 
     public void send(IscsiPdu pdu) {
+        sendEncoded(pdu, null);
+    }
+
+    /**
+     * Sends {@code pdu} with one bit flipped in the byte at {@code index} of its encoding
+     * (negative: from the end, -1 = the last byte), e.g. to break a digest.
+     */
+    public void sendCorrupted(IscsiPdu pdu, int index) {
+        sendEncoded(pdu, index);
+    }
+
+    private void sendEncoded(IscsiPdu pdu, Integer flip) {
         List<Object> out = new ArrayList<>();
         PduEncoder.encode(ByteBufAllocator.DEFAULT, pdu, codec, out);
         pdu.release();
@@ -40,6 +52,10 @@ public final class Initiator {
             ByteBuf b = (ByteBuf) o;
             all.writeBytes(b);
             b.release();
+        }
+        if (flip != null) {
+            int at = flip >= 0 ? flip : all.writerIndex() + flip;
+            all.setByte(at, all.getByte(at) ^ 0x01);
         }
         target.writeInbound(all);
         target.runPendingTasks();
