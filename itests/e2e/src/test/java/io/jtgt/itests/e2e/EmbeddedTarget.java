@@ -39,7 +39,6 @@ public final class EmbeddedTarget implements AutoCloseable {
 
     public static final String DEFAULT_TARGET_NAME = "iqn.2026-11.io.jtgt:e2e";
     public static final long MIB = 1L << 20;
-    private static final int PORTAL_ID = 0;
     private static final int TPGT = 1;
     private static final Duration LUN_ONLINE_TIMEOUT = Duration.ofSeconds(20);
 
@@ -71,6 +70,11 @@ public final class EmbeddedTarget implements AutoCloseable {
         public int blockSize() {
             return 1 << blockShift;
         }
+
+        /** {@code readOnly=true}: the target must not write, so the fixture creates the image beforehand. */
+        boolean readOnly() {
+            return "true".equalsIgnoreCase(String.valueOf(extraProperties.get("readOnly")));
+        }
     }
 
     /** What to start; every setter returns the builder. */
@@ -79,6 +83,7 @@ public final class EmbeddedTarget implements AutoCloseable {
         private final Map<Integer, Lun> luns = new TreeMap<>();
         private String host = "127.0.0.1";
         private int port = 0;
+        private int portalCount = 1;
         private boolean backendInstalled = true;
 
         public Builder targetName(String name) {
@@ -94,6 +99,18 @@ public final class EmbeddedTarget implements AutoCloseable {
         /** Port 0 (default) binds a free port. */
         public Builder port(int port) {
             this.port = port;
+            return this;
+        }
+
+        /**
+         * Listens on {@code count} loopback portals (ids 0..count-1, free ports) in the same target
+         * portal group, so that an initiator can reach each LUN by several paths (multipath I/O).
+         */
+        public Builder portals(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("at least one portal, not " + count);
+            }
+            this.portalCount = count;
             return this;
         }
 
@@ -122,7 +139,7 @@ public final class EmbeddedTarget implements AutoCloseable {
     private final FileBackingStoreProvider fileBackend;
     private final ScsiTargetService service;
     private IscsiServer server;
-    private RunningPortal portal;
+    private final List<RunningPortal> portals = new ArrayList<>();
 
     private EmbeddedTarget(Builder builder) {
         this.targetName = builder.targetName;
@@ -143,17 +160,37 @@ public final class EmbeddedTarget implements AutoCloseable {
                 long deviceId = 1000L + entry.getKey();
                 Path image = dir.resolve("lun" + entry.getKey() + ".img");
                 images.put(entry.getKey(), image);
+                if (entry.getValue().readOnly()) {
+                    createSparse(image, entry.getValue().sizeBytes());
+                }
                 service.putStorage(StorageDefinition.fromProperties(storageProperties(deviceId, image, entry.getValue())));
                 lunToDevice.put(entry.getKey(), deviceId);
             }
-            service.putTarget(new TargetDefinition(targetName, Map.of(TPGT, List.of(PORTAL_ID)), lunToDevice));
+            List<Integer> portalIds = new ArrayList<>();
+            for (int id = 0; id < builder.portalCount; id++) {
+                portalIds.add(id);
+            }
+            service.putTarget(new TargetDefinition(targetName, Map.of(TPGT, portalIds), lunToDevice));
             awaitLunState(builder.backendInstalled ? "ONLINE" : "NO_BACKEND");
             server = new IscsiServer(service, TransportSettings.defaults());
-            portal = server.bind(new PortalDefinition(PORTAL_ID, builder.host, builder.port));
-            service.addPortal(portal);
+            for (int id : portalIds) {
+                // A fixed port can serve only the first portal; the others take free ports.
+                RunningPortal portal = server.bind(new PortalDefinition(id, builder.host, id == 0 ? builder.port : 0));
+                portals.add(portal);
+                service.addPortal(portal);
+            }
         } catch (RuntimeException | Error e) {
             close();
             throw e;
+        }
+    }
+
+    /** An image an administrator would have prepared: sparse, all zeros. */
+    private static void createSparse(Path image, long size) {
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(image.toFile(), "rw")) {
+            file.setLength(size);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -213,21 +250,32 @@ public final class EmbeddedTarget implements AutoCloseable {
     }
 
     public String host() {
-        return portal.boundAddress().getAddress().getHostAddress();
+        return portals.get(0).boundAddress().getAddress().getHostAddress();
     }
 
     public int port() {
-        return portal.boundAddress().getPort();
+        return portals.get(0).boundAddress().getPort();
     }
 
-    /** {@code iscsi://127.0.0.1:PORT} for discovery. */
+    /** {@code iscsi://127.0.0.1:PORT} of the first portal, for discovery. */
     public String portalUrl() {
-        return "iscsi://" + host() + ":" + port();
+        return portalUrl(0);
+    }
+
+    /** {@code iscsi://127.0.0.1:PORT} of portal {@code index} (see {@link Builder#portals(int)}). */
+    public String portalUrl(int index) {
+        RunningPortal portal = portals.get(index);
+        return "iscsi://" + portal.boundAddress().getAddress().getHostAddress() + ":" + portal.boundAddress().getPort();
     }
 
     /** {@code iscsi://127.0.0.1:PORT/IQN/LUN}, the form libiscsi and QEMU take. */
     public String url(int lun) {
-        return portalUrl() + "/" + targetName + "/" + lun;
+        return url(lun, 0);
+    }
+
+    /** The URL of {@code lun} through portal {@code portalIndex}: another path to the same LUN. */
+    public String url(int lun, int portalIndex) {
+        return portalUrl(portalIndex) + "/" + targetName + "/" + lun;
     }
 
     public Lun lun(int lun) {
@@ -247,11 +295,9 @@ public final class EmbeddedTarget implements AutoCloseable {
     @Override
     public void close() {
         List<Throwable> failures = new ArrayList<>();
-        run(failures, () -> {
-            if (portal != null) {
-                service.removePortal(portal);
-            }
-        });
+        for (RunningPortal portal : portals) {
+            run(failures, () -> service.removePortal(portal));
+        }
         run(failures, () -> {
             if (server != null) {
                 server.close();
@@ -290,6 +336,6 @@ public final class EmbeddedTarget implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "EmbeddedTarget[" + (portal == null ? "not listening" : url(0)) + ", luns=" + luns + "]";
+        return "EmbeddedTarget[" + (portals.isEmpty() ? "not listening" : url(0)) + ", luns=" + luns + "]";
     }
 }

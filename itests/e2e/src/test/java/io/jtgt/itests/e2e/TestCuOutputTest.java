@@ -49,6 +49,20 @@ class TestCuOutputTest {
                 out.tests().get("AssertOnly").lines());
     }
 
+    /** iSCSIdatasn provokes failing writes on purpose; libiscsi's helper logs each as [FAILED]. */
+    @Test
+    void aFailedLineUnderACunitPassIsAnExpectedFailure() {
+        TestCuOutput out = TestCuOutput.parse("""
+                Suite: iSCSIdatasn
+                  Test: iSCSIDataSnInvalid ...    [FAILED] WRITE10 command failed with status 251658241 / sense key NO SENSE(0x00)
+                    [FAILED] WRITE10 command failed with status 251658241 / sense key NO SENSE(0x00)
+                passed
+
+                Run Summary:    Type  Total    Ran Passed Failed Inactive
+                """);
+        assertEquals(Verdict.PASSED, out.tests().get("iSCSIDataSnInvalid").verdict());
+    }
+
     @Test
     void aCrashMidTestLeavesNoVerdict() {
         TestCuOutput out = TestCuOutput.parse("Suite: Read10\n  Test: Simple ...passed\n  Test: BeyondEol ...");
