@@ -279,6 +279,15 @@ public final class GotgtJson {
                 n.put(StorageDefinition.DEVICE_SIZE, s.deviceSize());
             }
             n.put(StorageDefinition.THIN_PROVISIONING, s.thinProvisioning());
+            if (s.readOnly()) {
+                n.put(StorageDefinition.READ_ONLY, true);
+            }
+            if (s.removable()) {
+                n.put(StorageDefinition.REMOVABLE, true);
+            }
+            if (s.physicalBlockShift() != 0) {
+                n.put(StorageDefinition.PHYSICAL_BLOCK_SHIFT, s.physicalBlockShift());
+            }
             s.options().forEach((k, v) -> putOption(n, k, v));
         }
         ArrayNode portals = root.putArray("iscsiportals");

@@ -16,6 +16,13 @@ import java.util.TreeMap;
  * @param blockShift log2 of the logical block size, 9..12
  * @param deviceSize size in bytes for creating a missing device, 0 when not given
  * @param thinProvisioning create sparse and allow UNMAP
+ * @param readOnly the LUN is write-protected: every writing command fails with DATA PROTECT,
+ *     WRITE PROTECTED (SBC-3 4.x) and the backend opens the store read-only
+ * @param removable the medium is removable (INQUIRY RMB=1): START STOP UNIT LOEJ ejects and loads
+ *     it, PREVENT ALLOW MEDIUM REMOVAL locks it (SBC-3 5.20, SPC-4 6.13)
+ * @param physicalBlockShift log2 of the physical block size ({@code blockShift}..16), or 0 when not
+ *     configured: the LUN then uses the backend's alignment (READ CAPACITY(16) LOGICAL BLOCKS PER
+ *     PHYSICAL BLOCK EXPONENT, SBC-3 5.16.2)
  * @param options every other property, as strings, for the backend
  */
 public record StorageDefinition(
@@ -27,6 +34,9 @@ public record StorageDefinition(
         int blockShift,
         long deviceSize,
         boolean thinProvisioning,
+        boolean readOnly,
+        boolean removable,
+        int physicalBlockShift,
         Map<String, String> options) {
 
     public static final String DEVICE_ID = "deviceID";
@@ -36,6 +46,12 @@ public record StorageDefinition(
     public static final String BLOCK_SHIFT = "blockShift";
     public static final String DEVICE_SIZE = "deviceSize";
     public static final String THIN_PROVISIONING = "thinProvisioning";
+    public static final String READ_ONLY = "readOnly";
+    public static final String REMOVABLE = "removable";
+    public static final String PHYSICAL_BLOCK_SHIFT = "physicalBlockShift";
+
+    /** Largest physical block: 64 KiB (an exponent of at most 7 over 512-byte blocks). */
+    public static final int MAX_PHYSICAL_BLOCK_SHIFT = 16;
 
     public static final int MIN_BLOCK_SHIFT = 9;
     public static final int MAX_BLOCK_SHIFT = 12;
@@ -71,6 +87,14 @@ public record StorageDefinition(
                     "is not a multiple of the block size " + (1 << blockShift));
         }
         boolean thin = ConfigValues.booleanValue(owner, props, THIN_PROVISIONING, false);
+        boolean readOnly = ConfigValues.booleanValue(owner, props, READ_ONLY, false);
+        boolean removable = ConfigValues.booleanValue(owner, props, REMOVABLE, false);
+        int physicalBlockShift = (int) ConfigValues.longValue(owner, props, PHYSICAL_BLOCK_SHIFT, 0,
+                MAX_PHYSICAL_BLOCK_SHIFT, 0L);
+        if (physicalBlockShift != 0 && physicalBlockShift < blockShift) {
+            throw ConfigException.field(owner, PHYSICAL_BLOCK_SHIFT, physicalBlockShift,
+                    "is smaller than blockShift " + blockShift);
+        }
         Map<String, String> options = new TreeMap<>();
         for (Map.Entry<String, ?> e : props.entrySet()) {
             String key = e.getKey();
@@ -81,12 +105,13 @@ public record StorageDefinition(
             options.put(key, v instanceof String[] a ? String.join(",", a) : String.valueOf(v));
         }
         return new StorageDefinition(deviceId, path, backendType, parsed.location(), online, blockShift,
-                deviceSize, thin, options);
+                deviceSize, thin, readOnly, removable, physicalBlockShift, options);
     }
 
     private static boolean isKnown(String key) {
         return switch (key) {
-            case DEVICE_ID, PATH, ONLINE, BACKEND_TYPE, BLOCK_SHIFT, DEVICE_SIZE, THIN_PROVISIONING -> true;
+            case DEVICE_ID, PATH, ONLINE, BACKEND_TYPE, BLOCK_SHIFT, DEVICE_SIZE, THIN_PROVISIONING, READ_ONLY, REMOVABLE,
+                    PHYSICAL_BLOCK_SHIFT -> true;
             default -> false;
         };
     }
@@ -101,6 +126,11 @@ public record StorageDefinition(
         props.put(BLOCK_SHIFT, blockShift);
         props.put(DEVICE_SIZE, deviceSize);
         props.put(THIN_PROVISIONING, thinProvisioning);
+        props.put(READ_ONLY, readOnly);
+        props.put(REMOVABLE, removable);
+        if (physicalBlockShift != 0) {
+            props.put(PHYSICAL_BLOCK_SHIFT, physicalBlockShift);
+        }
         props.putAll(options);
         return props;
     }
@@ -113,12 +143,12 @@ public record StorageDefinition(
     /** A copy with another {@code online} flag. */
     public StorageDefinition withOnline(boolean value) {
         return new StorageDefinition(deviceId, path, backendType, location, value, blockShift, deviceSize,
-                thinProvisioning, options);
+                thinProvisioning, readOnly, removable, physicalBlockShift, options);
     }
 
     /** What the backend gets to open the store. */
     public StorageConfig toStorageConfig() {
         return new StorageConfig(deviceId, backendType, location, deviceSize, blockSize(), thinProvisioning,
-                false, options);
+                readOnly, options);
     }
 }

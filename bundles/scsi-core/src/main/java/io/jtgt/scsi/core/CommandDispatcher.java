@@ -70,16 +70,16 @@ final class CommandDispatcher {
                 SenseCode why = device.notReadySense();
                 throw new ScsiException(why == null ? SenseCode.NOT_READY_BECOMING_READY : why);
             }
-            if (device.stopped()) {
-                throw new ScsiException(SenseCode.NOT_READY_INITIALIZING_COMMAND_REQUIRED); // SBC-3 5.20: stopped
+            if (device.removableMedium().ejected()) {
+                throw new ScsiException(SenseCode.MEDIUM_NOT_PRESENT_TRAY_OPEN); // SBC-3 5.20 LOEJ
             }
         }
         if (device != null && device.reservations().conflicts(nexus.portNames(), d.has(CommandFlag.MEDIUM_READ),
                 d.has(CommandFlag.MEDIUM_WRITE), exempt || d.has(CommandFlag.LEGACY_RESERVATION_EXEMPT))) {
             return CompletableFuture.completedFuture(new ScsiResponse(ScsiResponse.RESERVATION_CONFLICT, new byte[0], null));
         }
-        if (d.has(CommandFlag.WRITES_BLOCKS) && device.modeParameters().softwareWriteProtect()) {
-            throw new ScsiException(SenseCode.WRITE_PROTECTED); // SPC-4 7.5.8 SWP
+        if (d.has(CommandFlag.WRITES_BLOCKS) && device.writeProtected()) {
+            throw new ScsiException(SenseCode.WRITE_PROTECTED); // SBC-3 4.x readOnly storage, SPC-4 7.5.8 SWP
         }
         CommandContext ctx = new CommandContext(command, cdb, nexus, lun, device, medium, table);
         if (!d.availableFor(ctx)) {

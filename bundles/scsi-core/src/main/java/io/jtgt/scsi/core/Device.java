@@ -27,7 +27,7 @@ public final class Device {
     private final Reservations reservations = new Reservations();
     private final TaskSet taskSet = new TaskSet();
 
-    private volatile boolean stopped;
+    private final RemovableMedium removableMedium = new RemovableMedium();
     private State state = State.OFFLINE;
     private String detail = "";
     /** Read on every command without locking; written under the monitor. */
@@ -69,13 +69,22 @@ public final class Device {
         return rangeLocks;
     }
 
-    /** START STOP UNIT with START=0 stopped the unit (SBC-3 5.20): medium access is NOT READY until started. */
-    public boolean stopped() {
-        return stopped;
+    /** Eject/load and PREVENT state of a removable medium (SBC-3 5.20, SPC-4 6.13). */
+    public RemovableMedium removableMedium() {
+        return removableMedium;
     }
 
-    public void stopped(boolean value) {
-        this.stopped = value;
+    /** The storage option {@code readOnly}: every writing command fails with WRITE PROTECTED. */
+    public boolean readOnly() {
+        return definition.readOnly();
+    }
+
+    /**
+     * Writing commands are refused with DATA PROTECT, WRITE PROTECTED (SBC-3 4.x write protection):
+     * a read-only storage or the control page SWP (SPC-4 7.5.8).
+     */
+    public boolean writeProtected() {
+        return definition.readOnly() || modeParameters.softwareWriteProtect();
     }
 
     public synchronized State state() {
@@ -109,9 +118,6 @@ public final class Device {
      * </ul>
      */
     public synchronized SenseCode notReadySense() {
-        if (state == State.ONLINE && stopped) {
-            return SenseCode.NOT_READY_INITIALIZING_COMMAND_REQUIRED;
-        }
         return switch (state) {
             case OPENING -> SenseCode.NOT_READY_BECOMING_READY;
             case FAILED -> SenseCode.NOT_READY_SELF_CONFIGURATION_FAILED;
@@ -175,7 +181,9 @@ public final class Device {
                 stale = store;
             } else {
                 boolean thin = definition.thinProvisioning() && store.capabilities().canUnmap();
-                medium = new Medium(store, definition.blockSize(), store.capabilities(), thin);
+                medium = new Medium(store, definition.blockSize(), store.capabilities(), thin,
+                        Medium.physicalBlockSize(definition.physicalBlockShift(), definition.blockSize(),
+                                store.capabilities()));
                 state = State.ONLINE;
                 detail = "";
                 LOG.info("storage {} online: {} {}, {} bytes", definition.deviceId(), definition.backendType(),

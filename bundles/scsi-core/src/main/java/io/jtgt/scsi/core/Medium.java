@@ -9,8 +9,32 @@ import io.jtgt.scsi.spi.Capabilities;
  * it closes).
  *
  * @param thinProvisioned the storage is configured thin and the store can unmap (SBC-3 LBPME)
+ * @param physicalBlockSize bytes per physical block, a power-of-two multiple of {@code blockSize}
+ *     (SBC-3 5.16.2 LOGICAL BLOCKS PER PHYSICAL BLOCK EXPONENT)
  */
-public record Medium(BackingStore store, int blockSize, Capabilities capabilities, boolean thinProvisioned) {
+public record Medium(BackingStore store, int blockSize, Capabilities capabilities, boolean thinProvisioned,
+        int physicalBlockSize) {
+
+    /**
+     * The physical block size of a storage: {@code physicalBlockShift} when configured, else the
+     * backend's alignment when it is a power-of-two multiple of the logical block, else the logical
+     * block (at most 2^15 logical blocks, the largest exponent READ CAPACITY (16) can express).
+     */
+    public static int physicalBlockSize(int configuredShift, int blockSize, Capabilities caps) {
+        if (configuredShift != 0) {
+            return 1 << configuredShift;
+        }
+        int ratio = caps.alignmentBytes() / blockSize;
+        if (ratio <= 1 || Integer.bitCount(ratio) != 1) {
+            return blockSize;
+        }
+        return blockSize << Math.min(15, Integer.numberOfTrailingZeros(ratio));
+    }
+
+    /** Logical blocks per physical block (a power of two, 1 when they are the same). */
+    public int blocksPerPhysicalBlock() {
+        return physicalBlockSize / blockSize;
+    }
 
     /** Number of logical blocks; follows the store's size if the backend learns of a resize. */
     public long blocks() {

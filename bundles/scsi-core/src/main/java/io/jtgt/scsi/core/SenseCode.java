@@ -21,14 +21,15 @@ public record SenseCode(int key, int asc, int ascq) {
 
     /** 04h/01h: the store is being opened; an initiator should retry shortly. */
     public static final SenseCode NOT_READY_BECOMING_READY = new SenseCode(KEY_NOT_READY, 0x04, 0x01);
-    /** 04h/02h: START STOP UNIT stopped the unit; a START brings it back. */
-    public static final SenseCode NOT_READY_INITIALIZING_COMMAND_REQUIRED = new SenseCode(KEY_NOT_READY, 0x04, 0x02);
     /** 04h/03h: an administrator must act (install the backend, set the storage online). */
     public static final SenseCode NOT_READY_MANUAL_INTERVENTION = new SenseCode(KEY_NOT_READY, 0x04, 0x03);
     /** 08h/00h: the storage behind the LUN is unreachable. */
     public static final SenseCode NOT_READY_COMMUNICATION_FAILURE = new SenseCode(KEY_NOT_READY, 0x08, 0x00);
     /** 4Ch/00h: opening the store failed; the cause is in the management view. */
     public static final SenseCode NOT_READY_SELF_CONFIGURATION_FAILED = new SenseCode(KEY_NOT_READY, 0x4C, 0x00);
+
+    /** 3Ah/02h: a removable medium was ejected (SBC-3 5.20 LOEJ) and not loaded again. */
+    public static final SenseCode MEDIUM_NOT_PRESENT_TRAY_OPEN = new SenseCode(KEY_NOT_READY, 0x3A, 0x02);
 
     public static final SenseCode WRITE_ERROR = new SenseCode(KEY_MEDIUM_ERROR, 0x0C, 0x00);
     public static final SenseCode UNRECOVERED_READ_ERROR = new SenseCode(KEY_MEDIUM_ERROR, 0x11, 0x00);
@@ -43,6 +44,8 @@ public record SenseCode(int key, int asc, int ascq) {
     public static final SenseCode INVALID_FIELD_IN_PARAMETER_LIST = new SenseCode(KEY_ILLEGAL_REQUEST, 0x26, 0x00);
     /** 26h/04h: RELEASE with a TYPE other than the reservation's (SPC-4 5.9.11.2). */
     public static final SenseCode INVALID_RELEASE_OF_PERSISTENT_RESERVATION = new SenseCode(KEY_ILLEGAL_REQUEST, 0x26, 0x04);
+    /** 53h/02h: LOEJ while PREVENT ALLOW MEDIUM REMOVAL prevents removal (SBC-3 5.20, SPC-4 6.13). */
+    public static final SenseCode MEDIUM_REMOVAL_PREVENTED = new SenseCode(KEY_ILLEGAL_REQUEST, 0x53, 0x02);
     public static final SenseCode SAVING_PARAMETERS_NOT_SUPPORTED = new SenseCode(KEY_ILLEGAL_REQUEST, 0x39, 0x00);
 
     public static final SenseCode POWER_ON_RESET = new SenseCode(KEY_UNIT_ATTENTION, 0x29, 0x00);

@@ -94,7 +94,7 @@ final class Target implements ScsiTarget {
 
     /**
      * SAM-5 7.7 LOGICAL UNIT RESET effects on the unit at {@code lun} (the transport aborted the
-     * tasks): SPC-2 reservations are released (SPC-2 5.5.1), the unit is started again, and every
+     * tasks): SPC-2 reservations are released (SPC-2 5.5.1), PREVENT MEDIUM REMOVAL ends, and every
      * nexus gets 29h/03h for the LUN. Persistent reservations and mode parameters survive.
      */
     void reset(int lun) {
@@ -103,7 +103,7 @@ final class Target implements ScsiTarget {
             return;
         }
         d.reservations().releaseLegacy();
-        d.stopped(false);
+        d.removableMedium().reset(); // SPC-4 6.13: a reset ends PREVENT MEDIUM REMOVAL
         nexuses.forEach(n -> n.unitAttentions().add(lun, SenseCode.BUS_DEVICE_RESET));
     }
 
@@ -113,6 +113,7 @@ final class Target implements ScsiTarget {
             Device d = service.device(id);
             if (d != null) {
                 d.reservations().nexusLost(portNames);
+                d.removableMedium().nexusLost(portNames); // SPC-4 6.13
             }
         }
     }

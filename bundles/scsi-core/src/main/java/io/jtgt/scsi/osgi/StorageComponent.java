@@ -52,6 +52,18 @@ public class StorageComponent {
 
         @AttributeDefinition(required = false, description = "Create sparse and allow UNMAP")
         boolean thinProvisioning() default false;
+
+        @AttributeDefinition(required = false, description = "Write-protected LUN: writing commands fail with "
+                + "DATA PROTECT, WRITE PROTECTED; the backend opens the store read-only")
+        boolean readOnly() default false;
+
+        @AttributeDefinition(required = false, description = "Removable medium (INQUIRY RMB=1): START STOP UNIT "
+                + "ejects/loads it, PREVENT ALLOW MEDIUM REMOVAL locks it")
+        boolean removable() default false;
+
+        @AttributeDefinition(required = false, description = "log2 of the physical block size (blockShift..16); "
+                + "default: the backend's alignment, else blockShift")
+        int physicalBlockShift();
     }
 
     private final ScsiTargetService service;

@@ -66,6 +66,30 @@ class DefinitionsTest {
     }
 
     @Test
+    void lunOptionsReadOnlyRemovablePhysicalBlockShift() throws Exception {
+        StorageDefinition plain = StorageDefinition.fromProperties(storage());
+        assertFalse(plain.readOnly());
+        assertFalse(plain.removable());
+        assertEquals(0, plain.physicalBlockShift(), "not configured: the backend's alignment decides");
+        StorageDefinition s = StorageDefinition.fromProperties(storage("readOnly", "true", "removable", true,
+                "physicalBlockShift", "12"));
+        assertTrue(s.readOnly());
+        assertTrue(s.removable());
+        assertEquals(12, s.physicalBlockShift());
+        assertTrue(s.toStorageConfig().readOnly(), "the backend opens the store read-only");
+        assertTrue(s.options().isEmpty(), "known properties are not backend options");
+        assertEquals(s, StorageDefinition.fromProperties(s.toProperties()), "toProperties round-trips");
+        JtgtConfiguration c = new JtgtConfiguration(List.of(s), List.of(), List.of(), Map.of());
+        assertEquals(c.storages(), GotgtJson.parse(GotgtJson.write(c)).storages(), "gotgt JSON round-trips");
+        assertTrue(assertThrows(ConfigException.class,
+                () -> StorageDefinition.fromProperties(storage("blockShift", 12, "physicalBlockShift", 9))).getMessage()
+                .contains("physicalBlockShift=9"));
+        assertTrue(assertThrows(ConfigException.class,
+                () -> StorageDefinition.fromProperties(storage("physicalBlockShift", 17))).getMessage()
+                .contains("physicalBlockShift=17"));
+    }
+
+    @Test
     void storageErrorsNameFieldAndValue() {
         assertEquals("storage 1000: blockShift=7 is out of range (9..12)",
                 assertThrows(ConfigException.class, () -> StorageDefinition.fromProperties(storage("blockShift", 7)))

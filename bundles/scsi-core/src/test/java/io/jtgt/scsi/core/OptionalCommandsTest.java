@@ -284,10 +284,13 @@ class OptionalCommandsTest {
     @Test
     void startStopUnit() {
         assertGood(h.run(TestCommand.lun(0, 0x1B, 0, 0, 0, 0, 0)));
-        assertSense(h.run(TestCommand.lun(0, 0, 0, 0, 0, 0, 0)), 2, 0x04, 0x02);
         assertEquals(1, h.store().flushes, "stopping flushes");
+        assertGood(h.run(TestCommand.lun(0, 0, 0, 0, 0, 0, 0))); // a virtual unit stays accessible
+        assertGood(h.run(TestCommand.lun(0, 0x1B, 0, 0, 0, 0x04, 0)));
+        assertEquals(1, h.store().flushes, "NO_FLUSH does not flush");
         assertSense(h.run(TestCommand.lun(0, 0x1B, 0, 0, 0, 0x02, 0)), 5, 0x24, 0); // LOEJ: not removable
-        assertSense(h.run(TestCommand.lun(0, 0x1B, 0, 0, 0, 0x30, 0)), 5, 0x24, 0); // power condition
+        assertGood(h.run(TestCommand.lun(0, 0x1B, 0, 0, 0, 0x32, 0))); // power condition: START/LOEJ ignored
+        assertSense(h.run(TestCommand.lun(0, 0x1B, 0, 0, 0x01, 0, 0)), 5, 0x24, 0); // modifier without condition
         assertGood(h.run(TestCommand.lun(0, 0x1B, 0, 0, 0, 0x01, 0)));
         assertGood(h.run(TestCommand.lun(0, 0, 0, 0, 0, 0, 0)));
     }

@@ -26,9 +26,17 @@ public final class Harness implements AutoCloseable {
     public final ItNexus nexus;
 
     public Harness(long blocks, int blockShift, boolean thin, Capabilities caps) {
+        this(Map.of(), blocks, blockShift, thin, caps);
+    }
+
+    /** A LUN 0 whose storage has these further {@code io.jtgt.storage} properties (readOnly, removable, ...). */
+    public Harness(Map<String, Object> storageOptions, long blocks, int blockShift, boolean thin, Capabilities caps) {
         provider = new MemoryProvider("mem", caps);
         service.addProvider(provider);
-        service.putStorage(storage(1000, "mem:disk", blocks << blockShift, blockShift, thin));
+        Map<String, Object> props = new HashMap<>(storage(1000, "mem:disk", blocks << blockShift, blockShift, thin)
+                .toProperties());
+        props.putAll(storageOptions);
+        service.putStorage(StorageDefinition.fromProperties(props));
         service.putTarget(new TargetDefinition(TARGET, Map.of(1, List.of(0)), Map.of(0, 1000L)));
         nexus = connect();
     }

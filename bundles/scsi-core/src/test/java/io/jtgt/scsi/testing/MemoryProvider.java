@@ -18,6 +18,8 @@ public final class MemoryProvider implements BackingStoreProvider {
     private final String type;
     private final Capabilities capabilities;
     public final Map<Long, MemoryBackingStore> stores = new ConcurrentHashMap<>();
+    /** The configuration each store was opened with, by deviceID. */
+    public final Map<Long, StorageConfig> configs = new ConcurrentHashMap<>();
     private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
 
     public MemoryProvider(String type, Capabilities capabilities) {
@@ -47,6 +49,7 @@ public final class MemoryProvider implements BackingStoreProvider {
         return gate.thenApply(v -> {
             MemoryBackingStore s = new MemoryBackingStore((int) config.deviceSize(), config.blockSize(), capabilities);
             stores.put(config.deviceId(), s);
+            configs.put(config.deviceId(), config);
             return s;
         });
     }

@@ -35,11 +35,14 @@ public final class BlockLimits {
         return m == null ? 0 : Math.min(m.capabilities().optimalIoBytes() / m.blockSize(), maxTransferBlocks(m.blockSize()));
     }
 
-    /** OPTIMAL TRANSFER LENGTH GRANULARITY in blocks, 0 when any is fine. */
+    /**
+     * OPTIMAL TRANSFER LENGTH GRANULARITY in blocks (SBC-3 6.6.4): one physical block, 0 when
+     * physical and logical blocks are the same (any transfer is fine).
+     */
     public static int transferGranularityBlocks(Medium m) {
-        if (m == null || m.capabilities().alignmentBytes() <= m.blockSize()) {
+        if (m == null || m.blocksPerPhysicalBlock() <= 1) {
             return 0;
         }
-        return Math.min(0xFFFF, m.capabilities().alignmentBytes() / m.blockSize());
+        return Math.min(0xFFFF, m.blocksPerPhysicalBlock());
     }
 }

@@ -47,7 +47,8 @@ final class CompareAndWrite {
         }
         int half = blocks * m.blockSize();
         ctx.command().scsiTransferLength(2 * half);
-        if (ctx.command().expectedDataTransferLength() < 2 * half) {
+        if (ctx.command().expectedDataTransferLength() != 2 * half) {
+            // SBC-3 5.3: the Data-Out is exactly verify + write data; another length contradicts the CDB
             throw ScsiException.invalidCdbField(13, -1);
         }
         long offset = lba * m.blockSize();

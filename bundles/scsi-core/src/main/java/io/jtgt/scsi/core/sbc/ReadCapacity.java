@@ -53,13 +53,9 @@ final class ReadCapacity {
         return CommandContext.done(CommandContext.dataIn(data, allocation));
     }
 
-    /** The backend's alignment as a power-of-two number of logical blocks per physical block. */
+    /** SBC-3 5.16.2: log2 of the logical blocks per physical block. */
     static int physicalBlockExponent(Medium m) {
-        int ratio = m.capabilities().alignmentBytes() / m.blockSize();
-        if (ratio <= 1 || Integer.bitCount(ratio) != 1) {
-            return 0;
-        }
-        return Math.min(15, Integer.numberOfTrailingZeros(ratio));
+        return Integer.numberOfTrailingZeros(m.blocksPerPhysicalBlock());
     }
 
     /** SBC-3 5.15.1: with PMI zero the LOGICAL BLOCK ADDRESS field must be zero. */

@@ -60,7 +60,7 @@ public final class SbcCommands {
         int[] sixteen = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0x04};
 
         b.add(0x41, -1, "WRITE SAME(10)", withByte1(0xF8, ten), WriteSame::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS);
-        b.add(0x93, -1, "WRITE SAME(16)", withByte1(0xF8, sixteen), WriteSame::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS);
+        b.add(0x93, -1, "WRITE SAME(16)", withByte1(0xF9, sixteen), WriteSame::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS);
         b.add(0x42, -1, "UNMAP", new int[] {0x01, 0, 0, 0, 0, 0x1F, 0xFF, 0xFF, 0x04}, Unmap::execute,
                 Unmap::available, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS);
         b.add(0x9E, 0x12, "GET LBA STATUS",
@@ -86,7 +86,7 @@ public final class SbcCommands {
                 ReadDefectData::readDefectData10, NEEDS_MEDIUM, MEDIUM_READ);
         b.add(0xB7, -1, "READ DEFECT DATA(12)", new int[] {0x1F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04},
                 ReadDefectData::readDefectData12, NEEDS_MEDIUM, MEDIUM_READ);
-        // not NEEDS_MEDIUM: a stopped unit must accept the START
+        // not NEEDS_MEDIUM: an ejected medium must accept the load
         b.add(0x1B, -1, "START STOP UNIT", new int[] {0x01, 0, 0x0F, 0xF7, 0x04}, StartStopUnit::execute, MEDIUM_WRITE);
     }
 

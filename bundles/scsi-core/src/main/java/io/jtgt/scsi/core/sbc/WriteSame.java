@@ -7,6 +7,7 @@ import io.jtgt.scsi.core.ScsiException;
 import io.jtgt.scsi.core.Sequential;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -17,7 +18,8 @@ import java.util.concurrent.CompletionStage;
  * (SBC-3 5.42 / 4.7.3.4, as LIO does and libiscsi expects: the Data-Out block is not consulted;
  * LBPRZ tells the initiator what reading the range then returns). NUMBER OF
  * LOGICAL BLOCKS 0 means up to the last block (WSNZ=0). ANCHOR is refused (ANC_SUP=0).
- * LBDATA/PBDATA (obsolete) and NDOB are outside the usage mask, so they are refused too.
+ * LBDATA/PBDATA (obsolete) are outside the usage mask, so they are refused too; NDOB (WRITE SAME
+ * (16) only) writes zeros or unmaps without Data-Out.
  */
 final class WriteSame {
 
@@ -41,13 +43,27 @@ final class WriteSame {
         if (blocks == 0) {
             return CommandContext.good(); // LBA == capacity with "to the end": nothing to write
         }
-        if (ctx.command().expectedDataTransferLength() < bs) {
-            throw ScsiException.invalidCdbField(io.lengthOffset(), -1); // no block to write
+        boolean deallocate = unmap && Provisioning.enabled(ctx.table(), m);
+        int announced = ctx.command().expectedDataTransferLength();
+        boolean noDataOut = cdb[0] == (byte) 0x93 && (cdb[1] & 0x01) != 0; // NDOB, WRITE SAME (16) only
+        if (noDataOut) {
+            // SBC-3 5.42 NDOB: no Data-Out; the blocks become zeros, or are unmapped with UNMAP=1
+            if (announced != 0) {
+                throw ScsiException.invalidCdbField(1, 0);
+            }
+            ByteBuf zeros = Unpooled.wrappedBuffer(new byte[bs]);
+            return (deallocate ? m.store().unmap(io.offset(m), blocks * bs)
+                    : writeRepeated(m, io.offset(m), blocks, zeros, !ctx.device().modeParameters().writeCacheEnabled()))
+                    .thenApply(v -> ScsiResponse.good());
+        }
+        if (announced != bs) {
+            // SBC-3 5.42: the Data-Out is exactly one logical block; more or less is a CDB/data mismatch
+            throw ScsiException.invalidCdbField(io.lengthOffset(), -1);
         }
         boolean fua = !ctx.device().modeParameters().writeCacheEnabled();
         return ctx.receiveData(bs).thenCompose(block -> {
             try {
-                if (unmap && Provisioning.enabled(ctx.table(), m)) {
+                if (deallocate) {
                     return m.store().unmap(io.offset(m), blocks * bs);
                 }
                 return writeRepeated(m, io.offset(m), blocks, block, fua);

@@ -41,7 +41,7 @@ final class Inquiry {
             if (pageCode != 0) {
                 throw ScsiException.invalidCdbField(2, -1); // SPC-4 6.4.1: PAGE CODE must be 0 without EVPD
             }
-            return CommandContext.done(CommandContext.dataIn(standard(ctx.device() != null), allocation));
+            return CommandContext.done(CommandContext.dataIn(standard(ctx.device() != null, ctx.device() != null && ctx.device().definition().removable()), allocation));
         }
         if (ctx.device() == null) {
             throw new ScsiException(SenseCode.LOGICAL_UNIT_NOT_SUPPORTED);
@@ -54,9 +54,10 @@ final class Inquiry {
     }
 
     /** SPC-4 6.4.2 standard INQUIRY data. */
-    static byte[] standard(boolean connected) {
+    static byte[] standard(boolean connected, boolean removable) {
         byte[] d = new byte[STANDARD_LENGTH];
         d[0] = (byte) (connected ? 0x00 : 0x7F); // qualifier 000b disk / 011b no LU, type 1Fh
+        d[1] = (byte) (removable ? 0x80 : 0x00); // RMB: storage option removable
         d[2] = 0x06; // VERSION: SPC-4
         d[3] = 0x12; // HISUP (LUNs in SAM-5 format), RESPONSE DATA FORMAT 2
         d[4] = (byte) (STANDARD_LENGTH - 5); // ADDITIONAL LENGTH

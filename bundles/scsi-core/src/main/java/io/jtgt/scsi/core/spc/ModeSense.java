@@ -65,8 +65,8 @@ final class ModeSense {
         int headerLength = ten ? 8 : 4;
         byte[] data = new byte[headerLength + descriptor.length + pages.size()];
         int deviceSpecific = 0x10; // DPOFUA: DPO and FUA are supported (SBC-3 6.4.2)
-        if (ctx.device().modeParameters().softwareWriteProtect()) {
-            deviceSpecific |= 0x80; // WP
+        if (ctx.device().writeProtected()) {
+            deviceSpecific |= 0x80; // WP (SBC-3 6.4.2): a read-only storage or SWP
         }
         if (ten) {
             put16(data, 0, data.length - 2);

@@ -9,7 +9,6 @@ import static io.jtgt.scsi.core.CommandFlag.NO_UNIT_ATTENTION;
 
 import io.jtgt.scsi.core.CommandContext;
 import io.jtgt.scsi.core.CommandTable;
-import io.jtgt.scsi.core.ScsiException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,14 +44,9 @@ public final class SpcCommands {
                 MEDIUM_WRITE);
         b.add(0x55, -1, "MODE SELECT(10)", new int[] {0x11, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0x04}, ModeSelect::select10,
                 NEEDS_MEDIUM, MEDIUM_WRITE);
-        // SPC-4 6.13 PREVENT ALLOW MEDIUM REMOVAL: the medium is not removable (RMB=0), so there is
-        // nothing to lock; PREVENT 00b/01b are accepted, the obsolete 1xb values refused
-        b.add(0x1E, -1, "PREVENT ALLOW MEDIUM REMOVAL", new int[] {0, 0, 0, 0x03, 0x04}, ctx -> {
-            if ((ctx.cdb()[4] & 0x02) != 0) {
-                throw ScsiException.invalidCdbField(4, 1);
-            }
-            return CommandContext.good();
-        }, NEEDS_MEDIUM, MEDIUM_WRITE);
+        // SPC-4 6.13: not NEEDS_MEDIUM, an ejected medium may be locked too
+        b.add(0x1E, -1, "PREVENT ALLOW MEDIUM REMOVAL", new int[] {0, 0, 0, 0x03, 0x04},
+                PreventAllowMediumRemoval::execute, MEDIUM_WRITE);
         int[] prIn = {0x1F, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0x04};
         b.add(0x5E, 0x00, "PERSISTENT RESERVE IN / READ KEYS", prIn, PersistentReserveIn::readKeys,
                 LEGACY_RESERVATION_EXEMPT);
