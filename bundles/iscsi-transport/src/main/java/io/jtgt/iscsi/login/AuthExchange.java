@@ -19,6 +19,8 @@ public interface AuthExchange {
     /**
      * Consumes the security keys of one Login Request (AuthMethod already handled) and adds the
      * answering keys to {@code response}.
+     *
+     * @throws LoginException to end the login with a specific status (e.g. 0x0200 for malformed keys)
      */
-    State step(List<Map.Entry<String, String>> securityKeys, TextParameters response);
+    State step(List<Map.Entry<String, String>> securityKeys, TextParameters response) throws LoginException;
 }

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The security stage (RFC 7143 6.3.2, 12.1): which AuthMethods a target accepts and how one
- * exchange runs. {@link NoAuthentication} is the only one so far; CHAP plugs in here.
+ * exchange runs. {@link NoAuthentication} accepts everyone; {@code io.jtgt.iscsi.auth.ChapAuthenticator} applies access rules.
  */
 public interface Authenticator {
 
@@ -17,4 +17,12 @@ public interface Authenticator {
 
     /** Starts the exchange for a method returned by {@link #methods}. */
     AuthExchange begin(String method, String initiatorName, String targetName);
+
+    /**
+     * Whether this initiator may log in to the target (null: open a discovery session) at all,
+     * and see it in SendTargets. A login refused here ends with 0x0202 (RFC 7143 11.13.5).
+     */
+    default boolean authorized(String initiatorName, String targetName) {
+        return true;
+    }
 }

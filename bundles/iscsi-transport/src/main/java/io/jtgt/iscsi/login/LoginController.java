@@ -149,7 +149,7 @@ public final class LoginController {
             answer.add(ParameterTable.TARGET_PORTAL_GROUP_TAG, Integer.toString(tpgt));
             tpgtDeclared = true;
         }
-        boolean toFullFeature = transit && nsg == FULL_FEATURE;
+        boolean toFullFeature = transit && nsg == FULL_FEATURE && (csg != SECURITY || authenticated);
         if (csg == OPERATIONAL || toFullFeature) {
             negotiation.declareOurLimits(answer);
         }
@@ -162,7 +162,12 @@ public final class LoginController {
             authenticated = true;
         }
         if (transit && csg == SECURITY && !authenticated) {
-            throw new LoginException(LoginStatus.AUTHENTICATION_FAILURE, "transit before authentication completed");
+            if (auth == null) {
+                throw new LoginException(LoginStatus.AUTHENTICATION_FAILURE, "transit before authentication started");
+            }
+            // RFC 7143 6.3: the target answers T=0 while it still needs security keys (the
+            // initiator may ask to transit along with AuthMethod or CHAP_A).
+            transit = false;
         }
         if (!transit) {
             return new Step(response(csg, csg, false, answer), Outcome.CONTINUE, null);
@@ -204,6 +209,10 @@ public final class LoginController {
             }
         }
         if (discovery) {
+            if (!context.authenticator().authorized(initiatorName, null)) {
+                throw new LoginException(LoginStatus.AUTHORIZATION_FAILURE, initiatorName
+                        + " may not open discovery sessions");
+            }
             return;
         }
         String targetName = keys.get("TargetName");
@@ -221,6 +230,10 @@ public final class LoginController {
                     + " is not reachable through portal " + context.portalId());
         }
         tpgt = group;
+        if (!context.authenticator().authorized(initiatorName, targetName)) {
+            throw new LoginException(LoginStatus.AUTHORIZATION_FAILURE, initiatorName + " is not allowed on "
+                    + targetName);
+        }
     }
 
     /** The TPGT of the group holding {@code portalId}; tag 1 for a target without groups. */

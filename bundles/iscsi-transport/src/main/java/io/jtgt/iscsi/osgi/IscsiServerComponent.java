@@ -1,9 +1,17 @@
 package io.jtgt.iscsi.osgi;
 
+import io.jtgt.iscsi.auth.AccessRules;
 import io.jtgt.iscsi.server.IscsiServer;
 import io.jtgt.iscsi.server.TransportSettings;
 import io.jtgt.scsi.api.TargetRegistry;
+import java.io.IOException;
+import java.util.Dictionary;
+import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.Map;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -16,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * Owns the one {@link IscsiServer} of the framework, configured by the optional singleton PID
  * {@code io.jtgt.iscsi} (the {@link TransportSettings} property names). A change of that
  * configuration restarts the server and, through their static reference, every portal.
+ *
+ * <p>The {@code io.jtgt.auth} configurations are read here, before the server exists, so that no
+ * portal ever serves a CHAP-protected target without its rule; {@link AccessRuleComponent}s then
+ * keep the rules current.
  */
 @Component(
         service = IscsiServerComponent.class,
@@ -29,7 +41,8 @@ public final class IscsiServerComponent {
     private final IscsiServer server;
 
     @Activate
-    public IscsiServerComponent(@Reference TargetRegistry registry, Map<String, Object> properties) {
+    public IscsiServerComponent(@Reference TargetRegistry registry, @Reference ConfigurationAdmin configurations,
+            Map<String, Object> properties) {
         TransportSettings settings;
         try {
             settings = TransportSettings.fromProperties(properties);
@@ -37,7 +50,37 @@ public final class IscsiServerComponent {
             LOG.error("io.jtgt.iscsi: {}; using the default iSCSI settings", e.getMessage());
             settings = TransportSettings.defaults();
         }
-        this.server = new IscsiServer(registry, settings);
+        this.server = new IscsiServer(registry, settings, preloadAccessRules(configurations));
+    }
+
+    private static AccessRules preloadAccessRules(ConfigurationAdmin configurations) {
+        AccessRules rules = new AccessRules();
+        Configuration[] existing;
+        try {
+            existing = configurations.listConfigurations(
+                    "(service.factoryPid=" + AccessRuleComponent.FACTORY_PID + ")");
+        } catch (IOException | InvalidSyntaxException e) {
+            throw new IllegalStateException("cannot read the " + AccessRuleComponent.FACTORY_PID
+                    + " configurations", e);
+        }
+        if (existing != null) {
+            for (Configuration configuration : existing) {
+                Dictionary<String, Object> properties = configuration.getProperties();
+                if (properties != null) {
+                    AccessRuleComponent.apply(rules, configuration.getPid(), toMap(properties));
+                }
+            }
+        }
+        return rules;
+    }
+
+    private static Map<String, Object> toMap(Dictionary<String, Object> dictionary) {
+        Map<String, Object> map = new HashMap<>();
+        for (Enumeration<String> keys = dictionary.keys(); keys.hasMoreElements();) {
+            String key = keys.nextElement();
+            map.put(key, dictionary.get(key));
+        }
+        return map;
     }
 
     public IscsiServer server() {

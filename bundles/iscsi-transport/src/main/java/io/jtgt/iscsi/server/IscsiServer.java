@@ -1,7 +1,8 @@
 package io.jtgt.iscsi.server;
 
 import io.jtgt.iscsi.login.LoginContext;
-import io.jtgt.iscsi.login.NoAuthentication;
+import io.jtgt.iscsi.auth.AccessRules;
+import io.jtgt.iscsi.auth.ChapAuthenticator;
 import io.jtgt.iscsi.login.ParameterTable;
 import io.jtgt.iscsi.pdu.CodecSettings;
 import io.jtgt.iscsi.pdu.PduDecoder;
@@ -45,15 +46,27 @@ public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
     private final TransportSettings settings;
     private final ParameterTable table;
     private final SessionRegistry sessions = new SessionRegistry();
-    private final NoAuthentication authenticator = new NoAuthentication();
+    private final AccessRules accessRules;
+    private final ChapAuthenticator authenticator;
     private final Map<Integer, RunningPortal> portals = new ConcurrentHashMap<>();
     private final boolean epoll;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private volatile boolean closed;
 
+    /** A server where every target accepts every initiator without authentication. */
     public IscsiServer(TargetRegistry registry, TransportSettings settings) {
+        this(registry, settings, new AccessRules());
+    }
+
+    /**
+     * A server applying {@code accessRules} (CHAP credentials and initiator lists per target and
+     * for discovery); the rules may change while it runs and apply to the next login.
+     */
+    public IscsiServer(TargetRegistry registry, TransportSettings settings, AccessRules accessRules) {
         this.registry = registry;
+        this.accessRules = accessRules;
+        this.authenticator = new ChapAuthenticator(accessRules);
         this.settings = settings;
         this.table = new ParameterTable(settings);
         this.epoll = Transports.epoll();
@@ -140,6 +153,11 @@ public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
             }
         }
         return result;
+    }
+
+    /** The access rules in force (to change them while running). */
+    public AccessRules accessRules() {
+        return accessRules;
     }
 
     public TransportSettings settings() {

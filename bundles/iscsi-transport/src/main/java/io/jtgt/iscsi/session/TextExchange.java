@@ -124,7 +124,11 @@ final class TextExchange {
         }
         InetSocketAddress local = connection.channel().localAddress() instanceof InetSocketAddress inet ? inet
                 : new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0);
+        io.jtgt.iscsi.login.Authenticator access = connection.context().login().authenticator();
         for (ScsiTarget target : targets) {
+            if (!access.authorized(session.initiatorName(), target.name())) {
+                continue; // an initiator not on the target's list never learns it exists
+            }
             answer.add("TargetName", target.name());
             for (String address : directory.addresses(target, local)) {
                 answer.add("TargetAddress", address);
