@@ -47,7 +47,17 @@ final class ConformanceSuiteRun {
 
     /** @param tests the suite's tests, in {@code iscsi-test-cu --list} order */
     static Outcome run(String suite, List<String> tests, LunProfile profile) {
-        try (EmbeddedTarget target = profile.start()) {
+        EmbeddedTarget started;
+        try {
+            started = profile.start();
+        } catch (RuntimeException e) {
+            // e.g. a storage property the target rejects: every test of the suite fails, the run goes on.
+            String why = clip("LUN profile " + profile + " did not start: " + e);
+            List<ConformanceResult> results = tests.stream()
+                    .map(t -> new ConformanceResult(suite, t, Verdict.FAILED, why)).toList();
+            return new Outcome(suite, profile, results, Duration.ZERO, false, Optional.of(why), "(not run)");
+        }
+        try (EmbeddedTarget target = started) {
             Optional<String> profileProblem = profile.notInEffect(target);
             List<String> command = new ArrayList<>(List.of("iscsi-test-cu", "-d", "-S", "-v", "--test=ALL." + suite));
             command.addAll(profile.urls(target));
