@@ -50,6 +50,9 @@ public final class LoginController {
     private boolean authenticated;
     private AuthExchange auth;
     private boolean tpgtDeclared;
+    /** Operational keys the initiator has offered in this login. */
+    private final java.util.Set<String> negotiated = new java.util.HashSet<>();
+    private TextParameters declarations;
 
     private long isid;
     private int tsih;
@@ -88,6 +91,9 @@ public final class LoginController {
             cid = request.cid();
             cmdSn = request.cmdSn();
             statSn = request.expStatSn();
+        } else if (request.isid() != isid || request.tsih() != tsih || request.cid() != cid) {
+            // RFC 7143 11.12: ISID, TSIH and CID identify the login and stay the same throughout.
+            throw new LoginException(LoginStatus.INITIATOR_ERROR, "ISID, TSIH or CID changed during login");
         }
         initiatorTaskTag = request.initiatorTaskTag();
         int csg = request.currentStage();
@@ -121,6 +127,8 @@ public final class LoginController {
         if (first) {
             identify(keys);
             first = false;
+        } else {
+            sameDeclarations(keys);
         }
         stage = csg;
         TextParameters answer = new TextParameters();
@@ -131,12 +139,17 @@ public final class LoginController {
             if (LOGIN_DECLARATIONS.contains(key)) {
                 continue;
             }
-            if (key.equals("AuthMethod") || key.startsWith("CHAP_") || key.startsWith("SRP_")) {
+            if (Negotiation.securityKey(key)) {
                 if (csg != SECURITY) {
-                    throw new LoginException(LoginStatus.INVALID_DURING_LOGIN, key + " outside security stage");
+                    // RFC 7143 6.3: security keys belong to the security stage only.
+                    throw new LoginException(LoginStatus.INITIATOR_ERROR, key + " outside the security stage");
                 }
                 security.add(pair);
             } else {
+                if (!negotiated.add(key)) {
+                    // RFC 7143 6.2: a key is negotiated once per login; a repeat is an initiator error.
+                    throw new LoginException(LoginStatus.INITIATOR_ERROR, key + " offered twice");
+                }
                 operational.add(pair);
             }
         }
@@ -182,8 +195,22 @@ public final class LoginController {
         return new Step(response(csg, nsg, true, answer), Outcome.CONTINUE, null);
     }
 
+    /**
+     * InitiatorName, TargetName and SessionType may be repeated in later requests (some
+     * initiators do), but not changed.
+     */
+    private void sameDeclarations(TextParameters keys) throws LoginException {
+        for (String key : List.of("InitiatorName", "TargetName", "SessionType")) {
+            String value = keys.get(key);
+            if (value != null && !value.equals(declarations.get(key))) {
+                throw new LoginException(LoginStatus.INITIATOR_ERROR, key + " changed during login");
+            }
+        }
+    }
+
     /** The first request names the initiator, the session type and the target (RFC 7143 6.3.1). */
     private void identify(TextParameters keys) throws LoginException {
+        declarations = keys;
         initiatorName = keys.get("InitiatorName");
         if (initiatorName == null || initiatorName.isEmpty()) {
             throw new LoginException(LoginStatus.MISSING_PARAMETER, "no InitiatorName");
@@ -292,6 +319,11 @@ public final class LoginController {
             case FAILED -> throw new LoginException(LoginStatus.AUTHENTICATION_FAILURE, "authentication failed");
             default -> throw new IllegalStateException();
         }
+    }
+
+    /** A Login Response ending this login with {@code status} (e.g. after a non-login PDU). */
+    public LoginResponsePdu refuse(int status) {
+        return failure(status);
     }
 
     private LoginResponsePdu response(int csg, int nsg, boolean transit, TextParameters answer) {

@@ -63,11 +63,35 @@ public final class Negotiation {
         }
     }
 
+    /** Keys only the login phase knows (RFC 7143 13): Reject in a Text Request. */
+    private static final java.util.Set<String> LOGIN_ONLY = java.util.Set.of("InitiatorName", "TargetName",
+            "SessionType", "InitiatorAlias", "TargetAlias", "TargetPortalGroupTag", "AuthMethod");
+
+    /** RFC 7143 13.25: obsoleted RFC 3720 marker intervals MUST be answered with Reject. */
+    private static final java.util.Set<String> MARKER_INTERVALS = java.util.Set.of("IFMarkInt", "OFMarkInt");
+
+    /** AuthMethod and the keys of the authentication methods (RFC 7143 12). */
+    public static boolean securityKey(String key) {
+        return key.equals("AuthMethod") || key.startsWith("CHAP_") || key.startsWith("SRP_")
+                || key.startsWith("KRB_") || key.startsWith("SPKM_");
+    }
+
     /** The answer for one key, or null when none is sent (a declaration). */
     String answer(String name, String offered, boolean fullFeature) {
+        if (offered.equals(NOT_UNDERSTOOD) || offered.equals(IRRELEVANT) || offered.equals(REJECT)) {
+            // The initiator's answer to one of our declarations: answers are never answered
+            // (RFC 7143 6.2); the declaration simply does not apply.
+            return null;
+        }
+        if (fullFeature && (LOGIN_ONLY.contains(name) || securityKey(name))) {
+            return REJECT; // RFC 7143 6: login-only keys cannot be negotiated in full feature phase
+        }
+        if (MARKER_INTERVALS.contains(name)) {
+            return REJECT;
+        }
         KeyDefinition key = table.key(name);
         if (key == null) {
-            return NOT_UNDERSTOOD;
+            return NOT_UNDERSTOOD; // unknown, including X- and X# extension keys (RFC 7143 13.5.4)
         }
         if (!key.initiatorMaySend()) {
             return REJECT;

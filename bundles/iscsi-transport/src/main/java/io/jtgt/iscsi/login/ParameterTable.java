@@ -36,6 +36,8 @@ public final class ParameterTable {
     public static final String TARGET_PORTAL_GROUP_TAG = "TargetPortalGroupTag";
     public static final String TARGET_ALIAS = "TargetAlias";
     public static final String TARGET_ADDRESS = "TargetAddress";
+    public static final String TASK_REPORTING = "TaskReporting";
+    public static final String ISCSI_PROTOCOL_LEVEL = "iSCSIProtocolLevel";
 
     private static final long MAX_24 = TransportSettings.MAX_LENGTH;
 
@@ -75,7 +77,12 @@ public final class ParameterTable {
         define(KeyDefinition.numeric(DEFAULT_TIME2WAIT, NUMERIC_MAX, 2, 0, 3600, false), settings.defaultTime2Wait());
         define(KeyDefinition.numeric(DEFAULT_TIME2RETAIN, NUMERIC_MIN, 20, 0, 3600, false), settings.defaultTime2Retain());
         define(KeyDefinition.numeric(MAX_CONNECTIONS, NUMERIC_MIN, 1, 1, 65535, true), 1);
-        // RFC 3720 markers, gone in RFC 7143 but still sent by older initiators: we never use them.
+        // RFC 7143 13.23: we answer every task the RFC 3720 way (no ResponseFence, no FastAbort).
+        define(new KeyDefinition(TASK_REPORTING, LIST, "RFC3720", 0, 0, List.of("RFC3720"), true, true, true), null);
+        // RFC 7144 / RFC 7143 13.24: level 1 = RFC 7143; the result is the minimum.
+        define(KeyDefinition.numeric(ISCSI_PROTOCOL_LEVEL, NUMERIC_MIN, 1, 0, 31, false), 1);
+        // RFC 3720 markers, obsoleted by RFC 7143 13.25 but still sent by older initiators: "No" (which
+        // 13.25 allows instead of Reject) keeps those initiators working; we never use markers.
         define(KeyDefinition.bool("IFMarker", BOOLEAN_AND, false, true), "No");
         define(KeyDefinition.bool("OFMarker", BOOLEAN_AND, false, true), "No");
         // Declared by the target only.

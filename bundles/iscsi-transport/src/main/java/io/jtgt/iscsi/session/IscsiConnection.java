@@ -244,8 +244,10 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     private void loginPhase(IscsiPdu pdu) {
         if (!(pdu instanceof LoginRequestPdu request)) {
-            // RFC 7143 6.3: only Login Requests before the login completes.
+            // RFC 7143 6.3, 11.13.5: only Login Requests before the login completes; anything
+            // else ends the login with "invalid request during login".
             LOG.info("{}: {} before login completed, closing", channel.remoteAddress(), pdu);
+            channel.write(login.refuse(LoginStatus.INVALID_DURING_LOGIN));
             closeAfterFlush();
             return;
         }

@@ -212,4 +212,49 @@ class LoginControllerTest {
         assertEquals(LoginController.Outcome.COMPLETE,
                 login.handle(request(0, 3, true, new TextParameters())).outcome());
     }
+
+    @Test
+    void aKeyOfferedTwiceInOneLoginIs0200() {
+        LoginController.Step s1 = login.handle(request(1, 1, false, identity().add("MaxBurstLength", "65536")));
+        assertEquals(LoginController.Outcome.CONTINUE, s1.outcome());
+        LoginController.Step s2 = login.handle(request(1, 3, true, new TextParameters().add("MaxBurstLength", "8192")));
+        assertEquals(LoginController.Outcome.FAILED, s2.outcome());
+        assertEquals(LoginStatus.INITIATOR_ERROR, s2.response().status());
+    }
+
+    @Test
+    void changingIdentityDuringLoginIs0200() {
+        login.handle(request(1, 1, false, identity()));
+        LoginRequestPdu other = request(1, 3, true, new TextParameters());
+        other.isid(0x400001370001L);
+        assertEquals(LoginStatus.INITIATOR_ERROR, login.handle(other).response().status(), "ISID changed");
+
+        LoginController fresh = new LoginController(new LoginContext(registry,
+                new ParameterTable(TransportSettings.defaults(), List.of("None")), new NoAuthentication(), sessions, 0, 128));
+        fresh.handle(request(1, 1, false, identity()));
+        LoginController.Step step = fresh.handle(request(1, 3, true, new TextParameters()
+                .add("TargetName", "iqn.2026-11.test:elsewhere")));
+        assertEquals(LoginStatus.INITIATOR_ERROR, step.response().status(), "TargetName changed");
+    }
+
+    @Test
+    void repeatingTheSameDeclarationsIsTolerated() {
+        login.handle(request(1, 1, false, identity()));
+        assertEquals(LoginController.Outcome.COMPLETE, login.handle(request(1, 3, true, identity())).outcome());
+    }
+
+    @Test
+    void securityKeysInTheOperationalStageAre0200() {
+        LoginController.Step step = login.handle(request(1, 3, true, identity().add("AuthMethod", "None")));
+        assertEquals(LoginStatus.INITIATOR_ERROR, step.response().status());
+    }
+
+    @Test
+    void obsoleteMarkerKeysStillGetAnAnswer() {
+        LoginController.Step step = login.handle(request(1, 3, true, identity().add("IFMarker", "No")
+                .add("OFMarkInt", "2048~8192")));
+        assertEquals(LoginController.Outcome.COMPLETE, step.outcome());
+        assertEquals("No", keys(step.response()).get("IFMarker"));
+        assertEquals("Reject", keys(step.response()).get("OFMarkInt"));
+    }
 }

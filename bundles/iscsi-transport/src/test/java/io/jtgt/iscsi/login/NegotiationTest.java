@@ -1,6 +1,7 @@
 package io.jtgt.iscsi.login;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.jtgt.iscsi.server.TransportSettings;
@@ -89,7 +90,8 @@ class NegotiationTest {
     @Test
     void unknownKeysAreNotUnderstoodAndTargetKeysRejected() {
         assertEquals("NotUnderstood", answer("X-com.example.Foo", "1"));
-        assertEquals("NotUnderstood", answer("OFMarkInt", "2048~8192"));
+        assertEquals("Reject", answer("OFMarkInt", "2048~8192"), "RFC 7143 13.25");
+        assertEquals("Reject", answer("IFMarkInt", "2048~8192"));
         assertEquals("Reject", answer("TargetPortalGroupTag", "1"));
     }
 
@@ -118,5 +120,40 @@ class NegotiationTest {
                 response, true);
         assertEquals("Reject", response.get("MaxBurstLength"));
         assertEquals(1024, negotiation.initiatorMaxRecvDataSegmentLength());
+    }
+
+    @Test
+    void loginOnlyKeysAreRejectedInFullFeaturePhaseAndUnknownOnesNotUnderstood() {
+        TextParameters response = new TextParameters();
+        negotiation.respond(List.of(Map.entry("TargetName", "iqn.x"), Map.entry("AuthMethod", "None"),
+                Map.entry("CHAP_A", "5"), Map.entry("SessionType", "Normal"), Map.entry("X#vendor", "1")),
+                response, true);
+        assertEquals("Reject", response.get("TargetName"));
+        assertEquals("Reject", response.get("AuthMethod"));
+        assertEquals("Reject", response.get("CHAP_A"));
+        assertEquals("Reject", response.get("SessionType"));
+        assertEquals("NotUnderstood", response.get("X#vendor"));
+    }
+
+    @Test
+    void answersFromTheInitiatorAreNeverAnswered() {
+        for (String value : List.of("NotUnderstood", "Irrelevant", "Reject")) {
+            TextParameters response = new TextParameters();
+            negotiation.respond(List.of(Map.entry("TargetAlias", value), Map.entry("MaxBurstLength", value)),
+                    response, false);
+            assertTrue(response.isEmpty(), value + " got an answer: " + response);
+        }
+        assertEquals("262144", negotiation.value("MaxBurstLength"), "the RFC default stays in force");
+    }
+
+    @Test
+    void taskReportingAndProtocolLevel() {
+        assertEquals("RFC3720", answer("TaskReporting", "ResponseFence,FastAbort,RFC3720"));
+        assertEquals("Reject", answer("TaskReporting", "FastAbort"));
+        assertEquals("1", answer("iSCSIProtocolLevel", "2"));
+        assertEquals("0", answer("iSCSIProtocolLevel", "0"));
+        assertEquals("Reject", answer("iSCSIProtocolLevel", "32"));
+        negotiation.discovery(true);
+        assertEquals("Irrelevant", answer("TaskReporting", "RFC3720"));
     }
 }

@@ -602,6 +602,36 @@ class FullFeaturePhaseTest {
     }
 
     @Test
+    void aNonLoginPduDuringLoginEndsTheLoginWith020b() {
+        connect(TransportSettings.defaults());
+        NopOutPdu nop = new NopOutPdu();
+        nop.initiatorTaskTag(1);
+        nop.targetTransferTag(IscsiPdu.RESERVED_TAG);
+        initiator.send(nop);
+        LoginResponsePdu response = assertInstanceOf(LoginResponsePdu.class, initiator.receiveOne());
+        assertEquals(LoginStatus.INVALID_DURING_LOGIN, response.status());
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void loginKeysInAFullFeatureTextRequestAreRejected() {
+        loggedIn(new TextParameters());
+        TextRequestPdu text = new TextRequestPdu();
+        text.finalFlag(true);
+        text.initiatorTaskTag(6);
+        text.cmdSn(initiator.cmdSn++);
+        text.targetTransferTag(IscsiPdu.RESERVED_TAG);
+        text.data(new TextParameters().add("TargetName", TARGET).add("MaxBurstLength", "4096")
+                .add("MaxRecvDataSegmentLength", "16384").encode());
+        initiator.send(text);
+        TextParameters answer = TextParameters.parse(((TextResponsePdu) initiator.receiveOne()).data());
+        assertEquals("Reject", answer.get("TargetName"));
+        assertEquals("Reject", answer.get("MaxBurstLength"), "leading-only keys stay as negotiated at login");
+        assertEquals(null, answer.get("MaxRecvDataSegmentLength"), "a declaration is not answered");
+        assertTrue(channel.isOpen());
+    }
+
+    @Test
     void loginFailureClosesTheConnection() {
         connect(TransportSettings.defaults());
         LoginResponsePdu response = initiator.login(Initiator.normalLogin("iqn.2026-11.test:missing"));
