@@ -1,0 +1,553 @@
+package io.jtgt.admin;
+
+import io.jtgt.scsi.api.AdminService;
+import io.jtgt.scsi.config.ConfigException;
+import io.jtgt.scsi.config.ConfigPids;
+import io.jtgt.scsi.config.GotgtJson;
+import io.jtgt.scsi.config.JtgtConfiguration;
+import io.jtgt.scsi.config.PortalDefinition;
+import io.jtgt.scsi.config.StorageDefinition;
+import io.jtgt.scsi.config.TargetDefinition;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link AdminService} on Config Admin. Each call reads the jtgt configurations afresh (so hand
+ * edits of etc/ are seen), computes and validates the new state of the objects it touches, and
+ * only then writes. Changes that take several writes are ordered so that every intermediate state
+ * is valid too: what is referenced is created before what refers to it, and removed after.
+ * Configurations are created as named factory configurations with location "?" (any bundle's
+ * component may consume them, Config Admin 104.4.1), which Karaf's file install saves as
+ * {@code etc/<factoryPid>-<name>.cfg}.
+ */
+public class ConfigAdminService implements AdminService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigAdminService.class);
+    private static final String ANY_LOCATION = "?";
+    private static final String FILTER = "(|(service.factoryPid=" + ConfigPids.STORAGE + ")(service.factoryPid="
+            + ConfigPids.PORTAL + ")(service.factoryPid=" + ConfigPids.TARGET + ")(service.factoryPid="
+            + ConfigNames.AUTH + ")(service.pid=" + ConfigPids.PERFORMANCE + "))";
+    // RFC 7143 4.2.7.1, RFC 3721: iqn.yyyy-mm.reversed.domain[:anything], eui.<16 hex>, naa.<16|32 hex>
+    private static final Pattern ISCSI_NAME = Pattern.compile(
+            "iqn\\.\\d{4}-\\d{2}\\.[a-z0-9][a-z0-9.-]*(:[^\\s,]+)?|eui\\.[0-9a-f]{16}|naa\\.([0-9a-f]{16}|[0-9a-f]{32})",
+            Pattern.CASE_INSENSITIVE);
+
+    private final ConfigurationAdmin configAdmin;
+
+    public ConfigAdminService(ConfigurationAdmin configAdmin) {
+        this.configAdmin = Objects.requireNonNull(configAdmin, "configAdmin");
+    }
+
+    // ---- storages
+
+    @Override
+    public synchronized StorageDefinition createStorage(Map<String, ?> properties) {
+        StorageDefinition storage = StorageDefinition.fromProperties(properties);
+        ConfigSnapshot snapshot = snapshot();
+        Stored<StorageDefinition> existing = snapshot.storages.get(storage.deviceId());
+        if (existing != null) {
+            throw new ConfigException("storage " + storage.deviceId() + ": deviceID=" + storage.deviceId()
+                    + " exists already (" + existing.pid() + ")");
+        }
+        for (Stored<StorageDefinition> other : snapshot.storages.values()) {
+            StorageDefinition o = other.definition();
+            if (o.backendType().equals(storage.backendType()) && o.location().equals(storage.location())) {
+                throw new ConfigException("storage " + storage.deviceId() + ": path=" + storage.path()
+                        + " is used by storage " + o.deviceId() + " already");
+            }
+        }
+        String pid = create(snapshot, ConfigPids.STORAGE, ConfigNames.storage(storage.deviceId()), storage.toProperties());
+        LOG.info("storage {} created ({} {}): {}", storage.deviceId(), storage.backendType(), storage.location(), pid);
+        return storage;
+    }
+
+    @Override
+    public synchronized void removeStorage(long deviceId, boolean force) {
+        ConfigSnapshot snapshot = snapshot();
+        Stored<StorageDefinition> storage = requireStorage(snapshot, deviceId);
+        List<Stored<TargetDefinition>> users = snapshot.targets.values().stream()
+                .filter(t -> t.definition().luns().containsValue(deviceId)).toList();
+        if (!users.isEmpty() && !force) {
+            throw new ConfigException("storage " + deviceId + ": is mapped to " + users.stream()
+                    .map(t -> describeLuns(t.definition(), deviceId)).collect(Collectors.joining(", "))
+                    + "; unmap it first or force the removal");
+        }
+        for (Stored<TargetDefinition> user : users) {
+            Map<String, Object> props = Properties.own(Properties.toMap(user.configuration().getProperties()));
+            user.definition().luns().forEach((lun, id) -> {
+                if (id == deviceId) {
+                    props.remove(TargetDefinition.LUN_PREFIX + lun);
+                }
+            });
+            validTarget(props);
+            update(user, props);
+            LOG.info("target {}: unmapped {} (forced removal of storage {})", user.definition().name(),
+                    describeLuns(user.definition(), deviceId), deviceId);
+        }
+        delete(storage.configuration());
+        LOG.info("storage {} removed", deviceId);
+    }
+
+    private static String describeLuns(TargetDefinition target, long deviceId) {
+        return target.luns().entrySet().stream().filter(e -> e.getValue() == deviceId)
+                .map(e -> "LUN " + e.getKey()).collect(Collectors.joining(", ")) + " of " + target.name();
+    }
+
+    @Override
+    public synchronized StorageDefinition setStorageOnline(long deviceId, boolean online) {
+        Stored<StorageDefinition> storage = requireStorage(snapshot(), deviceId);
+        Map<String, Object> props = Properties.own(Properties.toMap(storage.configuration().getProperties()));
+        props.put(StorageDefinition.ONLINE, online);
+        StorageDefinition result = StorageDefinition.fromProperties(props);
+        update(storage, props);
+        LOG.info("storage {} {}", deviceId, online ? "online" : "offline");
+        return result;
+    }
+
+    // ---- targets and LUNs
+
+    @Override
+    public synchronized TargetDefinition createTarget(String name, Map<Integer, List<Integer>> portalGroups) {
+        ConfigSnapshot snapshot = snapshot();
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put(TargetDefinition.NAME, name);
+        Map<Integer, List<Integer>> groups = portalGroups == null ? Map.of() : portalGroups;
+        if (groups.isEmpty() && !snapshot.portals.isEmpty()) {
+            groups = Map.of(1, List.copyOf(snapshot.portals.keySet()));
+        }
+        groups.forEach((tag, ids) -> props.put(TargetDefinition.TPGT_PREFIX + tag,
+                ids.stream().map(String::valueOf).collect(Collectors.joining(","))));
+        TargetDefinition target = validTarget(props);
+        Stored<TargetDefinition> existing = snapshot.target(target.name());
+        if (existing != null) {
+            throw new ConfigException("target " + target.name() + ": exists already (" + existing.pid() + ")");
+        }
+        checkPortals(snapshot, target);
+        String pid = create(snapshot, ConfigPids.TARGET, ConfigNames.target(target.name()), target.toProperties());
+        LOG.info("target {} created: {}", target.name(), pid);
+        return target;
+    }
+
+    @Override
+    public synchronized void removeTarget(String name) {
+        ConfigSnapshot snapshot = snapshot();
+        Stored<TargetDefinition> target = requireTarget(snapshot, name);
+        // The target goes first: its access rule must not be lifted while it still serves.
+        delete(target.configuration());
+        Stored<AccessRuleConfig> rule = snapshot.accessRules.get(ConfigSnapshot.key(name));
+        if (rule != null) {
+            delete(rule.configuration());
+        }
+        LOG.info("target {} removed", target.definition().name());
+    }
+
+    @Override
+    public synchronized TargetDefinition mapLun(String targetName, int lun, long deviceId) {
+        ConfigSnapshot snapshot = snapshot();
+        Stored<TargetDefinition> target = requireTarget(snapshot, targetName);
+        String owner = "target " + target.definition().name();
+        Long mapped = target.definition().luns().get(lun);
+        if (mapped != null) {
+            throw new ConfigException(owner + ": " + TargetDefinition.LUN_PREFIX + lun + "=" + mapped
+                    + " is mapped already; unmap it first");
+        }
+        if (!snapshot.storages.containsKey(deviceId)) {
+            throw new ConfigException(owner + ": " + TargetDefinition.LUN_PREFIX + lun + "=" + deviceId
+                    + " names no storage deviceID");
+        }
+        Map<String, Object> props = Properties.own(Properties.toMap(target.configuration().getProperties()));
+        props.put(TargetDefinition.LUN_PREFIX + lun, deviceId);
+        TargetDefinition result = validTarget(props);
+        update(target, props);
+        LOG.info("{}: LUN {} mapped to storage {}", owner, lun, deviceId);
+        return result;
+    }
+
+    @Override
+    public synchronized TargetDefinition unmapLun(String targetName, int lun) {
+        Stored<TargetDefinition> target = requireTarget(snapshot(), targetName);
+        String owner = "target " + target.definition().name();
+        if (!target.definition().luns().containsKey(lun)) {
+            throw new ConfigException(owner + ": LUN " + lun + " is not mapped");
+        }
+        Map<String, Object> props = Properties.own(Properties.toMap(target.configuration().getProperties()));
+        props.keySet().removeIf(k -> k.startsWith(TargetDefinition.LUN_PREFIX)
+                && k.substring(TargetDefinition.LUN_PREFIX.length()).trim().equals(String.valueOf(lun)));
+        TargetDefinition result = validTarget(props);
+        update(target, props);
+        LOG.info("{}: LUN {} unmapped", owner, lun);
+        return result;
+    }
+
+    // ---- portals
+
+    @Override
+    public synchronized PortalDefinition createPortal(int id, String address) {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put(PortalDefinition.ID, id);
+        props.put(PortalDefinition.PORTAL, address);
+        PortalDefinition portal = PortalDefinition.fromProperties(props);
+        ConfigSnapshot snapshot = snapshot();
+        Stored<PortalDefinition> existing = snapshot.portals.get(id);
+        if (existing != null) {
+            throw new ConfigException("portal " + id + ": id=" + id + " exists already (" + existing.pid() + ")");
+        }
+        for (Stored<PortalDefinition> other : snapshot.portals.values()) {
+            if (other.definition().address().equals(portal.address()) && portal.port() != 0) {
+                throw new ConfigException("portal " + id + ": portal=" + portal.address() + " is portal "
+                        + other.definition().id() + " already");
+            }
+        }
+        String pid = create(snapshot, ConfigPids.PORTAL, ConfigNames.portal(id), portal.toProperties());
+        LOG.info("portal {} created ({}): {}", id, portal.address(), pid);
+        return portal;
+    }
+
+    @Override
+    public synchronized void removePortal(int id, boolean force) {
+        ConfigSnapshot snapshot = snapshot();
+        Stored<PortalDefinition> portal = snapshot.portals.get(id);
+        if (portal == null) {
+            throw new ConfigException("portal " + id + ": does not exist");
+        }
+        List<Stored<TargetDefinition>> users = snapshot.targets.values().stream()
+                .filter(t -> t.definition().portalGroups().values().stream().anyMatch(ids -> ids.contains(id))).toList();
+        if (!users.isEmpty() && !force) {
+            throw new ConfigException("portal " + id + ": is in a portal group of " + users.stream()
+                    .map(t -> t.definition().name()).collect(Collectors.joining(", "))
+                    + "; take it out first or force the removal");
+        }
+        for (Stored<TargetDefinition> user : users) {
+            Map<String, Object> props = Properties.own(Properties.toMap(user.configuration().getProperties()));
+            user.definition().portalGroups().forEach((tag, ids) -> {
+                if (ids.contains(id)) {
+                    props.keySet().removeIf(k -> isGroupKey(k, tag));
+                    List<Integer> rest = ids.stream().filter(p -> p != id).toList();
+                    if (!rest.isEmpty()) {
+                        props.put(TargetDefinition.TPGT_PREFIX + tag, join(rest));
+                    }
+                }
+            });
+            validTarget(props);
+            update(user, props);
+        }
+        delete(portal.configuration());
+        LOG.info("portal {} removed", id);
+    }
+
+    @Override
+    public synchronized TargetDefinition addPortalToGroup(String targetName, int tag, int portalId) {
+        ConfigSnapshot snapshot = snapshot();
+        Stored<TargetDefinition> target = requireTarget(snapshot, targetName);
+        String owner = "target " + target.definition().name();
+        if (!snapshot.portals.containsKey(portalId)) {
+            throw new ConfigException(owner + ": portal id " + portalId + " names no portal");
+        }
+        List<Integer> ids = new ArrayList<>(target.definition().portalGroups().getOrDefault(tag, List.of()));
+        if (ids.contains(portalId)) {
+            throw new ConfigException(owner + ": portal " + portalId + " is in portal group " + tag + " already");
+        }
+        ids.add(portalId);
+        Map<String, Object> props = Properties.own(Properties.toMap(target.configuration().getProperties()));
+        props.keySet().removeIf(k -> isGroupKey(k, tag));
+        props.put(TargetDefinition.TPGT_PREFIX + tag, join(ids));
+        TargetDefinition result = validTarget(props);
+        update(target, props);
+        LOG.info("{}: portal {} added to portal group {}", owner, portalId, tag);
+        return result;
+    }
+
+    @Override
+    public synchronized TargetDefinition removePortalFromGroup(String targetName, int tag, int portalId) {
+        Stored<TargetDefinition> target = requireTarget(snapshot(), targetName);
+        String owner = "target " + target.definition().name();
+        List<Integer> ids = new ArrayList<>(target.definition().portalGroups().getOrDefault(tag, List.of()));
+        if (!ids.remove((Integer) portalId)) {
+            throw new ConfigException(owner + ": portal " + portalId + " is not in portal group " + tag);
+        }
+        Map<String, Object> props = Properties.own(Properties.toMap(target.configuration().getProperties()));
+        props.keySet().removeIf(k -> isGroupKey(k, tag));
+        if (!ids.isEmpty()) {
+            props.put(TargetDefinition.TPGT_PREFIX + tag, join(ids));
+        }
+        TargetDefinition result = validTarget(props);
+        update(target, props);
+        LOG.info("{}: portal {} taken out of portal group {}", owner, portalId, tag);
+        return result;
+    }
+
+    private static boolean isGroupKey(String key, int tag) {
+        return key.startsWith(TargetDefinition.TPGT_PREFIX)
+                && key.substring(TargetDefinition.TPGT_PREFIX.length()).trim().equals(String.valueOf(tag));
+    }
+
+    private static String join(List<Integer> ids) {
+        return ids.stream().map(String::valueOf).collect(Collectors.joining(","));
+    }
+
+    // ---- access rules
+
+    @Override
+    public synchronized AccessView addInitiator(String target, String initiatorName) {
+        ConfigSnapshot snapshot = snapshot();
+        String name = requireAccessTarget(snapshot, target);
+        String initiator = initiatorName == null ? "" : initiatorName.trim();
+        if (initiator.length() > 223 || !ISCSI_NAME.matcher(initiator).matches()) {
+            throw new ConfigException("target " + name + ": initiator=" + initiator
+                    + " is not an iSCSI name (iqn.yyyy-mm.domain[:id], eui. or naa.)");
+        }
+        Stored<AccessRuleConfig> rule = snapshot.accessRules.get(ConfigSnapshot.key(name));
+        AccessRuleConfig current = rule == null ? AccessRuleConfig.empty(name) : rule.definition();
+        AccessRuleConfig result = current.withInitiator(initiator);
+        write(snapshot, rule, result);
+        LOG.info("target {}: initiator {} allowed", name, initiator);
+        return result.toView();
+    }
+
+    @Override
+    public synchronized AccessView removeInitiator(String target, String initiatorName) {
+        ConfigSnapshot snapshot = snapshot();
+        String name = requireAccessTarget(snapshot, target);
+        Stored<AccessRuleConfig> rule = snapshot.accessRules.get(ConfigSnapshot.key(name));
+        if (rule == null) {
+            throw new ConfigException("target " + name + ": initiator " + initiatorName + " is not on its list");
+        }
+        AccessRuleConfig result = rule.definition().withoutInitiator(initiatorName == null ? "" : initiatorName.trim());
+        write(snapshot, rule, result);
+        LOG.info("target {}: initiator {} no longer on the list", name, initiatorName);
+        return result.toView();
+    }
+
+    @Override
+    public synchronized AccessView setChap(String target, String userName, String secret, String mutualUserName,
+            String mutualSecret) {
+        ConfigSnapshot snapshot = snapshot();
+        String name = requireAccessTarget(snapshot, target);
+        Stored<AccessRuleConfig> rule = snapshot.accessRules.get(ConfigSnapshot.key(name));
+        AccessRuleConfig current = rule == null ? AccessRuleConfig.empty(name) : rule.definition();
+        AccessRuleConfig result = current.withChap(userName, secret, mutualUserName, mutualSecret);
+        write(snapshot, rule, result);
+        LOG.info("target {}: CHAP required (user {}{})", name, result.userName(),
+                result.mutualUserName() == null ? "" : ", mutual as " + result.mutualUserName());
+        return result.toView();
+    }
+
+    @Override
+    public synchronized AccessView removeChap(String target) {
+        ConfigSnapshot snapshot = snapshot();
+        String name = requireAccessTarget(snapshot, target);
+        Stored<AccessRuleConfig> rule = snapshot.accessRules.get(ConfigSnapshot.key(name));
+        if (rule == null || rule.definition().userName() == null) {
+            throw new ConfigException("target " + name + ": has no CHAP account");
+        }
+        AccessRuleConfig result = rule.definition().withoutChap();
+        write(snapshot, rule, result);
+        LOG.info("target {}: CHAP no longer required", name);
+        return result.toView();
+    }
+
+    @Override
+    public synchronized List<AccessView> accessRules() {
+        return snapshot().accessRules.values().stream().map(r -> r.definition().toView()).toList();
+    }
+
+    /** Creates, updates or (when it no longer restricts anything) deletes a target's access rule. */
+    private void write(ConfigSnapshot snapshot, Stored<AccessRuleConfig> rule, AccessRuleConfig result) {
+        if (rule == null) {
+            create(snapshot, ConfigNames.AUTH, ConfigNames.auth(result.target()), result.toProperties());
+        } else if (result.isOpen()) {
+            delete(rule.configuration());
+        } else {
+            update(rule, result.toProperties());
+        }
+    }
+
+    private static String requireAccessTarget(ConfigSnapshot snapshot, String target) {
+        if (target != null && target.trim().equalsIgnoreCase(DISCOVERY)) {
+            return DISCOVERY;
+        }
+        return requireTarget(snapshot, target).definition().name();
+    }
+
+    // ---- gotgt JSON
+
+    @Override
+    public synchronized JtgtConfiguration configuration() {
+        return configuration(snapshot());
+    }
+
+    private static JtgtConfiguration configuration(ConfigSnapshot snapshot) {
+        return new JtgtConfiguration(
+                snapshot.storages.values().stream().map(Stored::definition).toList(),
+                snapshot.portals.values().stream().map(Stored::definition).toList(),
+                snapshot.targets.values().stream().map(Stored::definition).toList(),
+                snapshot.performanceProperties());
+    }
+
+    @Override
+    public synchronized String exportJson() {
+        ConfigSnapshot snapshot = snapshot();
+        snapshot.invalid().forEach(problem -> LOG.warn("not exported (invalid configuration): {}", problem));
+        return GotgtJson.write(configuration(snapshot));
+    }
+
+    @Override
+    public synchronized JtgtConfiguration importJson(String json, boolean replace) {
+        JtgtConfiguration config = GotgtJson.parse(json);
+        ConfigSnapshot snapshot = snapshot();
+        // What is referenced first: storages and portals, then the targets, then what goes.
+        for (StorageDefinition s : config.storages()) {
+            put(snapshot, ConfigPids.STORAGE, ConfigNames.storage(s.deviceId()), snapshot.storages.get(s.deviceId()),
+                    s, s.toProperties());
+        }
+        for (PortalDefinition p : config.portals()) {
+            put(snapshot, ConfigPids.PORTAL, ConfigNames.portal(p.id()), snapshot.portals.get(p.id()), p, p.toProperties());
+        }
+        for (TargetDefinition t : config.targets()) {
+            put(snapshot, ConfigPids.TARGET, ConfigNames.target(t.name()), snapshot.target(t.name()), t, t.toProperties());
+        }
+        if (!config.performance().isEmpty() && !config.performance().equals(snapshot.performanceProperties())) {
+            Configuration c = snapshot.performance != null ? snapshot.performance
+                    : getConfiguration(ConfigPids.PERFORMANCE);
+            updateConfiguration(c, config.performance());
+        }
+        if (replace) {
+            removeAllBut(snapshot, config);
+        }
+        LOG.info("gotgt JSON imported{}: {} storages, {} portals, {} targets", replace ? " (replacing)" : "",
+                config.storages().size(), config.portals().size(), config.targets().size());
+        return config;
+    }
+
+    private <T> void put(ConfigSnapshot snapshot, String factoryPid, String name, Stored<T> existing, T wanted,
+            Map<String, Object> props) {
+        if (existing == null) {
+            create(snapshot, factoryPid, name, props);
+        } else if (!existing.definition().equals(wanted)) {
+            update(existing, props);
+        }
+    }
+
+    private void removeAllBut(ConfigSnapshot snapshot, JtgtConfiguration config) {
+        List<String> targets = config.targets().stream().map(t -> ConfigSnapshot.key(t.name())).toList();
+        snapshot.targets.forEach((key, t) -> {
+            if (!targets.contains(key)) {
+                delete(t.configuration());
+                Stored<AccessRuleConfig> rule = snapshot.accessRules.get(key);
+                if (rule != null) {
+                    delete(rule.configuration());
+                }
+            }
+        });
+        List<Integer> portals = config.portals().stream().map(PortalDefinition::id).toList();
+        snapshot.portals.forEach((id, p) -> {
+            if (!portals.contains(id)) {
+                delete(p.configuration());
+            }
+        });
+        List<Long> storages = config.storages().stream().map(StorageDefinition::deviceId).toList();
+        snapshot.storages.forEach((id, s) -> {
+            if (!storages.contains(id)) {
+                delete(s.configuration());
+            }
+        });
+        if (config.performance().isEmpty() && snapshot.performance != null) {
+            delete(snapshot.performance);
+        }
+    }
+
+    // ---- Config Admin plumbing
+
+    private ConfigSnapshot snapshot() {
+        try {
+            return new ConfigSnapshot(configAdmin.listConfigurations(FILTER));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Config Admin: " + e.getMessage(), e);
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Stored<StorageDefinition> requireStorage(ConfigSnapshot snapshot, long deviceId) {
+        Stored<StorageDefinition> storage = snapshot.storages.get(deviceId);
+        if (storage == null) {
+            throw new ConfigException("storage " + deviceId + ": does not exist");
+        }
+        return storage;
+    }
+
+    private static Stored<TargetDefinition> requireTarget(ConfigSnapshot snapshot, String name) {
+        Stored<TargetDefinition> target = name == null ? null : snapshot.target(name.trim());
+        if (target == null) {
+            throw new ConfigException("target " + name + ": does not exist");
+        }
+        return target;
+    }
+
+    private static TargetDefinition validTarget(Map<String, Object> props) {
+        return TargetDefinition.fromProperties(props);
+    }
+
+    private static void checkPortals(ConfigSnapshot snapshot, TargetDefinition target) {
+        target.portalGroups().forEach((tag, ids) -> ids.forEach(id -> {
+            if (!snapshot.portals.containsKey(id)) {
+                throw new ConfigException("target " + target.name() + ": " + TargetDefinition.TPGT_PREFIX + tag
+                        + " portal id " + id + " names no portal");
+            }
+        }));
+    }
+
+    /** Creates the named factory configuration; returns its PID. */
+    private String create(ConfigSnapshot snapshot, String factoryPid, String baseName, Map<String, ?> props) {
+        String name = ConfigNames.free(factoryPid, baseName, snapshot.pids);
+        try {
+            Configuration c = configAdmin.getFactoryConfiguration(factoryPid, name, ANY_LOCATION);
+            c.update(Properties.toDictionary(props, Map.of()));
+            snapshot.pids.add(c.getPid());
+            return c.getPid();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Config Admin refused " + factoryPid + "~" + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Configuration getConfiguration(String pid) {
+        try {
+            return configAdmin.getConfiguration(pid, ANY_LOCATION);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Config Admin: " + e.getMessage(), e);
+        }
+    }
+
+    private static void update(Stored<?> stored, Map<String, ?> props) {
+        updateConfiguration(stored.configuration(), props);
+    }
+
+    private static void updateConfiguration(Configuration c, Map<String, ?> props) {
+        try {
+            c.update(Properties.toDictionary(new TreeMap<>(props), Properties.toMap(c.getProperties())));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Config Admin refused " + c.getPid() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void delete(Configuration c) {
+        try {
+            c.delete();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Config Admin refused to delete " + c.getPid() + ": " + e.getMessage(), e);
+        }
+    }
+}
