@@ -46,7 +46,13 @@ final class ConformanceSuiteRun {
     private ConformanceSuiteRun() {}
 
     /** @param tests the suite's tests, in {@code iscsi-test-cu --list} order */
-    static Outcome run(String suite, List<String> tests, LunProfile profile) {
+    /** @param limit this suite's time limit: {@link #SUITE_TIMEOUT} or less, when the run's budget is nearly spent */
+    static Outcome run(String suite, List<String> tests, LunProfile profile, Duration limit) {
+        if (limit.isZero() || limit.isNegative()) {
+            List<ConformanceResult> results = tests.stream().map(t -> new ConformanceResult(suite, t, Verdict.TIMEOUT,
+                    "not run: the conformance run's time budget was spent (earlier suites hung)")).toList();
+            return new Outcome(suite, profile, results, Duration.ZERO, true, Optional.empty(), "(not run)");
+        }
         EmbeddedTarget started;
         try {
             started = profile.start();
@@ -61,8 +67,8 @@ final class ConformanceSuiteRun {
             Optional<String> profileProblem = profile.notInEffect(target);
             List<String> command = new ArrayList<>(List.of("iscsi-test-cu", "-d", "-S", "-v", "--test=ALL." + suite));
             command.addAll(profile.urls(target));
-            ExternalCommand.Result run = ExternalCommand.run(SUITE_TIMEOUT, true, command);
-            List<ConformanceResult> results = judge(suite, tests, TestCuOutput.parse(run.stdout()), run);
+            ExternalCommand.Result run = ExternalCommand.run(limit, true, command);
+            List<ConformanceResult> results = judge(suite, tests, TestCuOutput.parse(run.stdout()), run, limit);
             return new Outcome(suite, profile, results, run.elapsed(), run.timedOut(), profileProblem,
                     run.log().toString());
         }
@@ -70,19 +76,20 @@ final class ConformanceSuiteRun {
 
     /** One verdict per listed test (plus any the tool ran that the listing lacks). */
     static List<ConformanceResult> judge(String suite, List<String> tests, TestCuOutput output,
-            ExternalCommand.Result run) {
+            ExternalCommand.Result run, Duration limit) {
         Map<String, ConformanceResult> results = new LinkedHashMap<>();
         for (String test : tests) {
             TestOutcome outcome = output.tests().get(test);
-            results.put(test, outcome == null ? notRun(suite, test, output, run) : judge(suite, outcome, run));
+            results.put(test, outcome == null ? notRun(suite, test, output, run, limit) : judge(suite, outcome, run, limit));
         }
         for (TestOutcome outcome : output.tests().values()) {
-            results.putIfAbsent(outcome.name(), judge(suite, outcome, run));
+            results.putIfAbsent(outcome.name(), judge(suite, outcome, run, limit));
         }
         return List.copyOf(results.values());
     }
 
-    private static ConformanceResult judge(String suite, TestOutcome outcome, ExternalCommand.Result run) {
+    private static ConformanceResult judge(String suite, TestOutcome outcome, ExternalCommand.Result run,
+            Duration limit) {
         String test = outcome.name();
         return switch (outcome.verdict()) {
             case PASSED -> new ConformanceResult(suite, test, Verdict.PASSED, "");
@@ -90,16 +97,17 @@ final class ConformanceSuiteRun {
             case FAILED -> new ConformanceResult(suite, test, Verdict.FAILED, failureReason(outcome.lines()));
             case NO_VERDICT -> run.timedOut()
                     ? new ConformanceResult(suite, test, Verdict.TIMEOUT, "suite hung in this test: killed after "
-                            + SUITE_TIMEOUT.toSeconds() + " s")
+                            + limit.toSeconds() + " s")
                     : new ConformanceResult(suite, test, Verdict.FAILED, "iscsi-test-cu died in this test (exit "
                             + run.exitCode() + ")");
         };
     }
 
-    private static ConformanceResult notRun(String suite, String test, TestCuOutput output, ExternalCommand.Result run) {
+    private static ConformanceResult notRun(String suite, String test, TestCuOutput output, ExternalCommand.Result run,
+            Duration limit) {
         if (run.timedOut()) {
             return new ConformanceResult(suite, test, Verdict.TIMEOUT, "not reached: suite killed after "
-                    + SUITE_TIMEOUT.toSeconds() + " s");
+                    + limit.toSeconds() + " s");
         }
         String why = output.outsideTests().stream().filter(l -> !l.contains("[SKIPPED]")).findFirst()
                 .orElse("exit " + run.exitCode());

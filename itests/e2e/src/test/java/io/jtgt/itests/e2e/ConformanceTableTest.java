@@ -38,7 +38,7 @@ class ConformanceTableTest {
     void aHungSuiteTimesOutTheRunningTestAndTheRest() {
         TestCuOutput out = TestCuOutput.parse("Suite: Reserve6\n  Test: Simple ...passed\n  Test: Logout ...");
         List<ConformanceResult> verdicts = ConformanceSuiteRun.judge("Reserve6", List.of("Simple", "Logout", "LUNReset"),
-                out, result(true, -1));
+                out, result(true, -1), Duration.ofSeconds(90));
         assertEquals(List.of(Verdict.PASSED, Verdict.TIMEOUT, Verdict.TIMEOUT),
                 verdicts.stream().map(ConformanceResult::verdict).toList());
     }
@@ -47,7 +47,7 @@ class ConformanceTableTest {
     void aSuiteThatCannotLogInFailsEveryTest() {
         TestCuOutput out = TestCuOutput.parse("Failed to connect to SCSI device 0\n");
         List<ConformanceResult> verdicts = ConformanceSuiteRun.judge("Read6", List.of("Simple", "BeyondEol"), out,
-                result(false, 255));
+                result(false, 255), Duration.ofSeconds(90));
         assertEquals(List.of(Verdict.FAILED, Verdict.FAILED), verdicts.stream().map(ConformanceResult::verdict).toList());
         assertEquals("did not run: Failed to connect to SCSI device 0", verdicts.get(0).reason());
     }
@@ -65,7 +65,7 @@ class ConformanceTableTest {
                 Run Summary:
                 """);
         List<ConformanceResult> verdicts = ConformanceSuiteRun.judge("WriteSame10", List.of("ZeroBlocks", "Unmap"), out,
-                result(false, 0));
+                result(false, 0), Duration.ofSeconds(90));
         assertEquals(new ConformanceResult("WriteSame10", "ZeroBlocks", Verdict.SKIPPED,
                 "[SKIPPED] WRITESAME10 does not support 0-blocks"), verdicts.get(0));
         assertEquals(new ConformanceResult("WriteSame10", "Unmap", Verdict.FAILED,
