@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs the real initiators the end-to-end tests (itests/e2e) drive, if missing:
-#   libiscsi-bin      iscsi-ls, iscsi-inq, iscsi-readcapacity16, iscsi-test-cu
-#   qemu-utils        qemu-img, qemu-io
+#   libiscsi-bin      iscsi-ls, iscsi-inq, iscsi-readcapacity16, iscsi-test-cu (the conformance run,
+#                     ConformanceIT → docs/conformance.md, and its LUN-profile checks)
+#   qemu-utils        qemu-img, qemu-io (also the conformance run's read-only LUN check)
 #   qemu-block-extra  QEMU's iscsi:// block driver (block-iscsi.so)
+# The conformance run compares against git HEAD's docs/conformance.md when git is there (else the
+# file as found), so a checkout with git gives the strict regression gate.
 # Idempotent: installs nothing when everything is there (no apt-get update either).
 # Root (CI) runs apt-get directly; otherwise sudo. Any failure exits non-zero, loudly.
 set -euo pipefail
