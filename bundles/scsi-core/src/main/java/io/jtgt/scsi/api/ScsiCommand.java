@@ -46,4 +46,15 @@ public interface ScsiCommand {
      * from the Data-In length the response carries. The default ignores it.
      */
     default void scsiTransferLength(int bytes) {}
+
+    /**
+     * Completes when the transport starts aborting this command (ABORT TASK, ABORT TASK SET, CLEAR
+     * TASK SET, a reset, I_T nexus loss). A command whose work must outlive its task (SANITIZE: SBC-3
+     * 4.11.2, task management does not stop a sanitize operation) then completes its future at once,
+     * so the task management function need not wait for the work; every other command ignores it
+     * and the transport waits for its future as usual. The default never completes.
+     */
+    default java.util.concurrent.CompletionStage<Void> abortRequested() {
+        return new CompletableFuture<>();
+    }
 }

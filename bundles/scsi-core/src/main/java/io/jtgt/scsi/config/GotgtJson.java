@@ -288,6 +288,9 @@ public final class GotgtJson {
             if (s.physicalBlockShift() != 0) {
                 n.put(StorageDefinition.PHYSICAL_BLOCK_SHIFT, s.physicalBlockShift());
             }
+            if (s.sanitizeRate() != 0) {
+                n.put(StorageDefinition.SANITIZE_RATE, s.sanitizeRate());
+            }
             s.options().forEach((k, v) -> putOption(n, k, v));
         }
         ArrayNode portals = root.putArray("iscsiportals");

@@ -23,6 +23,8 @@ import java.util.TreeMap;
  * @param physicalBlockShift log2 of the physical block size ({@code blockShift}..16), or 0 when not
  *     configured: the LUN then uses the backend's alignment (READ CAPACITY(16) LOGICAL BLOCKS PER
  *     PHYSICAL BLOCK EXPONENT, SBC-3 5.16.2)
+ * @param sanitizeRate MiB per second a SANITIZE OVERWRITE may write (0: as fast as the store
+ *     goes), so a background sanitize of a large LUN does not starve the other LUNs on the same storage
  * @param options every other property, as strings, for the backend
  */
 public record StorageDefinition(
@@ -37,6 +39,7 @@ public record StorageDefinition(
         boolean readOnly,
         boolean removable,
         int physicalBlockShift,
+        int sanitizeRate,
         Map<String, String> options) {
 
     public static final String DEVICE_ID = "deviceID";
@@ -49,6 +52,7 @@ public record StorageDefinition(
     public static final String READ_ONLY = "readOnly";
     public static final String REMOVABLE = "removable";
     public static final String PHYSICAL_BLOCK_SHIFT = "physicalBlockShift";
+    public static final String SANITIZE_RATE = "sanitizeRate";
 
     /** Largest physical block: 64 KiB (an exponent of at most 7 over 512-byte blocks). */
     public static final int MAX_PHYSICAL_BLOCK_SHIFT = 16;
@@ -95,6 +99,7 @@ public record StorageDefinition(
             throw ConfigException.field(owner, PHYSICAL_BLOCK_SHIFT, physicalBlockShift,
                     "is smaller than blockShift " + blockShift);
         }
+        int sanitizeRate = (int) ConfigValues.longValue(owner, props, SANITIZE_RATE, 0, 1 << 20, 0L);
         Map<String, String> options = new TreeMap<>();
         for (Map.Entry<String, ?> e : props.entrySet()) {
             String key = e.getKey();
@@ -105,13 +110,13 @@ public record StorageDefinition(
             options.put(key, v instanceof String[] a ? String.join(",", a) : String.valueOf(v));
         }
         return new StorageDefinition(deviceId, path, backendType, parsed.location(), online, blockShift,
-                deviceSize, thin, readOnly, removable, physicalBlockShift, options);
+                deviceSize, thin, readOnly, removable, physicalBlockShift, sanitizeRate, options);
     }
 
     private static boolean isKnown(String key) {
         return switch (key) {
             case DEVICE_ID, PATH, ONLINE, BACKEND_TYPE, BLOCK_SHIFT, DEVICE_SIZE, THIN_PROVISIONING, READ_ONLY, REMOVABLE,
-                    PHYSICAL_BLOCK_SHIFT -> true;
+                    PHYSICAL_BLOCK_SHIFT, SANITIZE_RATE -> true;
             default -> false;
         };
     }
@@ -131,6 +136,9 @@ public record StorageDefinition(
         if (physicalBlockShift != 0) {
             props.put(PHYSICAL_BLOCK_SHIFT, physicalBlockShift);
         }
+        if (sanitizeRate != 0) {
+            props.put(SANITIZE_RATE, sanitizeRate);
+        }
         props.putAll(options);
         return props;
     }
@@ -143,7 +151,7 @@ public record StorageDefinition(
     /** A copy with another {@code online} flag. */
     public StorageDefinition withOnline(boolean value) {
         return new StorageDefinition(deviceId, path, backendType, location, value, blockShift, deviceSize,
-                thinProvisioning, readOnly, removable, physicalBlockShift, options);
+                thinProvisioning, readOnly, removable, physicalBlockShift, sanitizeRate, options);
     }
 
     /** What the backend gets to open the store. */

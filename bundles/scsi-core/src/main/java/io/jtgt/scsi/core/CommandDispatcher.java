@@ -64,6 +64,14 @@ final class CommandDispatcher {
             d = table.lookup(cdb); // throws the right CHECK CONDITION
         }
         checkCdb(d, cdb);
+        if (device != null && !d.has(CommandFlag.ALLOWED_DURING_SANITIZE)) {
+            SenseCode sanitizing = device.sanitizeState().blocking();
+            // SBC-3 4.11: NOT READY while it runs; after a failure only SANITIZE may touch the medium
+            if (sanitizing != null && (sanitizing.key() == SenseCode.KEY_NOT_READY
+                    || (d.has(CommandFlag.NEEDS_MEDIUM) && (cdb[0] & 0xFF) != 0x48))) {
+                throw new ScsiException(sanitizing);
+            }
+        }
         Medium medium = device == null ? null : device.medium();
         if (d.has(CommandFlag.NEEDS_MEDIUM)) {
             if (medium == null) {
@@ -83,6 +91,9 @@ final class CommandDispatcher {
         }
         CommandContext ctx = new CommandContext(command, cdb, nexus, lun, device, medium, table);
         if (!d.availableFor(ctx)) {
+            if (d.hasServiceAction()) {
+                throw ScsiException.invalidCdbField(1, 4); // SPC-4 4.3.4.2: unsupported service action
+            }
             throw new ScsiException(SenseCode.INVALID_COMMAND_OPERATION_CODE);
         }
         CommandDescriptor row = d;

@@ -14,6 +14,8 @@ public enum CommandFlag {
     MEDIUM_WRITE,
     /** Writes or deallocates blocks: refused with DATA PROTECT, WRITE PROTECTED while SWP is set (SPC-4 7.5.8). */
     WRITES_BLOCKS,
+    /** Processed while a SANITIZE runs: INQUIRY, REPORT LUNS, REQUEST SENSE (SBC-3 4.11.1). */
+    ALLOWED_DURING_SANITIZE,
     /** Allowed even when another nexus holds an SPC-2 RESERVE (SPC-2 5.5.1). */
     LEGACY_RESERVATION_EXEMPT
 }

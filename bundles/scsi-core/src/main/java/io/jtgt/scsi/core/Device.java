@@ -28,6 +28,7 @@ public final class Device {
     private final TaskSet taskSet = new TaskSet();
 
     private final RemovableMedium removableMedium = new RemovableMedium();
+    private final SanitizeState sanitizeState = new SanitizeState();
     private State state = State.OFFLINE;
     private String detail = "";
     /** Read on every command without locking; written under the monitor. */
@@ -72,6 +73,11 @@ public final class Device {
     /** Eject/load and PREVENT state of a removable medium (SBC-3 5.20, SPC-4 6.13). */
     public RemovableMedium removableMedium() {
         return removableMedium;
+    }
+
+    /** SANITIZE in progress / failure mode (SBC-3 4.11). */
+    public SanitizeState sanitizeState() {
+        return sanitizeState;
     }
 
     /** The storage option {@code readOnly}: every writing command fails with WRITE PROTECTED. */

@@ -23,6 +23,8 @@ public record SenseCode(int key, int asc, int ascq) {
     public static final SenseCode NOT_READY_BECOMING_READY = new SenseCode(KEY_NOT_READY, 0x04, 0x01);
     /** 04h/03h: an administrator must act (install the backend, set the storage online). */
     public static final SenseCode NOT_READY_MANUAL_INTERVENTION = new SenseCode(KEY_NOT_READY, 0x04, 0x03);
+    /** 04h/1Bh: a SANITIZE operation is running (SBC-3 4.11). */
+    public static final SenseCode SANITIZE_IN_PROGRESS = new SenseCode(KEY_NOT_READY, 0x04, 0x1B);
     /** 08h/00h: the storage behind the LUN is unreachable. */
     public static final SenseCode NOT_READY_COMMUNICATION_FAILURE = new SenseCode(KEY_NOT_READY, 0x08, 0x00);
     /** 4Ch/00h: opening the store failed; the cause is in the management view. */
@@ -32,6 +34,8 @@ public record SenseCode(int key, int asc, int ascq) {
     public static final SenseCode MEDIUM_NOT_PRESENT_TRAY_OPEN = new SenseCode(KEY_NOT_READY, 0x3A, 0x02);
 
     public static final SenseCode WRITE_ERROR = new SenseCode(KEY_MEDIUM_ERROR, 0x0C, 0x00);
+    /** 31h/03h: the last SANITIZE failed; the unit is in the sanitize failure mode (SBC-3 4.11). */
+    public static final SenseCode SANITIZE_COMMAND_FAILED = new SenseCode(KEY_MEDIUM_ERROR, 0x31, 0x03);
     public static final SenseCode UNRECOVERED_READ_ERROR = new SenseCode(KEY_MEDIUM_ERROR, 0x11, 0x00);
 
     public static final SenseCode INTERNAL_TARGET_FAILURE = new SenseCode(KEY_HARDWARE_ERROR, 0x44, 0x00);

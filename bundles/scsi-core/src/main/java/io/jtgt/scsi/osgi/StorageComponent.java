@@ -64,6 +64,9 @@ public class StorageComponent {
         @AttributeDefinition(required = false, description = "log2 of the physical block size (blockShift..16); "
                 + "default: the backend's alignment, else blockShift")
         int physicalBlockShift();
+
+        @AttributeDefinition(required = false, description = "MiB/s a SANITIZE OVERWRITE may write; 0 = unlimited")
+        int sanitizeRate() default 0;
     }
 
     private final ScsiTargetService service;

@@ -58,10 +58,16 @@ final class BlockVpdPages {
         return VpdPage.withHeader(0xB0, b);
     }
 
-    /** SBC-3 6.6.2: MEDIUM ROTATION RATE 1 (non-rotating medium); form factor not reported. */
+    /**
+     * SBC-3 6.6.2: MEDIUM ROTATION RATE 1 (non-rotating medium); form factor not reported. WABEREQ
+     * 01b where SANITIZE BLOCK ERASE is offered: reading an erased block succeeds (it reads zeros).
+     */
     private static byte[] characteristics(CommandContext ctx) {
         byte[] b = new byte[0x3C];
         put16(b, 0, 0x0001);
+        if (Provisioning.enabled(ctx.table(), ctx.device().medium())) {
+            b[3] = 0x40; // WABEREQ 01b (page byte 7)
+        }
         return VpdPage.withHeader(0xB1, b);
     }
 

@@ -86,6 +86,14 @@ public final class SbcCommands {
                 ReadDefectData::readDefectData10, NEEDS_MEDIUM, MEDIUM_READ);
         b.add(0xB7, -1, "READ DEFECT DATA(12)", new int[] {0x1F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04},
                 ReadDefectData::readDefectData12, NEEDS_MEDIUM, MEDIUM_READ);
+        // SBC-3 5.30 SANITIZE; CRYPTOGRAPHIC ERASE (03h) is not offered (no encryption to erase)
+        int[] sanitize = {0xBF, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0x04};
+        b.add(0x48, Sanitize.OVERWRITE, "SANITIZE / OVERWRITE", sanitize, Sanitize::execute,
+                NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS);
+        b.add(0x48, Sanitize.BLOCK_ERASE, "SANITIZE / BLOCK ERASE", sanitize, Sanitize::execute,
+                ctx -> Provisioning.enabled(ctx.table(), ctx.medium()), NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS);
+        b.add(0x48, Sanitize.EXIT_FAILURE_MODE, "SANITIZE / EXIT FAILURE MODE", sanitize, Sanitize::execute,
+                NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS);
         // not NEEDS_MEDIUM: an ejected medium must accept the load
         b.add(0x1B, -1, "START STOP UNIT", new int[] {0x01, 0, 0x0F, 0xF7, 0x04}, StartStopUnit::execute, MEDIUM_WRITE);
     }

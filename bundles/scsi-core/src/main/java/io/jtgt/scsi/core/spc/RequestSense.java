@@ -29,6 +29,9 @@ final class RequestSense {
         } else {
             code = ctx.pollUnitAttention();
             if (code == null) {
+                code = ctx.device().sanitizeState().blocking(); // SBC-3 4.11: sanitize in progress / failed
+            }
+            if (code == null) {
                 code = ctx.device().notReadySense();
             }
             if (code == null) {

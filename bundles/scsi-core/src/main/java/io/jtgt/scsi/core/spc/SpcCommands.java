@@ -1,5 +1,6 @@
 package io.jtgt.scsi.core.spc;
 
+import static io.jtgt.scsi.core.CommandFlag.ALLOWED_DURING_SANITIZE;
 import static io.jtgt.scsi.core.CommandFlag.ANY_LUN;
 import static io.jtgt.scsi.core.CommandFlag.LEGACY_RESERVATION_EXEMPT;
 import static io.jtgt.scsi.core.CommandFlag.MEDIUM_READ;
@@ -32,14 +33,14 @@ public final class SpcCommands {
         // SPC-4 6.37 TEST UNIT READY: GOOD once the store is open, else NOT READY (dispatcher)
         b.add(0x00, -1, "TEST UNIT READY", new int[] {0, 0, 0, 0, 0x04}, ctx -> CommandContext.good(), NEEDS_MEDIUM);
         b.add(0x03, -1, "REQUEST SENSE", new int[] {0x01, 0, 0, 0xFF, 0x04}, RequestSense::execute,
-                ANY_LUN, NO_UNIT_ATTENTION);
+                ANY_LUN, NO_UNIT_ATTENTION, ALLOWED_DURING_SANITIZE);
         b.add(0x12, -1, "INQUIRY", new int[] {0x01, 0xFF, 0xFF, 0xFF, 0x04}, inquiry::execute,
-                ANY_LUN, NO_UNIT_ATTENTION);
+                ANY_LUN, NO_UNIT_ATTENTION, ALLOWED_DURING_SANITIZE);
         b.add(0x1A, -1, "MODE SENSE(6)", new int[] {0x08, 0xFF, 0xFF, 0xFF, 0x04}, ModeSense::sense6, NEEDS_MEDIUM, MEDIUM_READ);
         b.add(0x5A, -1, "MODE SENSE(10)", new int[] {0x18, 0xFF, 0xFF, 0, 0, 0, 0xFF, 0xFF, 0x04}, ModeSense::sense10,
                 NEEDS_MEDIUM, MEDIUM_READ);
         b.add(0xA0, -1, "REPORT LUNS", new int[] {0, 0xFF, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04},
-                ReportLuns::execute, ANY_LUN, NO_UNIT_ATTENTION);
+                ReportLuns::execute, ANY_LUN, NO_UNIT_ATTENTION, ALLOWED_DURING_SANITIZE);
         b.add(0x15, -1, "MODE SELECT(6)", new int[] {0x11, 0, 0, 0xFF, 0x04}, ModeSelect::select6, NEEDS_MEDIUM,
                 MEDIUM_WRITE);
         b.add(0x55, -1, "MODE SELECT(10)", new int[] {0x11, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0x04}, ModeSelect::select10,
