@@ -24,6 +24,7 @@ public final class Device {
     private final DeviceIdentity identity;
     private final ModeParameters modeParameters;
     private final RangeLocks rangeLocks = new RangeLocks();
+    private final AtomicWriteGate atomicWriteGate = new AtomicWriteGate(rangeLocks);
     private final Reservations reservations = new Reservations();
     private final TaskSet taskSet = new TaskSet();
 
@@ -68,6 +69,11 @@ public final class Device {
 
     public RangeLocks rangeLocks() {
         return rangeLocks;
+    }
+
+    /** Orders READ and WRITE around WRITE ATOMIC (SBC-4 4.29). */
+    public AtomicWriteGate atomicWriteGate() {
+        return atomicWriteGate;
     }
 
     /** Eject/load and PREVENT state of a removable medium (SBC-3 5.20, SPC-4 6.13). */

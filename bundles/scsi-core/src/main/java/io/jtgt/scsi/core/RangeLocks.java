@@ -9,9 +9,11 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Asynchronous locks on LBA ranges of one logical unit, for commands that must be atomic over
- * their blocks (COMPARE AND WRITE, SBC-3 5.2). Commands on disjoint ranges never wait for each
- * other; nobody blocks a thread: {@link #lock} returns a future that completes when the range is
- * free. Waiters are served in arrival order among overlapping ranges.
+ * their blocks (COMPARE AND WRITE, SBC-3 5.2; WRITE ATOMIC, SBC-4 4.29). Exclusive holders
+ * exclude every overlapping holder; shared holders (plain READ and WRITE while an atomic write is
+ * active, see {@link AtomicWriteGate}) exclude only exclusive ones. Commands on disjoint ranges
+ * never wait for each other; nobody blocks a thread: {@link #lock} returns a future that completes
+ * when the range is free. Waiters are served in arrival order among overlapping ranges.
  */
 public final class RangeLocks {
 
@@ -19,46 +21,57 @@ public final class RangeLocks {
     public final class Held {
         private final long first;
         private final long end;
+        private final boolean shared;
 
-        private Held(long first, long end) {
+        private Held(long first, long end, boolean shared) {
             this.first = first;
             this.end = end;
+            this.shared = shared;
         }
 
         public void release() {
             RangeLocks.this.release(this);
         }
 
-        private boolean overlaps(long f, long e) {
-            return first < e && f < end;
+        private boolean conflicts(long f, long e, boolean otherShared) {
+            return first < e && f < end && !(shared && otherShared);
         }
     }
 
-    private record Waiter(long first, long end, CompletableFuture<Held> future) {}
+    private record Waiter(long first, long end, boolean shared, CompletableFuture<Held> future) {}
 
     private final List<Held> held = new ArrayList<>();
     private final Deque<Waiter> waiting = new ArrayDeque<>();
 
-    /** Locks blocks {@code [lba, lba + blocks)}. */
+    /** Locks blocks {@code [lba, lba + blocks)} exclusively. */
     public CompletableFuture<Held> lock(long lba, long blocks) {
+        return lock(lba, blocks, false);
+    }
+
+    /** Locks blocks {@code [lba, lba + blocks)} shared with other shared holders. */
+    public CompletableFuture<Held> lockShared(long lba, long blocks) {
+        return lock(lba, blocks, true);
+    }
+
+    private CompletableFuture<Held> lock(long lba, long blocks, boolean shared) {
         long end = lba + Math.max(1, blocks);
         CompletableFuture<Held> granted;
         synchronized (this) {
-            if (conflicts(lba, end, null)) {
+            if (conflicts(lba, end, shared, null)) {
                 CompletableFuture<Held> f = new CompletableFuture<>();
-                waiting.add(new Waiter(lba, end, f));
+                waiting.add(new Waiter(lba, end, shared, f));
                 return f;
             }
-            Held h = new Held(lba, end);
+            Held h = new Held(lba, end, shared);
             held.add(h);
             granted = CompletableFuture.completedFuture(h);
         }
         return granted;
     }
 
-    private boolean conflicts(long first, long end, Waiter upTo) {
+    private boolean conflicts(long first, long end, boolean shared, Waiter upTo) {
         for (Held h : held) {
-            if (h.overlaps(first, end)) {
+            if (h.conflicts(first, end, shared)) {
                 return true;
             }
         }
@@ -66,7 +79,7 @@ public final class RangeLocks {
             if (w == upTo) {
                 break;
             }
-            if (w.first < end && first < w.end) {
+            if (w.first < end && first < w.end && !(w.shared && shared)) {
                 return true;
             }
         }
@@ -81,9 +94,9 @@ public final class RangeLocks {
             }
             for (Iterator<Waiter> it = waiting.iterator(); it.hasNext(); ) {
                 Waiter w = it.next();
-                if (!conflicts(w.first, w.end, w)) {
+                if (!conflicts(w.first, w.end, w.shared, w)) {
                     it.remove();
-                    Held g = new Held(w.first, w.end);
+                    Held g = new Held(w.first, w.end, w.shared);
                     held.add(g);
                     grants.add(() -> w.future.complete(g));
                 }

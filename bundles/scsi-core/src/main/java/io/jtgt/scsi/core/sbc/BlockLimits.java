@@ -23,7 +23,15 @@ public final class BlockLimits {
     /** MAXIMUM COMPARE AND WRITE LENGTH in blocks (one byte in the page). */
     public static final int MAX_COMPARE_AND_WRITE_BLOCKS = 1;
 
+    /** MAXIMUM ATOMIC TRANSFER LENGTH in bytes (SBC-4 6.6.4): one store write of at most 1 MiB. */
+    public static final int MAX_ATOMIC_TRANSFER_BYTES = 1024 * 1024;
+
     private BlockLimits() {}
+
+    /** MAXIMUM ATOMIC TRANSFER LENGTH in blocks (never above MAXIMUM TRANSFER LENGTH). */
+    public static long maxAtomicTransferBlocks(int blockSize) {
+        return Math.min(MAX_ATOMIC_TRANSFER_BYTES / blockSize, maxTransferBlocks(blockSize));
+    }
 
     /** MAXIMUM TRANSFER LENGTH in blocks. */
     public static long maxTransferBlocks(int blockSize) {

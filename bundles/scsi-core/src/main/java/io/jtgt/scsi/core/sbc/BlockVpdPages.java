@@ -55,6 +55,13 @@ final class BlockVpdPages {
         if (has(ctx, 0x93, -1)) {
             put64(b, 32, BlockLimits.MAX_WRITE_SAME_BLOCKS);
         }
+        if (has(ctx, 0x9C, -1)) {
+            // SBC-4 6.6.4: MAXIMUM ATOMIC TRANSFER LENGTH; ATOMIC ALIGNMENT and ATOMIC TRANSFER
+            // LENGTH GRANULARITY 0 = any; no atomic boundaries (the last two fields stay 0)
+            put32(b, 40, BlockLimits.maxAtomicTransferBlocks(blockSize));
+            put32(b, 44, 0);
+            put32(b, 48, 0);
+        }
         return VpdPage.withHeader(0xB0, b);
     }
 

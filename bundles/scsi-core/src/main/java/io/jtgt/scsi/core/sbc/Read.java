@@ -25,7 +25,9 @@ final class Read {
         if (io.blocks() == 0) {
             return CommandContext.good(); // SBC-3 5.9: zero length transfers nothing and is not an error
         }
-        return read(m, io.offset(m), io.bytes(m)).thenApply(ScsiResponse::good);
+        // SBC-4 4.29: never a torn view of a WRITE ATOMIC in flight on this range
+        return ctx.device().atomicWriteGate().plain(io.lba(), io.blocks(), () -> read(m, io.offset(m), io.bytes(m)))
+                .thenApply(ScsiResponse::good);
     }
 
     /** Reads {@code bytes} at {@code offset} into a new pooled buffer, released on failure. */

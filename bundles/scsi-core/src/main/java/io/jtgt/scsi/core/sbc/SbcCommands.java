@@ -82,6 +82,9 @@ public final class SbcCommands {
                 CompareAndWrite::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS);
         b.add(0x8B, -1, "ORWRITE(16)", withByte1(0xFA, sixteen), OrWrite::execute, NEEDS_MEDIUM, MEDIUM_WRITE,
                 WRITES_BLOCKS);
+        b.add(0x9C, -1, "WRITE ATOMIC(16)",
+                new int[] {0xF8, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0xFF, 0xFF, 0x1F, 0x04},
+                WriteAtomic::execute, NEEDS_MEDIUM, MEDIUM_WRITE, WRITES_BLOCKS);
         b.add(0x37, -1, "READ DEFECT DATA(10)", new int[] {0, 0x1F, 0, 0, 0, 0, 0xFF, 0xFF, 0x04},
                 ReadDefectData::readDefectData10, NEEDS_MEDIUM, MEDIUM_READ);
         b.add(0xB7, -1, "READ DEFECT DATA(12)", new int[] {0x1F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04},

@@ -10,7 +10,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * WRITE (6) (SBC-3 5.32), WRITE (10) (5.33), WRITE (12) (5.34), WRITE (16) (5.35). FUA is passed
  * to the store (and forced when the caching page has WCE off, SBC-3 6.4.5); DPO is accepted and
- * ignored (jtgt keeps no read cache to evict from).
+ * ignored (jtgt keeps no read cache to evict from). The store write goes through the
+ * {@link io.jtgt.scsi.core.AtomicWriteGate} so it never interleaves with a WRITE ATOMIC.
  */
 final class Write {
 
@@ -26,7 +27,12 @@ final class Write {
             return CommandContext.good();
         }
         boolean fua = io.fua() || !ctx.device().modeParameters().writeCacheEnabled();
-        return receiveAndWrite(ctx, m, io.offset(m), toWrite, fua).thenApply(v -> ScsiResponse.good());
+        long offset = io.offset(m);
+        // the Data-Out arrives first; only the store write is ordered against WRITE ATOMIC
+        return ctx.receiveData(toWrite)
+                .thenCompose(buf -> ctx.device().atomicWriteGate().plain(io.lba(), toWrite / m.blockSize(),
+                        () -> write(m, offset, buf, toWrite, fua)))
+                .thenApply(v -> ScsiResponse.good());
     }
 
     /**
@@ -40,11 +46,6 @@ final class Write {
             return bytes;
         }
         return Math.max(0, expected) / m.blockSize() * m.blockSize();
-    }
-
-    /** Fetches {@code bytes} of Data-Out and writes them at {@code offset}; releases the buffer after. */
-    static CompletableFuture<Void> receiveAndWrite(CommandContext ctx, Medium m, long offset, int bytes, boolean fua) {
-        return ctx.receiveData(bytes).thenCompose(buf -> write(m, offset, buf, bytes, fua));
     }
 
     /** Writes {@code bytes} of {@code buf} and releases {@code buf} once the store is done with it. */
