@@ -155,6 +155,38 @@ public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
         return result;
     }
 
+    /** Seconds an initiator gets to log out after its target was removed (LIO waits as long). */
+    public static final int LOGOUT_GRACE_SECONDS = 10;
+
+    /**
+     * The target {@code name} was removed from the registry: every session logged in to it is
+     * asked to log out (RFC 7143 11.9.1 AsyncEvent 1) and closed if it has not within
+     * {@link #LOGOUT_GRACE_SECONDS}. New logins already fail (the registry no longer has it).
+     *
+     * @return how many sessions were asked
+     */
+    public int targetRemoved(String name) {
+        return targetRemoved(name, LOGOUT_GRACE_SECONDS);
+    }
+
+    /** {@link #targetRemoved(String)} with another grace period (1–3600 s). */
+    public int targetRemoved(String name, int graceSeconds) {
+        if (graceSeconds < 1 || graceSeconds > 3600) {
+            throw new IllegalArgumentException("graceSeconds " + graceSeconds + " outside 1..3600");
+        }
+        int asked = 0;
+        for (IscsiSession session : sessions.sessions()) {
+            if (!session.discovery() && session.target().name().equals(name)) {
+                session.requestLogout(graceSeconds);
+                asked++;
+            }
+        }
+        if (asked > 0) {
+            LOG.info("target {} removed: {} session(s) asked to log out", name, asked);
+        }
+        return asked;
+    }
+
     /** The access rules in force (to change them while running). */
     public AccessRules accessRules() {
         return accessRules;

@@ -1,6 +1,7 @@
 package io.jtgt.iscsi.session;
 
 import io.jtgt.iscsi.login.LoginController;
+import io.jtgt.iscsi.pdu.AsyncMessagePdu;
 import io.jtgt.iscsi.login.LoginStatus;
 import io.jtgt.iscsi.login.Negotiation;
 import io.jtgt.iscsi.login.ParameterTable;
@@ -75,6 +76,8 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private TextExchange text;
     /** The TTT of our unanswered NOP-In ping, or 0xffffffff. */
     private int pingTag = RESERVED;
+    /** We sent AsyncEvent 1: new SCSI commands are rejected until the initiator logs out. */
+    private boolean logoutRequested;
 
     public IscsiConnection(ConnectionContext context, CodecSettings codec) {
         this.context = context;
@@ -420,6 +423,11 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (session.discovery()) {
             throw new ProtocolViolation(RejectPdu.PROTOCOL_ERROR, "SCSI command in a discovery session");
         }
+        if (logoutRequested) {
+            // RFC 7143 11.9.1: after asking for a logout the target MAY reject new commands so.
+            reject(pdu, RejectPdu.WAITING_FOR_LOGOUT);
+            return;
+        }
         int itt = pdu.initiatorTaskTag();
         ScsiTask existing = tasks.get(itt);
         if (existing != null && !existing.responded) {
@@ -563,6 +571,32 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             LOG.debug("{}: logout of {}", channel.remoteAddress(), session);
             closeAfterFlush();
         }
+    }
+
+    /**
+     * Asks the initiator to log out (RFC 7143 11.9.1, AsyncEvent 1) within {@code seconds}
+     * (Parameter3), e.g. because its target was removed; closes the connection if it has not by
+     * then. Any thread; a second request while one is pending is ignored.
+     */
+    void requestLogout(int seconds) {
+        runOnLoop(() -> {
+            if (closed || session == null || logoutRequested) {
+                return;
+            }
+            logoutRequested = true;
+            AsyncMessagePdu message = new AsyncMessagePdu();
+            message.asyncEvent(AsyncMessagePdu.LOGOUT_REQUESTED);
+            message.parameters(0, 0, seconds);
+            send(message, true); // an Async Message carries and advances StatSN like any status
+            channel.flush();
+            LOG.info("{}: asked {} to log out within {} s", channel.remoteAddress(), session, seconds);
+            channel.eventLoop().schedule(() -> {
+                if (!closed) {
+                    LOG.info("{}: no logout within {} s, closing {}", channel.remoteAddress(), seconds, session);
+                    closeAfterFlush();
+                }
+            }, seconds, TimeUnit.SECONDS);
+        }, () -> { });
     }
 
     private void taskManagement(TaskMgmtRequestPdu pdu) {

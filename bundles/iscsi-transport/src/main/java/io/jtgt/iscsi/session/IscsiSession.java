@@ -88,6 +88,17 @@ public final class IscsiSession {
         this.parameters = Map.copyOf(value);
     }
 
+    /**
+     * Asks the initiator to log out within {@code seconds} (RFC 7143 11.9.1 AsyncEvent 1), and
+     * closes the session if it has not by then.
+     */
+    public void requestLogout(int seconds) {
+        IscsiConnection c = connection;
+        if (c != null) {
+            c.requestLogout(seconds);
+        }
+    }
+
     /** Ends the session from outside (reinstatement, server shutdown): closes its connection. */
     public void terminate() {
         // Flush first: a response just written (e.g. to TARGET COLD RESET) still goes out.

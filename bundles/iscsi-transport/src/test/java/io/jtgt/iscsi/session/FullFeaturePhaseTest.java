@@ -632,6 +632,54 @@ class FullFeaturePhaseTest {
     }
 
     @Test
+    void aRequestedLogoutIsAnAsyncMessageAndNewCommandsWaitForTheLogout() {
+        loggedIn(new TextParameters());
+        initiator.send(command(new byte[6], 0, false, false));
+        int statSn = ((ScsiResponsePdu) initiator.receiveOne()).statSn();
+        sessions.sessions().get(0).requestLogout(7);
+        channel.runPendingTasks();
+        io.jtgt.iscsi.pdu.AsyncMessagePdu async = assertInstanceOf(io.jtgt.iscsi.pdu.AsyncMessagePdu.class,
+                initiator.receiveOne());
+        assertEquals(io.jtgt.iscsi.pdu.AsyncMessagePdu.LOGOUT_REQUESTED, async.asyncEvent());
+        assertEquals(7, async.bhs().getUnsignedShort(42), "Parameter3: seconds to log out in");
+        assertEquals(IscsiPdu.RESERVED_TAG, async.initiatorTaskTag());
+        assertEquals(statSn + 1, async.statSn(), "an Async Message takes the next StatSN");
+        sessions.sessions().get(0).requestLogout(7);
+        channel.runPendingTasks();
+        assertTrue(initiator.receive().isEmpty(), "asked once");
+
+        initiator.send(command(new byte[6], 0, false, false));
+        RejectPdu reject = assertInstanceOf(RejectPdu.class, initiator.receiveOne());
+        assertEquals(RejectPdu.WAITING_FOR_LOGOUT, reject.reason());
+        assertEquals(1, nexus().commands.size(), "the new command never reached the SCSI layer");
+
+        LogoutRequestPdu logout = new LogoutRequestPdu();
+        logout.finalFlag(true);
+        logout.initiatorTaskTag(initiator.itt++);
+        logout.cmdSn(initiator.cmdSn++);
+        initiator.send(logout);
+        assertEquals(LogoutResponsePdu.CLOSED_SUCCESSFULLY, ((LogoutResponsePdu) initiator.receiveOne()).response());
+        assertFalse(channel.isOpen());
+        assertTrue(nexus().closed);
+    }
+
+    @Test
+    void anInitiatorThatDoesNotLogOutInTimeIsDisconnected() {
+        loggedIn(new TextParameters());
+        sessions.sessions().get(0).requestLogout(3);
+        channel.runPendingTasks();
+        assertInstanceOf(io.jtgt.iscsi.pdu.AsyncMessagePdu.class, initiator.receiveOne());
+        channel.advanceTimeBy(2, java.util.concurrent.TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertTrue(channel.isOpen());
+        channel.advanceTimeBy(2, java.util.concurrent.TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        channel.runPendingTasks();
+        assertFalse(channel.isOpen());
+        assertTrue(nexus().closed);
+    }
+
+    @Test
     void loginFailureClosesTheConnection() {
         connect(TransportSettings.defaults());
         LoginResponsePdu response = initiator.login(Initiator.normalLogin("iqn.2026-11.test:missing"));

@@ -135,6 +135,16 @@ public final class RealTarget implements AutoCloseable {
         }
     }
 
+    /** Starts a real initiator tool in the background; the caller destroys it. */
+    public static Process start(String... command) {
+        try {
+            return new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + command[0] + " (is it installed?): " + e.getMessage(), e);
+        }
+    }
+
     public static Run run(String... command) {
         return run(Map.of(), command);
     }
