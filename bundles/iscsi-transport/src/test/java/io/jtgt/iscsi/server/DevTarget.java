@@ -19,6 +19,8 @@ import java.util.Map;
  * </pre>
  *
  * Serves {@code iqn.2026-11.io.jtgt:dev} LUN 0 from IMAGE (created sparse) on 127.0.0.1:PORT.
+ * With {@code JTGT_DEV_CHAP=user:secret} in the environment the target requires CHAP
+ * ({@code iscsi://user%secret@127.0.0.1:PORT/iqn.2026-11.io.jtgt:dev/0}).
  */
 public final class DevTarget {
 
@@ -37,9 +39,13 @@ public final class DevTarget {
                 StorageDefinition.THIN_PROVISIONING, true)));
         service.putTarget(new TargetDefinition("iqn.2026-11.io.jtgt:dev", Map.of(1, List.of(0)), Map.of(0, 1000L)));
         TransportSettings d = TransportSettings.defaults();
-        IscsiServer server = new IscsiServer(service, new TransportSettings(d.maxRecvDataSegmentLength(),
-                d.maxBurstLength(), d.firstBurstLength(), d.immediateData(), d.initialR2T(), d.maxOutstandingR2T(),
-                d.queueDepth(), d.defaultTime2Wait(), d.defaultTime2Retain(), d.ioThreads(), nopIn));
+        io.jtgt.iscsi.auth.AccessRules rules = new io.jtgt.iscsi.auth.AccessRules();
+        String chap = System.getenv("JTGT_DEV_CHAP");
+        if (chap != null && chap.indexOf(':') > 0) {
+            rules.put("dev", io.jtgt.iscsi.auth.AccessRule.fromProperties(Map.of("target", "iqn.2026-11.io.jtgt:dev",
+                    "userName", chap.substring(0, chap.indexOf(':')), "secret", chap.substring(chap.indexOf(':') + 1))));
+        }
+        IscsiServer server = new IscsiServer(service, d.withNopInInterval(nopIn), rules);
         RunningPortal portal = server.bind(new PortalDefinition(0, "127.0.0.1", port));
         service.addPortal(portal);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
