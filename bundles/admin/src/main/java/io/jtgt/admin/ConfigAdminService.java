@@ -10,6 +10,7 @@ import io.jtgt.scsi.config.StorageDefinition;
 import io.jtgt.scsi.config.TargetDefinition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,9 +47,21 @@ public class ConfigAdminService implements AdminService {
             Pattern.CASE_INSENSITIVE);
 
     private final ConfigurationAdmin configAdmin;
+    /** Karaf's etc/ (file install's folder), or null when there is none: Config Admin only. */
+    private final CfgFiles files;
 
+    /** Changes Config Admin only (its own store keeps them; nothing in an etc/ folder). */
     public ConfigAdminService(ConfigurationAdmin configAdmin) {
+        this(configAdmin, null);
+    }
+
+    /**
+     * @param etcDir the folder Felix file install watches (Karaf: {@code karaf.etc}); new
+     *     configurations get their {@code .cfg} file there. Null: Config Admin only.
+     */
+    public ConfigAdminService(ConfigurationAdmin configAdmin, Path etcDir) {
         this.configAdmin = Objects.requireNonNull(configAdmin, "configAdmin");
+        this.files = etcDir == null ? null : new CfgFiles(etcDir);
     }
 
     // ---- storages
@@ -420,9 +433,7 @@ public class ConfigAdminService implements AdminService {
             put(snapshot, ConfigPids.TARGET, ConfigNames.target(t.name()), snapshot.target(t.name()), t, t.toProperties());
         }
         if (!config.performance().isEmpty() && !config.performance().equals(snapshot.performanceProperties())) {
-            Configuration c = snapshot.performance != null ? snapshot.performance
-                    : getConfiguration(ConfigPids.PERFORMANCE);
-            updateConfiguration(c, config.performance());
+            putSingleton(snapshot.performance, ConfigPids.PERFORMANCE, config.performance());
         }
         if (replace) {
             removeAllBut(snapshot, config);
@@ -510,24 +521,51 @@ public class ConfigAdminService implements AdminService {
         }));
     }
 
-    /** Creates the named factory configuration; returns its PID. */
+    /**
+     * Creates the named factory configuration (its .cfg file first, when there is an etc/);
+     * returns its PID. A name whose PID or file is taken gets a suffix.
+     */
     private String create(ConfigSnapshot snapshot, String factoryPid, String baseName, Map<String, ?> props) {
-        String name = ConfigNames.free(factoryPid, baseName, snapshot.pids);
+        String base = baseName;
+        String name = ConfigNames.free(factoryPid, base, snapshot.pids);
+        for (int i = 2; files != null && files.exists(factoryPid, name); i++) {
+            name = ConfigNames.free(factoryPid, base + "-" + i, snapshot.pids);
+        }
+        Map<String, Object> bookkeeping = new LinkedHashMap<>();
         try {
+            if (files != null) {
+                bookkeeping.put(CfgFiles.FILENAME, files.write(factoryPid, name, props));
+            }
             Configuration c = configAdmin.getFactoryConfiguration(factoryPid, name, ANY_LOCATION);
-            c.update(Properties.toDictionary(props, Map.of()));
+            try {
+                c.update(Properties.toDictionary(props, bookkeeping));
+            } catch (IOException | RuntimeException e) {
+                if (files != null) {
+                    files.delete(bookkeeping.get(CfgFiles.FILENAME));
+                }
+                throw e;
+            }
             snapshot.pids.add(c.getPid());
             return c.getPid();
         } catch (IOException e) {
-            throw new UncheckedIOException("Config Admin refused " + factoryPid + "~" + name + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create " + factoryPid + "~" + name + ": " + e.getMessage(), e);
         }
     }
 
-    private Configuration getConfiguration(String pid) {
+    /** Creates or updates a singleton configuration (its .cfg file first, when there is an etc/ and it is new). */
+    private void putSingleton(Configuration existing, String pid, Map<String, ?> props) {
+        if (existing != null) {
+            updateConfiguration(existing, props);
+            return;
+        }
+        Map<String, Object> bookkeeping = new LinkedHashMap<>();
         try {
-            return configAdmin.getConfiguration(pid, ANY_LOCATION);
+            if (files != null) {
+                bookkeeping.put(CfgFiles.FILENAME, files.write(pid, null, props));
+            }
+            configAdmin.getConfiguration(pid, ANY_LOCATION).update(Properties.toDictionary(props, bookkeeping));
         } catch (IOException e) {
-            throw new UncheckedIOException("Config Admin: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create " + pid + ": " + e.getMessage(), e);
         }
     }
 
@@ -543,11 +581,20 @@ public class ConfigAdminService implements AdminService {
         }
     }
 
-    private static void delete(Configuration c) {
+    /**
+     * Deletes a configuration: its etc/ file first (file install would otherwise bring it back from
+     * the file), then the configuration itself.
+     */
+    private void delete(Configuration c) {
         try {
+            if (files != null && c.getProperties() != null) {
+                files.delete(c.getProperties().get(CfgFiles.FILENAME));
+            }
             c.delete();
+        } catch (IllegalStateException e) {
+            // File install deleted it already, after the file went: that is the wanted outcome.
         } catch (IOException e) {
-            throw new UncheckedIOException("Config Admin refused to delete " + c.getPid() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot delete " + c.getPid() + ": " + e.getMessage(), e);
         }
     }
 }

@@ -14,7 +14,10 @@ import io.jtgt.scsi.config.TargetDefinition;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.function.Executable;
 
 class ConfigAdminServiceTest {
@@ -234,5 +237,40 @@ class ConfigAdminServiceTest {
         assertEquals(1, admin.configuration().storages().size());
         assertEquals(List.of(TARGET), admin.configuration().targets().stream().map(TargetDefinition::name).toList());
         assertTrue(admin.accessRules().isEmpty(), "the removed target's access rule went with it");
+    }
+
+    @Test
+    void newConfigurationsGetTheirCfgFileInEtcAndLoseItWhenRemoved(@TempDir Path etc) throws Exception {
+        ConfigAdminService withEtc = new ConfigAdminService(configAdmin, etc);
+        withEtc.createPortal(0, "127.0.0.1:3260");
+        withEtc.createTarget(TARGET, Map.of());
+        withEtc.createStorage(Map.of("deviceID", 1000, "path", "/var/tmp/my disk\\1.img"));
+        Path target = etc.resolve("io.jtgt.target-iqn.2026-11.io.jtgt_disk1.cfg");
+        Path storage = etc.resolve("io.jtgt.storage-1000.cfg");
+        assertTrue(Files.readString(target).contains("\nname = iqn.2026-11.io.jtgt:disk1\n"), Files.readString(target));
+        assertTrue(Files.readString(target).contains("\ntpgt.1 = 0\n"), Files.readString(target));
+        assertEquals("/var/tmp/my disk\\1.img", loadProperties(storage).getProperty("path"), "properties escaping");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+        assertEquals(target.toUri().toString(),
+                configAdmin.properties("io.jtgt.target~iqn.2026-11.io.jtgt_disk1").get("felix.fileinstall.filename"));
+        // A file that is there already (e.g. dropped by hand, not loaded yet) is never overwritten.
+        Files.writeString(etc.resolve("io.jtgt.storage-1001.cfg"), "deviceID = 77\npath = /x.img\n");
+        withEtc.createStorage(Map.of("deviceID", 1001, "path", "/var/tmp/other.img"));
+        assertTrue(Files.exists(etc.resolve("io.jtgt.storage-1001-2.cfg")));
+        assertEquals("deviceID = 77\npath = /x.img\n", Files.readString(etc.resolve("io.jtgt.storage-1001.cfg")));
+
+        withEtc.removeTarget(TARGET);
+        withEtc.removeStorage(1000, false);
+        assertFalse(Files.exists(target));
+        assertFalse(Files.exists(storage));
+        assertTrue(Files.exists(etc.resolve("io.jtgt.portal-0.cfg")));
+    }
+
+    private static java.util.Properties loadProperties(Path file) throws Exception {
+        java.util.Properties p = new java.util.Properties();
+        try (var reader = Files.newBufferedReader(file)) {
+            p.load(reader);
+        }
+        return p;
     }
 }

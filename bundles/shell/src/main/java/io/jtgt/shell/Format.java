@@ -7,7 +7,24 @@ import java.util.stream.Collectors;
 /** Renders management values as short table cells. */
 final class Format {
 
+    /** What every listing shows instead of a secret. */
+    static final String MASK = "****";
+
     private Format() {}
+
+    /** An initiator list; empty means every initiator may log in. */
+    static String initiators(java.util.List<String> initiators) {
+        return initiators.isEmpty() ? "every initiator" : String.join(",", initiators);
+    }
+
+    /** CHAP state of a rule, secrets masked. */
+    static String chap(io.jtgt.scsi.api.AdminService.AccessView rule) {
+        if (!rule.chap()) {
+            return "no CHAP";
+        }
+        return "CHAP user " + rule.userName() + " secret " + MASK
+                + (rule.mutualUserName() == null ? "" : ", mutual user " + rule.mutualUserName() + " secret " + MASK);
+    }
 
     /** {@code {1=[0, 2]}} as {@code 1: 0,2}, tags in ascending order. */
     static String portalGroups(Map<Integer, java.util.List<Integer>> groups) {

@@ -2,17 +2,35 @@ package io.jtgt.admin.osgi;
 
 import io.jtgt.admin.ConfigAdminService;
 import io.jtgt.scsi.api.AdminService;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** Registers {@link ConfigAdminService} as the {@link AdminService} of this framework. */
+/**
+ * Registers {@link ConfigAdminService} as the {@link AdminService} of this framework, writing new
+ * configurations into the folder Felix file install watches (Karaf's etc/), so they survive a
+ * restart and can be edited there.
+ */
 @Component(service = AdminService.class)
 public class AdminComponent extends ConfigAdminService {
 
     @Activate
-    public AdminComponent(@Reference ConfigurationAdmin configAdmin) {
-        super(configAdmin);
+    public AdminComponent(@Reference ConfigurationAdmin configAdmin, BundleContext context) {
+        super(configAdmin, etcDir(context));
+    }
+
+    /** {@code felix.fileinstall.dir}, else {@code karaf.etc}; null when neither names a folder. */
+    private static Path etcDir(BundleContext context) {
+        for (String property : new String[] {"felix.fileinstall.dir", "karaf.etc"}) {
+            String value = context.getProperty(property);
+            if (value != null && !value.isBlank() && !value.contains("${") && Files.isDirectory(Path.of(value.trim()))) {
+                return Path.of(value.trim()).toAbsolutePath().normalize();
+            }
+        }
+        return null;
     }
 }

@@ -1,0 +1,29 @@
+package io.jtgt.shell;
+
+import io.jtgt.scsi.config.TargetDefinition;
+import io.jtgt.shell.completers.TargetNameCompleter;
+import java.io.PrintStream;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+/** {@code jtgt:lun-unmap}: the LUN goes, its storage stays. */
+@Service
+@Command(scope = "jtgt", name = "lun-unmap", description = "Unmaps a LUN of a target (the storage stays)")
+public class LunUnmap extends AdminCommand {
+
+    @Argument(index = 0, name = "TARGET", required = true, description = "The target's iSCSI name")
+    @Completion(TargetNameCompleter.class)
+    String target;
+
+    @Argument(index = 1, name = "LUN", required = true, description = "The LUN number")
+    String lun;
+
+    @Override
+    protected void run(PrintStream out) {
+        int number = intNumber("LUN", lun, 0, TargetDefinition.MAX_LUN);
+        admin.unmapLun(target, number);
+        out.println("LUN " + number + " of " + target + " unmapped");
+    }
+}

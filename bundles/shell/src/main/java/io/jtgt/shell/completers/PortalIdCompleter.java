@@ -1,0 +1,24 @@
+package io.jtgt.shell.completers;
+
+import io.jtgt.scsi.api.AdminService;
+import java.util.List;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.CommandLine;
+import org.apache.karaf.shell.api.console.Completer;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.completers.StringsCompleter;
+
+/** Completes the ids of the configured portals. */
+@Service
+public class PortalIdCompleter implements Completer {
+
+    @Reference
+    AdminService admin;
+
+    @Override
+    public int complete(Session session, CommandLine commandLine, List<String> candidates) {
+        List<String> ids = admin.configuration().portals().stream().map(p -> String.valueOf(p.id())).toList();
+        return new StringsCompleter(ids).complete(session, commandLine, candidates);
+    }
+}
