@@ -29,7 +29,9 @@ public final class AccessRules {
     public Optional<AccessRule> rule(String target) {
         AccessRule found = null;
         for (AccessRule rule : bySource.values()) {
-            if (rule.target().equals(target) && (found == null || found.credentials() == null)) {
+            // iSCSI names compare case-insensitively (RFC 3722): a rule spelled differently from
+            // the target's configuration must still protect it.
+            if (rule.target().equalsIgnoreCase(target) && (found == null || found.credentials() == null)) {
                 found = rule;
             }
         }

@@ -257,9 +257,10 @@ public final class LoginController {
                     + " is not reachable through portal " + context.portalId());
         }
         tpgt = group;
-        if (!context.authenticator().authorized(initiatorName, targetName)) {
+        // The registry's own spelling of the name, as the security stage will use it too.
+        if (!context.authenticator().authorized(initiatorName, target.name())) {
             throw new LoginException(LoginStatus.AUTHORIZATION_FAILURE, initiatorName + " is not allowed on "
-                    + targetName);
+                    + target.name());
         }
     }
 

@@ -336,4 +336,22 @@ class ChapLoginTest {
         assertNotNull(AccessRule.lockedOut(TARGET));
         assertFalse(AccessRule.lockedOut(TARGET).admits(INITIATOR));
     }
+
+    @Test
+    void chapAMayComeWithAuthMethod() {
+        LoginController.Step step = security(identity(TARGET).add("AuthMethod", "CHAP").add("CHAP_A", "6,5"));
+        assertEquals(Outcome.CONTINUE, step.outcome(), step.failureReason());
+        assertEquals("CHAP", keys(step).get("AuthMethod"));
+        assertEquals("6", keys(step).get("CHAP_A"));
+        assertNotNull(keys(step).get("CHAP_C"));
+    }
+
+    @Test
+    void aRuleSpelledInAnotherCaseStillProtectsTheTarget() {
+        rules.remove("pid.disk");
+        rules.put("pid.upper", AccessRule.fromProperties(Map.of("target", TARGET.toUpperCase(java.util.Locale.ROOT),
+                "userName", USER, "secret", SECRET)));
+        LoginController.Step step = security(identity(TARGET).add("AuthMethod", "None"));
+        assertEquals(LoginStatus.AUTHENTICATION_FAILURE, step.response().status());
+    }
 }
