@@ -67,6 +67,11 @@ public final class CommandContext {
         return nexus.info().tpgt();
     }
 
+    /** The logical unit at another LUN of this target (EXTENDED COPY source/destination), or null. */
+    public Device deviceAt(int otherLun) {
+        return nexus.target().device(otherLun);
+    }
+
     /** The LUNs of this target, ascending. */
     public List<Integer> luns() {
         return nexus.target().luns();

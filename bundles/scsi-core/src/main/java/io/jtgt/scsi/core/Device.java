@@ -30,6 +30,7 @@ public final class Device {
 
     private final RemovableMedium removableMedium = new RemovableMedium();
     private final SanitizeState sanitizeState = new SanitizeState();
+    private final CopyResults copyResults = new CopyResults();
     private State state = State.OFFLINE;
     private String detail = "";
     /** Read on every command without locking; written under the monitor. */
@@ -79,6 +80,11 @@ public final class Device {
     /** Eject/load and PREVENT state of a removable medium (SBC-3 5.20, SPC-4 6.13). */
     public RemovableMedium removableMedium() {
         return removableMedium;
+    }
+
+    /** EXTENDED COPY status held for RECEIVE COPY RESULTS (SPC-4 6.18). */
+    public CopyResults copyResults() {
+        return copyResults;
     }
 
     /** SANITIZE in progress / failure mode (SBC-3 4.11). */

@@ -14,6 +14,7 @@ public record SenseCode(int key, int asc, int ascq) {
     public static final int KEY_ILLEGAL_REQUEST = 0x5;
     public static final int KEY_UNIT_ATTENTION = 0x6;
     public static final int KEY_DATA_PROTECT = 0x7;
+    public static final int KEY_COPY_ABORTED = 0xA;
     public static final int KEY_ABORTED_COMMAND = 0xB;
     public static final int KEY_MISCOMPARE = 0xE;
 
@@ -46,6 +47,11 @@ public record SenseCode(int key, int asc, int ascq) {
     public static final SenseCode INVALID_FIELD_IN_CDB = new SenseCode(KEY_ILLEGAL_REQUEST, 0x24, 0x00);
     public static final SenseCode LOGICAL_UNIT_NOT_SUPPORTED = new SenseCode(KEY_ILLEGAL_REQUEST, 0x25, 0x00);
     public static final SenseCode INVALID_FIELD_IN_PARAMETER_LIST = new SenseCode(KEY_ILLEGAL_REQUEST, 0x26, 0x00);
+    /** 26h/06h, 26h/07h, 26h/08h, 26h/09h: EXTENDED COPY parameter list problems (SPC-4 6.3). */
+    public static final SenseCode TOO_MANY_TARGET_DESCRIPTORS = new SenseCode(KEY_ILLEGAL_REQUEST, 0x26, 0x06);
+    public static final SenseCode UNSUPPORTED_TARGET_DESCRIPTOR_TYPE = new SenseCode(KEY_ILLEGAL_REQUEST, 0x26, 0x07);
+    public static final SenseCode TOO_MANY_SEGMENT_DESCRIPTORS = new SenseCode(KEY_ILLEGAL_REQUEST, 0x26, 0x08);
+    public static final SenseCode UNSUPPORTED_SEGMENT_DESCRIPTOR_TYPE = new SenseCode(KEY_ILLEGAL_REQUEST, 0x26, 0x09);
     /** 26h/04h: RELEASE with a TYPE other than the reservation's (SPC-4 5.9.11.2). */
     public static final SenseCode INVALID_RELEASE_OF_PERSISTENT_RESERVATION = new SenseCode(KEY_ILLEGAL_REQUEST, 0x26, 0x04);
     /** 53h/02h: LOEJ while PREVENT ALLOW MEDIUM REMOVAL prevents removal (SBC-3 5.20, SPC-4 6.13). */
@@ -64,6 +70,11 @@ public record SenseCode(int key, int asc, int ascq) {
 
     public static final SenseCode WRITE_PROTECTED = new SenseCode(KEY_DATA_PROTECT, 0x27, 0x00);
     public static final SenseCode SPACE_ALLOCATION_FAILED_WRITE_PROTECT = new SenseCode(KEY_DATA_PROTECT, 0x27, 0x07);
+
+    /** COPY ABORTED, 0Dh/02h: an EXTENDED COPY source or destination cannot be reached (SPC-4 6.3.x). */
+    public static final SenseCode COPY_TARGET_NOT_REACHABLE = new SenseCode(KEY_COPY_ABORTED, 0x0D, 0x02);
+    /** COPY ABORTED without further code: a segment could not be processed (beyond the capacity, I/O error). */
+    public static final SenseCode COPY_ABORTED = new SenseCode(KEY_COPY_ABORTED, 0x00, 0x00);
 
     /** 4Bh/00h: the Data-Out could not be fetched (the connection failed during the data phase). */
     public static final SenseCode DATA_PHASE_ERROR = new SenseCode(KEY_ABORTED_COMMAND, 0x4B, 0x00);

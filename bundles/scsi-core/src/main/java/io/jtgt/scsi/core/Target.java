@@ -114,6 +114,7 @@ final class Target implements ScsiTarget {
             if (d != null) {
                 d.reservations().nexusLost(portNames);
                 d.removableMedium().nexusLost(portNames); // SPC-4 6.13
+                d.copyResults().nexusLost(portNames);
             }
         }
     }

@@ -70,8 +70,8 @@ class SpcTest {
     @Test
     void vpdPagesAreConsistent() {
         byte[] supported = inquiry(1, 0, 255);
-        assertArrayEquals(new byte[] {0, 0, 0, 6, 0, (byte) 0x80, (byte) 0x83, (byte) 0xB0, (byte) 0xB1, (byte) 0xB2},
-                supported);
+        assertArrayEquals(new byte[] {0, 0, 0, 7, 0, (byte) 0x80, (byte) 0x83, (byte) 0x8F, (byte) 0xB0, (byte) 0xB1,
+            (byte) 0xB2}, supported);
         for (int i = 4; i < supported.length; i++) {
             byte[] page = inquiry(1, supported[i] & 0xFF, 1024);
             assertEquals(supported[i], page[1], "page code");

@@ -27,6 +27,7 @@ public final class SpcCommands {
         List<VpdPage> pages = new ArrayList<>();
         pages.add(IdentificationPages.serialNumber());
         pages.add(IdentificationPages.deviceIdentification());
+        pages.add(ReceiveCopyResults.thirdPartyCopyPage());
         pages.addAll(extraVpdPages);
         Inquiry inquiry = new Inquiry(pages);
 
@@ -68,6 +69,14 @@ public final class SpcCommands {
                 LEGACY_RESERVATION_EXEMPT);
         b.add(0x57, -1, "RELEASE(10)", new int[] {0, 0, 0, 0, 0, 0, 0, 0, 0x04}, LegacyReservations::release,
                 LEGACY_RESERVATION_EXEMPT);
+        // SPC-4 6.3 EXTENDED COPY (LID1) and 6.18 RECEIVE COPY RESULTS
+        b.add(0x83, 0x00, "EXTENDED COPY(LID1)", new int[] {0x1F, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04},
+                ExtendedCopy::execute, NEEDS_MEDIUM, MEDIUM_WRITE);
+        int[] rcr = {0x1F, 0xFF, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04};
+        b.add(0x84, ReceiveCopyResults.COPY_STATUS, "RECEIVE COPY RESULTS / COPY STATUS", rcr,
+                ReceiveCopyResults::copyStatus, NEEDS_MEDIUM, MEDIUM_READ);
+        b.add(0x84, ReceiveCopyResults.OPERATING_PARAMETERS, "RECEIVE COPY RESULTS / OPERATING PARAMETERS", rcr,
+                ReceiveCopyResults::operatingParameters, NEEDS_MEDIUM, MEDIUM_READ);
         b.add(0xA3, 0x0C, "REPORT SUPPORTED OPERATION CODES",
                 new int[] {0x1F, 0x87, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04},
                 ReportSupportedOperationCodes::execute);
