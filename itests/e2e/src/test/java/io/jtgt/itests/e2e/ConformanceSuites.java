@@ -21,6 +21,8 @@ final class ConformanceSuites {
             Map.entry("WriteSame10", LunProfile.PHYSICAL_4K),
             Map.entry("WriteSame16", LunProfile.PHYSICAL_4K),
             Map.entry("CompareAndWrite", LunProfile.PHYSICAL_4K),
+            // Reset needs a SANITIZE OVERWRITE still running ~5 s after it started.
+            Map.entry("Sanitize", LunProfile.SANITIZE),
             // mp_sds[0..1]: two URLs that must identify as the same LU (VPD 83h), two sessions.
             Map.entry("MultipathIO", LunProfile.MULTIPATH));
     // ExtendedCopy and ReceiveCopyResults copy within the LUN under test (one target descriptor

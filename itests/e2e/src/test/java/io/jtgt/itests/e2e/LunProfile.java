@@ -77,6 +77,25 @@ enum LunProfile {
         }
     },
 
+    /**
+     * A small thin LUN whose SANITIZE OVERWRITE is throttled ({@code sanitizeRate=2} MiB/s: 16 MiB
+     * take 8 s), as an administrator would keep a sanitize from starving other LUNs. Sanitize.Reset
+     * checks SANITIZE IN PROGRESS 3 s after starting one and again after the resets, a reconnect
+     * and another second; an unthrottled overwrite has long finished by then. That test then polls
+     * completion every 60 s, hence the longer limit.
+     */
+    SANITIZE("16 MiB thin, SANITIZE OVERWRITE at 2 MiB/s (sanitizeRate=2)", 1) {
+        @Override
+        EmbeddedTarget.Lun lun() {
+            return EmbeddedTarget.Lun.thin(16 * EmbeddedTarget.MIB).with("sanitizeRate", 2);
+        }
+
+        @Override
+        Duration suiteTimeout() {
+            return Duration.ofSeconds(180);
+        }
+    },
+
     /** The thin LUN reached through two portals of one target portal group: two paths, one LU. */
     MULTIPATH("thin-provisioned, two portals in one portal group (two URLs)", 2) {
         @Override
@@ -87,6 +106,8 @@ enum LunProfile {
 
     private static final long SIZE = 256 * EmbeddedTarget.MIB;
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(30);
+    /** The slowest ordinary suite takes ~12 s (Reserve6: reconnects and resets); a hang costs this much. */
+    static final Duration DEFAULT_SUITE_TIMEOUT = Duration.ofSeconds(90);
 
     private final String description;
     private final int portals;
@@ -106,6 +127,11 @@ enum LunProfile {
     /** A fresh target serving this profile as LUN 0. */
     EmbeddedTarget start() {
         return EmbeddedTarget.builder().lun(0, lun()).portals(portals).start();
+    }
+
+    /** How long one suite on this profile may run before it counts as hung. */
+    Duration suiteTimeout() {
+        return DEFAULT_SUITE_TIMEOUT;
     }
 
     /** The URLs iscsi-test-cu gets: one per path to LUN 0. */
