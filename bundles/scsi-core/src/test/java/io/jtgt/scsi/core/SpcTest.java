@@ -224,4 +224,16 @@ class SpcTest {
         assertSense(h.run(TestCommand.lun(0, 0x00, 0, 0, 0, 0, 0)), 6, 0x3F, 0x0E);
         assertGood(h.run(TestCommand.lun(0, 0x00, 0, 0, 0, 0, 0)));
     }
+
+    @Test
+    void reportSupportedTaskManagementFunctionsFollowsTheTransportContract() {
+        h.ready();
+        byte[] d = data(h.run(TestCommand.lun(0, 0xA3, 0x0D, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0)));
+        assertEquals(4, d.length);
+        assertEquals(0xDA, d[0] & 0xFF, "ATS ATSS CTSS LURS TRS, no CLEAR ACA, no QUERY TASK");
+        assertEquals(0, d[1]);
+        byte[] extended = data(h.run(TestCommand.lun(0, 0xA3, 0x0D, 0x80, 0, 0, 0, 0, 0, 0, 16, 0, 0)));
+        assertEquals(16, extended.length);
+        assertEquals(0x0C, extended[3], "ADDITIONAL DATA LENGTH");
+    }
 }

@@ -77,6 +77,9 @@ public final class SpcCommands {
                 ReceiveCopyResults::copyStatus, NEEDS_MEDIUM, MEDIUM_READ);
         b.add(0x84, ReceiveCopyResults.OPERATING_PARAMETERS, "RECEIVE COPY RESULTS / OPERATING PARAMETERS", rcr,
                 ReceiveCopyResults::operatingParameters, NEEDS_MEDIUM, MEDIUM_READ);
+        b.add(0xA3, 0x0D, "REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS",
+                new int[] {0x1F, 0x80, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04},
+                ReportSupportedTaskManagementFunctions::execute, ANY_LUN);
         b.add(0xA3, 0x0C, "REPORT SUPPORTED OPERATION CODES",
                 new int[] {0x1F, 0x87, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04},
                 ReportSupportedOperationCodes::execute);
