@@ -22,6 +22,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.security.PrivilegedActionException;
 import java.security.PrivilegedExceptionAction;
 import java.util.ArrayList;
@@ -30,6 +33,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.inject.Inject;
 import javax.security.auth.Subject;
 import org.apache.karaf.jaas.boot.principal.RolePrincipal;
@@ -55,13 +59,16 @@ import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
 /**
  * Boots the real distribution tar.gz (as users get it) with the default portal moved to a free
  * port, then checks the whole chain: every jtgt bundle and DS component up, {@code jtgt:list}
- * showing the default target and LUN online, and a real initiator (libiscsi) logging in to it.
+ * showing the default target and LUN online, and a real initiator (libiscsi) logging in to it;
+ * then the jtgt:* commands creating, serving and removing a target of their own.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class JtgtDistributionIT {
 
     private static final String TARGET = "iqn.2026-11.io.jtgt:default";
+    /** Created and removed by the jtgt:* commands. */
+    private static final String CREATED = "iqn.2026-11.io.jtgt:commands-it";
     /** Handed from the configuring (host) JVM to the test running inside Karaf. */
     private static final String PORTAL_PROPERTY = "jtgt.itest.portal";
     private static final long WAIT_MILLIS = 60_000;
@@ -143,6 +150,84 @@ public class JtgtDistributionIT {
                 again.contains("RETURNED LOGICAL BLOCK ADDRESS:2097151"));
     }
 
+    /**
+     * The jtgt:* commands end to end: a portal on a free port, a storage, a target and a LUN,
+     * served to libiscsi at once and written to etc/ as .cfg files; wrong input refused with a
+     * message naming the argument; CHAP listed masked; everything removed again, files included.
+     */
+    @Test
+    public void commandsCreateServeAndRemoveATarget() throws Exception {
+        awaitDefaultLunOnline();
+        Path etc = Paths.get(System.getProperty("karaf.etc"));
+        String portal = "127.0.0.1:" + freePort();
+        String image = Paths.get(System.getProperty("karaf.data"), "jtgt", "commands-it.img").toString();
+
+        runCommandOnceRegistered("jtgt:portal-create 7 " + portal);
+        runCommandOnceRegistered("jtgt:storage-create --size 16M --thin 4000 " + image);
+        runCommandOnceRegistered("jtgt:target-create --portal-group 1=7 " + CREATED);
+        assertRefused("jtgt:lun-map " + CREATED + " 0 4001", "lun.0=4001 names no storage deviceID");
+        assertRefused("jtgt:lun-map " + CREATED + " zero 4000", "LUN: 'zero' is not a whole number");
+        assertRefused("jtgt:storage-create 4001 " + image, "path=" + image + " is used by storage 4000");
+        runCommandOnceRegistered("jtgt:lun-map " + CREATED + " 0 4000");
+        assertRefused("jtgt:storage-remove 4000", "is mapped to LUN 0 of " + CREATED);
+
+        assertTrue("the LUN comes online: " + management.luns(), await(() -> management.luns().stream()
+                .anyMatch(lun -> lun.target().equals(CREATED) && lun.deviceId() == 4000 && "ONLINE".equals(lun.state()))));
+        String lun0 = "iscsi://" + portal + "/" + CREATED + "/0";
+        assertTrue(run("iscsi-inq", lun0).contains("DIRECT_ACCESS"));
+        // 16 MiB of 512-byte blocks: the last LBA is 32767 (SBC-3 5.16).
+        assertTrue(run("iscsi-readcapacity16", lun0).contains("RETURNED LOGICAL BLOCK ADDRESS:32767"));
+
+        Path targetFile = etc.resolve("io.jtgt.target-iqn.2026-11.io.jtgt_commands-it.cfg");
+        assertTrue(Files.readString(etc.resolve("io.jtgt.portal-7.cfg")).contains("portal = " + portal));
+        assertTrue(Files.readString(etc.resolve("io.jtgt.storage-4000.cfg")).contains("deviceSize = 16777216"));
+        String target = Files.readString(targetFile);
+        assertTrue(target, target.contains("lun.0 = 4000") && target.contains("tpgt.1 = 7"));
+
+        String secret = "commands-it-secret";
+        runCommandOnceRegistered("jtgt:chap-set " + CREATED + " alice " + secret);
+        String rules = runCommandOnceRegistered("jtgt:auth-list");
+        assertTrue(rules, rules.contains("alice") && rules.contains("****"));
+        assertFalse("no secret in a listing: " + rules, rules.contains(secret));
+        String exported = runCommandOnceRegistered("jtgt:export");
+        assertTrue(exported, exported.contains("\"" + CREATED + "\"") && exported.contains("\"deviceID\" : 4000"));
+        assertFalse(exported, exported.contains(secret));
+
+        runCommandOnceRegistered("jtgt:storage-offline 4000");
+        assertTrue("offline: " + management.luns(), await(() -> management.luns().stream()
+                .anyMatch(lun -> lun.deviceId() == 4000 && "OFFLINE".equals(lun.state()))));
+        runCommandOnceRegistered("jtgt:lun-unmap " + CREATED + " 0");
+        assertTrue("fileinstall writes the unmap back", await(() -> !read(targetFile).contains("lun.0")));
+        runCommandOnceRegistered("jtgt:target-remove " + CREATED);
+        runCommandOnceRegistered("jtgt:storage-remove 4000");
+        runCommandOnceRegistered("jtgt:portal-remove 7");
+        assertTrue("the target is gone: " + management.targets(), await(() -> management.targets().stream()
+                .noneMatch(t -> t.name().equals(CREATED))));
+        try (Stream<Path> files = Files.list(etc)) {
+            List<String> left = files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("io.jtgt.") && !n.endsWith("-default.cfg")).collect(Collectors.toList());
+            assertTrue("removal deletes the .cfg files: " + left, left.isEmpty());
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The command fails with a message containing {@code expected}. */
+    private void assertRefused(String command, String expected) throws Exception {
+        try {
+            String output = runCommandOnceRegistered(command);
+            fail(command + " should fail, printed: " + output);
+        } catch (IllegalArgumentException e) {
+            assertTrue(command + ": " + e.getMessage(), e.getMessage().contains(expected));
+        }
+    }
+
     private void awaitLunState(String state) throws InterruptedException {
         boolean reached = await(() -> management.luns().stream()
                 .anyMatch(lun -> lun.target().equals(TARGET) && lun.lun() == 0 && state.equals(lun.state())));
@@ -166,7 +251,8 @@ public class JtgtDistributionIT {
     private void assertJtgtBundlesActive() {
         List<Bundle> jtgt = jtgtBundles();
         List<String> names = jtgt.stream().map(Bundle::getSymbolicName).collect(Collectors.toList());
-        for (String expected : List.of("jtgt-scsi-core", "jtgt-iscsi-transport", "jtgt-backend-file", "jtgt-shell")) {
+        for (String expected : List.of("jtgt-scsi-core", "jtgt-iscsi-transport", "jtgt-backend-file", "jtgt-admin",
+                "jtgt-shell")) {
             assertTrue(expected + " installed (have " + names + ")", names.contains(expected));
         }
         for (Bundle bundle : jtgt) {

@@ -26,11 +26,15 @@ import org.junit.Test;
 /**
  * The user's entry point, {@code bin/jtgt}, on the unpacked distribution tar.gz: a daemon started
  * with a gotgt JSON file (relative path) runs in an instance of its own, serves a real initiator
- * on the JSON's portal, and {@code bin/jtgt list --config} from another directory finds it.
+ * on the JSON's portal, and {@code bin/jtgt list --config} from another directory finds it;
+ * {@code bin/jtgt create} adds a storage, a target and a LUN that serve at once and are still served
+ * after the daemon is stopped and started again; {@code bin/jtgt rm} removes them and their files.
  */
 public class LauncherIT {
 
     private static final String TARGET = "iqn.2026-11.io.jtgt:launcher-it";
+    /** Created and removed with bin/jtgt create/rm while the daemon runs. */
+    private static final String CREATED = "iqn.2026-11.io.jtgt:launcher-created";
     private static final long START_TIMEOUT_MILLIS = 120_000;
 
     private final Path work = Paths.get("target/launcher-it").toAbsolutePath();
@@ -69,8 +73,73 @@ public class LauncherIT {
             assertFalse("the instance serves only its JSON: " + list.output, list.output.contains("io.jtgt:default"));
 
             assertInstanceIsolated();
+
+            createTargetThroughTheLauncher(configDir.resolve("it.json"), port);
+            // A clean stop: the restart below must find what create wrote, in etc/ only.
+            stop(daemon);
+            daemon = builder.redirectOutput(ProcessBuilder.Redirect.appendTo(daemonLog.toFile())).start();
+            awaitLogin(daemon, "iscsi://127.0.0.1:" + port + "/" + CREATED + "/0", daemonLog);
+            removeTargetThroughTheLauncher(configDir.resolve("it.json"));
         } finally {
             stop(daemon);
+        }
+    }
+
+    /**
+     * {@code bin/jtgt create storage|target|lun} against the running instance: one-line errors with
+     * exit status 1, the LUN served at once, the .cfg files in the instance's etc/.
+     */
+    private void createTargetThroughTheLauncher(Path config, int port) throws Exception {
+        String cfg = config.toString();
+        ok(jtgt.toString(), "create", "storage", "3001", work.resolve("created disk.img").toString(), "--size", "32M",
+                "--thin", "--config", cfg);
+        ok(jtgt.toString(), "create", "target", CREATED, "--config", cfg);
+        Result badLun = run(work, jtgt.toString(), "create", "lun", CREATED, "x", "3001", "--config", cfg);
+        assertEquals("a wrong LUN number fails: " + badLun.output, 1, badLun.exit);
+        assertTrue(badLun.output, badLun.output.contains("LUN: 'x' is not a whole number"));
+        assertEquals("the error is one line: " + badLun.output, 1, badLun.output.strip().lines().count());
+        Result missing = run(work, jtgt.toString(), "create", "lun", CREATED, "0", "4242", "--config", cfg);
+        assertEquals(missing.output, 1, missing.exit);
+        assertTrue(missing.output, missing.output.contains("lun.0=4242 names no storage deviceID"));
+        ok(jtgt.toString(), "create", "lun", CREATED, "0", "3001", "--config", cfg);
+
+        String inquiry = run(work, "iscsi-inq", "iscsi://127.0.0.1:" + port + "/" + CREATED + "/0").output;
+        assertTrue("the created LUN serves at once:\n" + inquiry, inquiry.contains("DIRECT_ACCESS"));
+        Path etc = instanceEtc();
+        String storage = Files.readString(etc.resolve("io.jtgt.storage-3001.cfg"));
+        assertTrue(storage, storage.contains("deviceSize = 33554432"));
+        String target = Files.readString(etc.resolve("io.jtgt.target-iqn.2026-11.io.jtgt_launcher-created.cfg"));
+        assertTrue(target, target.contains("lun.0 = 3001"));
+        assertTrue(target, target.contains("tpgt.1 = 0"));
+    }
+
+    private void removeTargetThroughTheLauncher(Path config) throws Exception {
+        String cfg = config.toString();
+        Result inUse = run(work, jtgt.toString(), "rm", "storage", "3001", "--config", cfg);
+        assertEquals("a mapped storage is not removed: " + inUse.output, 1, inUse.exit);
+        assertTrue(inUse.output, inUse.output.contains("is mapped to LUN 0 of " + CREATED));
+        ok(jtgt.toString(), "rm", "target", CREATED, "--config", cfg);
+        ok(jtgt.toString(), "rm", "storage", "3001", "--config", cfg);
+        Result list = ok(jtgt.toString(), "list", "--config", cfg);
+        assertFalse(list.output, list.output.contains(CREATED));
+        assertTrue(list.output, list.output.contains(TARGET));
+        try (Stream<Path> files = Files.list(instanceEtc())) {
+            List<String> left = files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.contains("3001") || n.contains("launcher-created")).collect(Collectors.toList());
+            assertTrue("rm deletes the .cfg files: " + left, left.isEmpty());
+        }
+    }
+
+    private Result ok(String... command) throws Exception {
+        Result result = run(work, command);
+        assertEquals(String.join(" ", command) + ": " + result.output, 0, result.exit);
+        return result;
+    }
+
+    private Path instanceEtc() throws IOException {
+        try (Stream<Path> children = Files.list(state)) {
+            return children.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
+                    .findFirst().orElseThrow().resolve("etc");
         }
     }
 
