@@ -42,10 +42,42 @@ public final class Device {
     /** Bumped on every open and detach; an open that completes under an older generation is stale. */
     private long generation;
 
+    private final PersistentReservationFiles reservationFiles;
+
     Device(StorageDefinition definition) {
+        this(definition, null);
+    }
+
+    /** With {@code reservationFiles}, persistent reservations saved with APTPL are restored and kept. */
+    Device(StorageDefinition definition, PersistentReservationFiles reservationFiles) {
+        this.reservationFiles = reservationFiles;
         this.definition = definition;
         this.identity = DeviceIdentity.of(definition);
         this.modeParameters = new ModeParameters();
+        if (reservationFiles != null) {
+            Reservations.Snapshot saved = reservationFiles.load(definition.deviceId());
+            if (saved != null) {
+                reservations.restore(saved);
+                LOG.info("storage {}: {} persistent reservation registrations restored (APTPL)",
+                        definition.deviceId(), saved.registrations().size());
+            }
+        }
+    }
+
+    /** SPC-4 6.13.4 PTPL_C: persistent reservations can be kept through power loss. */
+    public boolean reservationsPersistable() {
+        return reservationFiles != null;
+    }
+
+    /**
+     * Saves the persistent reservation state after a PERSISTENT RESERVE OUT changed it: written
+     * when APTPL is in effect, removed otherwise (SPC-4 5.9.5). Completes once durable.
+     */
+    public CompletableFuture<Void> reservationsChanged() {
+        if (reservationFiles == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return reservationFiles.save(definition.deviceId(), reservations.aptpl() ? reservations.snapshot() : null);
     }
 
     public StorageDefinition definition() {

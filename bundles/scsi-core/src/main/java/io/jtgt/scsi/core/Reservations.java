@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * Reservation state of one logical unit: SPC-4 persistent reservations (5.9: registrations by
- * I_T nexus, one reservation of scope LU, the PRgeneration counter; not persisted through power
- * loss, PTPL_C=0) and the older SPC-2 RESERVE/RELEASE reservation, which excludes the other.
+ * I_T nexus, one reservation of scope LU, the PRgeneration counter; kept through power loss when
+ * the last REGISTER asked for it with APTPL and the service has a state directory, see
+ * {@link PersistentReservationFiles}) and the older SPC-2 RESERVE/RELEASE reservation, which excludes the other.
  * I_T nexuses are identified by their SCSI port names (initiator port name with ISID, target
  * port with TPGT), so a registration survives a reconnect with the same ISID, as SPC-4 requires.
  * All methods are synchronized: PR commands are rare and short.
@@ -31,6 +32,34 @@ public final class Reservations {
     private String legacyHolder;
     /** True while any reservation exists: lets every other command skip the monitor. */
     private volatile boolean active;
+    /** SPC-4 5.9.5: the APTPL bit of the last successful REGISTER. */
+    private boolean aptpl;
+
+    /** The persistent part of the state (no SPC-2 reservation), for saving through power loss. */
+    public record Snapshot(int generation, Map<String, Long> registrations, String holder, int type) {}
+
+    public synchronized Snapshot snapshot() {
+        return new Snapshot(generation, new LinkedHashMap<>(registrations), holder, type);
+    }
+
+    /** Restores a saved state (the unit was created with APTPL state from before a restart). */
+    public synchronized void restore(Snapshot s) {
+        registrations.clear();
+        registrations.putAll(s.registrations());
+        generation = s.generation();
+        holder = s.holder();
+        type = isValidType(s.type()) ? s.type() : 0;
+        aptpl = true;
+        updateActive();
+    }
+
+    public synchronized boolean aptpl() {
+        return aptpl;
+    }
+
+    public synchronized void aptpl(boolean value) {
+        this.aptpl = value;
+    }
 
     private void updateActive() {
         active = type != 0 || legacyHolder != null;

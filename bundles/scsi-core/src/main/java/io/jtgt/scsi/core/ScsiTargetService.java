@@ -45,7 +45,20 @@ public class ScsiTargetService implements TargetRegistry, ManagementService {
     private final List<Portal> portals = new CopyOnWriteArrayList<>();
     private boolean closed;
 
-    public ScsiTargetService() {}
+    /** Where persistent reservations with APTPL are kept, or null: then PTPL_C=0. */
+    private final PersistentReservationFiles reservationFiles;
+
+    public ScsiTargetService() {
+        this(null);
+    }
+
+    /**
+     * A service that keeps persistent reservations requested with APTPL through restarts, one
+     * file per storage in {@code prStateDir} (SPC-4 5.9.5); null keeps them in memory only.
+     */
+    public ScsiTargetService(java.nio.file.Path prStateDir) {
+        this.reservationFiles = prStateDir == null ? null : new PersistentReservationFiles(prStateDir);
+    }
 
     CommandTable commandTable() {
         return commandTable;
@@ -106,7 +119,7 @@ public class ScsiTargetService implements TargetRegistry, ManagementService {
             if (old != null && old.definition().equals(def)) {
                 return;
             }
-            Device device = new Device(def);
+            Device device = new Device(def, reservationFiles);
             devices.put(def.deviceId(), device);
             if (old == null) {
                 attach(device);
@@ -214,6 +227,9 @@ public class ScsiTargetService implements TargetRegistry, ManagementService {
             closed = true;
             for (Device d : devices.values()) {
                 d.detach(Device.State.OFFLINE, "service closed");
+            }
+            if (reservationFiles != null) {
+                reservationFiles.close();
             }
         }
     }

@@ -27,6 +27,19 @@ public class ScsiTargetComponent extends ScsiTargetService {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScsiTargetComponent.class);
 
+    /**
+     * Persistent reservations with APTPL live in {@code ${karaf.data}/jtgt/pr} (one file per
+     * storage, SPC-4 5.9.5); outside Karaf (no karaf.data) they are kept in memory only.
+     */
+    public ScsiTargetComponent() {
+        super(prStateDir());
+    }
+
+    private static java.nio.file.Path prStateDir() {
+        String data = System.getProperty("karaf.data");
+        return data == null || data.isBlank() ? null : java.nio.file.Path.of(data, "jtgt", "pr");
+    }
+
     /** Providers as registered, mapped to what was handed to the service (renamed by service property). */
     private final Map<BackingStoreProvider, BackingStoreProvider> bound = new ConcurrentHashMap<>();
 

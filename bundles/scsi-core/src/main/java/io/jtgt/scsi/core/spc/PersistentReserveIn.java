@@ -89,13 +89,16 @@ final class PersistentReserveIn {
     }
 
     /**
-     * SPC-4 6.13.4: no persistence through power loss (PTPL_C 0), no SPEC_I_PT / ALL_TG_PT,
-     * CRH 0; TMV 1 with ALLOW COMMANDS 000b; every reservation type is supported.
+     * SPC-4 6.13.4: PTPL_C where the service keeps a state directory, PTPL_A the current APTPL;
+     * no SPEC_I_PT / ALL_TG_PT, CRH 0; TMV 1 with ALLOW COMMANDS 000b; every reservation type.
      */
     static CompletionStage<ScsiResponse> reportCapabilities(CommandContext ctx) {
         byte[] data = new byte[8];
         put16(data, 0, 8);
-        data[3] = (byte) 0x80; // TMV
+        if (ctx.device().reservationsPersistable()) {
+            data[2] |= 0x01; // PTPL_C
+        }
+        data[3] = (byte) (0x80 | (ctx.device().reservations().aptpl() ? 0x01 : 0)); // TMV, PTPL_A
         data[4] = (byte) 0xEA; // WR_EX_AR, EX_AC_RO, WR_EX_RO, EX_AC, WR_EX
         data[5] = 0x01; // EX_AC_AR
         return CommandContext.done(CommandContext.dataIn(data, u16(ctx.cdb(), 7)));

@@ -14,8 +14,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * PERSISTENT RESERVE OUT (SPC-4 6.14) with REGISTER, REGISTER AND IGNORE EXISTING KEY, RESERVE,
- * RELEASE, CLEAR and PREEMPT (SPC-4 5.9.7 - 5.9.11). The 24-byte parameter list only: SPEC_I_PT,
- * ALL_TG_PT and APTPL are not supported (REPORT CAPABILITIES says so) and refused. PREEMPT AND
+ * RELEASE, CLEAR and PREEMPT (SPC-4 5.9.7 - 5.9.11). The 24-byte parameter list only: SPEC_I_PT
+ * and ALL_TG_PT are not supported (REPORT CAPABILITIES says so) and refused. APTPL (SPC-4 5.9.5)
+ * is honoured where the service has a state directory (PTPL_C=1), else refused. PREEMPT AND
  * ABORT and REGISTER AND MOVE are not offered.
  */
 final class PersistentReserveOut {
@@ -55,14 +56,19 @@ final class PersistentReserveOut {
         if (legacy != null && !legacy.equals(me)) {
             return CommandContext.done(conflict());
         }
-        return ctx.receiveData(24).thenApply(buf -> {
+        return ctx.receiveData(24).thenCompose(buf -> {
             byte[] p;
             try {
                 p = ByteBufUtil.getBytes(buf);
             } finally {
                 buf.release();
             }
-            return apply(ctx, r, me, action, type, p);
+            ScsiResponse response = apply(ctx, r, me, action, type, p);
+            if (response.status() != ScsiResponse.GOOD) {
+                return CommandContext.done(response);
+            }
+            // SPC-4 5.9.5: with APTPL in effect the new state is durable before the command completes
+            return ctx.device().reservationsChanged().thenApply(v -> response);
         });
     }
 
@@ -76,13 +82,19 @@ final class PersistentReserveOut {
         if ((p[20] & 0x0C) != 0) {
             throw ScsiException.invalidParameterField(20, (p[20] & 0x08) != 0 ? 3 : 2); // SPEC_I_PT, ALL_TG_PT
         }
-        if ((p[20] & 0x01) != 0) {
-            throw ScsiException.invalidParameterField(20, 0); // APTPL without PTPL_C
+        boolean aptpl = (p[20] & 0x01) != 0;
+        boolean registering = action == REGISTER || action == REGISTER_AND_IGNORE;
+        if (aptpl && registering && !ctx.device().reservationsPersistable()) {
+            throw ScsiException.invalidParameterField(20, 0); // APTPL without PTPL_C (no state directory)
         }
         synchronized (r) {
             switch (action) {
                 case REGISTER, REGISTER_AND_IGNORE -> {
-                    return r.register(me, key, serviceKey, action == REGISTER_AND_IGNORE) ? ScsiResponse.good() : conflict();
+                    if (!r.register(me, key, serviceKey, action == REGISTER_AND_IGNORE)) {
+                        return conflict();
+                    }
+                    r.aptpl(aptpl); // SPC-4 5.9.5: the last REGISTER decides persistence through power loss
+                    return ScsiResponse.good();
                 }
                 case RESERVE -> {
                     if (!r.registeredWith(me, key)) {
