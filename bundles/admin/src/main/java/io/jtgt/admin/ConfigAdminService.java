@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Dictionary;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -570,7 +571,21 @@ public class ConfigAdminService implements AdminService {
     }
 
     private static void update(Stored<?> stored, Map<String, ?> props) {
+        warnIfImported(stored.configuration(), "changed");
         updateConfiguration(stored.configuration(), props);
+    }
+
+    /**
+     * Objects of a {@code bin/jtgt daemon --config FILE} instance come from FILE, which scsi-core's
+     * importer applies again at every start (the file is their source of truth): a change to one
+     * of them lasts until the next start. Say so, once per change.
+     */
+    private static void warnIfImported(Configuration c, String what) {
+        Dictionary<String, Object> props = c.getProperties();
+        if (props != null && "import".equals(props.get("jtgt.source"))) {
+            LOG.warn("{} {}: it comes from the jtgt.config JSON file, which is imported again at each start;"
+                    + " change that file too (bin/jtgt export FILE writes the running configuration)", c.getPid(), what);
+        }
     }
 
     private static void updateConfiguration(Configuration c, Map<String, ?> props) {
@@ -586,6 +601,7 @@ public class ConfigAdminService implements AdminService {
      * the file), then the configuration itself.
      */
     private void delete(Configuration c) {
+        warnIfImported(c, "removed");
         try {
             if (files != null && c.getProperties() != null) {
                 files.delete(c.getProperties().get(CfgFiles.FILENAME));
