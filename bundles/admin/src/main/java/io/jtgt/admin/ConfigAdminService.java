@@ -584,7 +584,7 @@ public class ConfigAdminService implements AdminService {
         Dictionary<String, Object> props = c.getProperties();
         if (props != null && "import".equals(props.get("jtgt.source"))) {
             LOG.warn("{} {}: it comes from the jtgt.config JSON file, which is imported again at each start;"
-                    + " change that file too (bin/jtgt export FILE writes the running configuration)", c.getPid(), what);
+                    + " make the same change in that file", c.getPid(), what);
         }
     }
 
