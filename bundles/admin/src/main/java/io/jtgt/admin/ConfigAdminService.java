@@ -334,8 +334,8 @@ public class ConfigAdminService implements AdminService {
     @Override
     public synchronized AccessView removeInitiator(String target, String initiatorName) {
         ConfigSnapshot snapshot = snapshot();
-        String name = requireAccessTarget(snapshot, target);
-        Stored<AccessRuleConfig> rule = snapshot.accessRules.get(ConfigSnapshot.key(name));
+        Stored<AccessRuleConfig> rule = existingRule(snapshot, target);
+        String name = rule != null ? rule.definition().target() : requireAccessTarget(snapshot, target);
         if (rule == null) {
             throw new ConfigException("target " + name + ": initiator " + initiatorName + " is not on its list");
         }
@@ -362,8 +362,8 @@ public class ConfigAdminService implements AdminService {
     @Override
     public synchronized AccessView removeChap(String target) {
         ConfigSnapshot snapshot = snapshot();
-        String name = requireAccessTarget(snapshot, target);
-        Stored<AccessRuleConfig> rule = snapshot.accessRules.get(ConfigSnapshot.key(name));
+        Stored<AccessRuleConfig> rule = existingRule(snapshot, target);
+        String name = rule != null ? rule.definition().target() : requireAccessTarget(snapshot, target);
         if (rule == null || rule.definition().userName() == null) {
             throw new ConfigException("target " + name + ": has no CHAP account");
         }
@@ -387,6 +387,14 @@ public class ConfigAdminService implements AdminService {
         } else {
             update(rule, result.toProperties());
         }
+    }
+
+    /**
+     * The rule of a target, even one whose target is gone (its .cfg file deleted by hand): taking
+     * things off such a rule must stay possible.
+     */
+    private static Stored<AccessRuleConfig> existingRule(ConfigSnapshot snapshot, String target) {
+        return target == null ? null : snapshot.accessRules.get(ConfigSnapshot.key(target.trim()));
     }
 
     private static String requireAccessTarget(ConfigSnapshot snapshot, String target) {

@@ -191,6 +191,14 @@ class ConfigAdminServiceTest {
         admin.removeTarget(TARGET);
         assertNull(configAdmin.properties("io.jtgt.auth~iqn.2026-11.io.jtgt_disk1"), "the rule goes with its target");
         assertEquals(1, admin.accessRules().size());
+
+        // A rule whose target went another way (its file deleted by hand) can still be emptied.
+        admin.createTarget(TARGET, Map.of());
+        admin.addInitiator(TARGET, "iqn.2026-11.org.example:host3");
+        configAdmin.configurations.get("io.jtgt.target~iqn.2026-11.io.jtgt_disk1").delete();
+        refused(() -> admin.addInitiator(TARGET, "iqn.2026-11.org.example:host4"), "does not exist");
+        admin.removeInitiator(TARGET, "iqn.2026-11.org.example:host3");
+        assertNull(configAdmin.properties("io.jtgt.auth~iqn.2026-11.io.jtgt_disk1"));
     }
 
     @Test

@@ -210,6 +210,29 @@ public class JtgtDistributionIT {
         }
     }
 
+    /** A .cfg file dropped into etc/ by hand has the effect of the command, and so has deleting it. */
+    @Test
+    public void handWrittenCfgFileActsLikeTheCommand() throws Exception {
+        awaitDefaultLunOnline();
+        Path file = Paths.get(System.getProperty("karaf.etc"), "io.jtgt.target-by-hand.cfg");
+        String name = "iqn.2026-11.io.jtgt:by-hand";
+        Files.writeString(file, "name = " + name + "\ntpgt.1 = 0\nlun.5 = 1000\n");
+        try {
+            assertTrue("the dropped file makes a target: " + management.luns(), await(() -> management.luns().stream()
+                    .anyMatch(lun -> lun.target().equals(name) && lun.lun() == 5 && lun.deviceId() == 1000)));
+            assertRefused("jtgt:lun-map " + name + " 5 1000", "lun.5=1000 is mapped already");
+            String rules = runCommandOnceRegistered("jtgt:acl-add " + name + " iqn.2026-11.org.example:host1");
+            assertTrue(rules, rules.contains("iqn.2026-11.org.example:host1"));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+        assertTrue("deleting the file removes the target", await(() -> management.targets().stream()
+                .noneMatch(t -> t.name().equals(name))));
+        // Its access rule outlived the hand-deleted target; the command still removes it.
+        runCommandOnceRegistered("jtgt:acl-remove " + name + " iqn.2026-11.org.example:host1");
+        assertFalse(runCommandOnceRegistered("jtgt:auth-list").contains(name));
+    }
+
     private static String read(Path file) {
         try {
             return Files.readString(file);
