@@ -72,6 +72,11 @@ public final class CommandContext {
         return nexus.target().device(otherLun);
     }
 
+    /** The target portal group tags (iSCSI target ports) of this target. */
+    public java.util.Set<Integer> targetPortGroups() {
+        return nexus.target().portalGroups().keySet();
+    }
+
     /** The LUNs of this target, ascending. */
     public List<Integer> luns() {
         return nexus.target().luns();

@@ -248,6 +248,21 @@ public final class Reservations {
         return removed;
     }
 
+    /**
+     * REGISTER AND MOVE (SPC-4 5.9.8): registers {@code destination} with {@code newKey} (replacing
+     * a key it had), makes it the holder of the current reservation, and unregisters the sender
+     * when {@code unregister}. The caller checked that the sender holds the reservation.
+     */
+    public synchronized void registerAndMove(String sender, String destination, long newKey, boolean unregister) {
+        registrations.put(destination, newKey);
+        holder = destination;
+        if (unregister) {
+            registrations.remove(sender);
+        }
+        generation++;
+        updateActive();
+    }
+
     // ---- SPC-2 RESERVE / RELEASE ----
 
     /** RESERVE(6)/(10): false is RESERVATION CONFLICT. */

@@ -17,7 +17,8 @@ import java.util.concurrent.CompletionStage;
  * RELEASE, CLEAR and PREEMPT (SPC-4 5.9.7 - 5.9.11). The 24-byte parameter list only: SPEC_I_PT
  * and ALL_TG_PT are not supported (REPORT CAPABILITIES says so) and refused. APTPL (SPC-4 5.9.5)
  * is honoured where the service has a state directory (PTPL_C=1), else refused. PREEMPT AND
- * ABORT and REGISTER AND MOVE are not offered.
+ * ABORT is not offered (it would need the transport to abort the preempted nexuses' tasks).
+ * REGISTER AND MOVE takes an iSCSI TransportID with ISID.
  */
 final class PersistentReserveOut {
 
@@ -27,6 +28,9 @@ final class PersistentReserveOut {
     static final int CLEAR = 0x03;
     static final int PREEMPT = 0x04;
     static final int REGISTER_AND_IGNORE = 0x06;
+    static final int REGISTER_AND_MOVE = 0x07;
+    /** Longest REGISTER AND MOVE parameter list: the header and an iSCSI TransportID of at most 228 bytes. */
+    private static final int MAX_MOVE_LENGTH = 24 + 228;
 
     private PersistentReserveOut() {}
 
@@ -36,18 +40,20 @@ final class PersistentReserveOut {
         int scope = (cdb[2] & 0xF0) >>> 4;
         int type = cdb[2] & 0x0F;
         long length = u32(cdb, 5);
-        if (length != 24) {
-            throw new ScsiException(SenseCode.PARAMETER_LIST_LENGTH_ERROR); // SPC-4 6.14.1
+        boolean move = action == REGISTER_AND_MOVE;
+        if (move ? length < 24 || length > MAX_MOVE_LENGTH : length != 24) {
+            throw new ScsiException(SenseCode.PARAMETER_LIST_LENGTH_ERROR); // SPC-4 6.14.1, 6.14.4
         }
-        boolean typed = action == RESERVE || action == RELEASE || action == PREEMPT;
+        int listLength = (int) length;
+        boolean typed = action == RESERVE || action == RELEASE || action == PREEMPT; // SPC-4 6.14.2: MOVE keeps its type
         if (typed && scope != 0) {
             throw ScsiException.invalidCdbField(2, 7);
         }
         if (typed && !Reservations.isValidType(type)) {
             throw ScsiException.invalidCdbField(2, 3);
         }
-        ctx.command().scsiTransferLength(24);
-        if (ctx.command().expectedDataTransferLength() < 24) {
+        ctx.command().scsiTransferLength(listLength);
+        if (ctx.command().expectedDataTransferLength() < listLength) {
             throw new ScsiException(SenseCode.PARAMETER_LIST_LENGTH_ERROR);
         }
         Reservations r = ctx.device().reservations();
@@ -56,7 +62,7 @@ final class PersistentReserveOut {
         if (legacy != null && !legacy.equals(me)) {
             return CommandContext.done(conflict());
         }
-        return ctx.receiveData(24).thenCompose(buf -> {
+        return ctx.receiveData(listLength).thenCompose(buf -> {
             byte[] p;
             try {
                 p = ByteBufUtil.getBytes(buf);
@@ -72,6 +78,44 @@ final class PersistentReserveOut {
         });
     }
 
+    /**
+     * REGISTER AND MOVE (SPC-4 5.9.8, 6.15.4): the reservation holder registers another I_T nexus,
+     * named by an iSCSI TransportID with ISID (format 01b, SPC-4 7.6.4.6) and a RELATIVE TARGET
+     * PORT IDENTIFIER of this target, with the service action key, and hands it the reservation;
+     * UNREG=1 also unregisters the sender. Not for all-registrants reservations.
+     */
+    private static ScsiResponse registerAndMove(CommandContext ctx, Reservations r, String me, long key,
+            long serviceKey, int type, byte[] p) {
+        boolean unreg = (p[17] & 0x02) != 0;
+        boolean aptpl = (p[17] & 0x01) != 0;
+        int relativePort = ((p[18] & 0xFF) << 8) | (p[19] & 0xFF);
+        long tidLength = u32(p, 20);
+        if (24 + tidLength != p.length) {
+            throw new ScsiException(SenseCode.PARAMETER_LIST_LENGTH_ERROR);
+        }
+        if (aptpl && !ctx.device().reservationsPersistable()) {
+            throw ScsiException.invalidParameterField(17, 0);
+        }
+        String initiatorPort = IscsiTransportId.initiatorPort(p, 24);
+        if (initiatorPort == null) {
+            throw ScsiException.invalidParameterField(24, -1); // not an iSCSI TransportID with an ISID
+        }
+        int tpgt = relativePort == 1 && !ctx.targetPortGroups().contains(1) ? 0 : relativePort;
+        if (!ctx.targetPortGroups().contains(tpgt)) {
+            throw ScsiException.invalidParameterField(18, -1); // no such target port
+        }
+        String destination = initiatorPort + "|" + ctx.targetName() + ",t,0x" + String.format("%04x", tpgt);
+        if (!r.registeredWith(me, key) || !r.isHolder(me) || r.type() >= Reservations.WRITE_EXCLUSIVE_ALL_REGISTRANTS) {
+            return conflict(); // SPC-4 5.9.8: only the holder of a single-holder reservation moves it
+        }
+        if (serviceKey == 0 || destination.equals(me)) {
+            throw ScsiException.invalidParameterField(serviceKey == 0 ? 8 : 24, -1);
+        }
+        r.registerAndMove(me, destination, serviceKey, unreg);
+        r.aptpl(aptpl);
+        return ScsiResponse.good();
+    }
+
     private static ScsiResponse conflict() {
         return new ScsiResponse(ScsiResponse.RESERVATION_CONFLICT, new byte[0], null);
     }
@@ -79,6 +123,9 @@ final class PersistentReserveOut {
     private static ScsiResponse apply(CommandContext ctx, Reservations r, String me, int action, int type, byte[] p) {
         long key = u64(p, 0);
         long serviceKey = u64(p, 8);
+        if (action == REGISTER_AND_MOVE) {
+            return registerAndMove(ctx, r, me, key, serviceKey, type, p);
+        }
         if ((p[20] & 0x0C) != 0) {
             throw ScsiException.invalidParameterField(20, (p[20] & 0x08) != 0 ? 3 : 2); // SPEC_I_PT, ALL_TG_PT
         }

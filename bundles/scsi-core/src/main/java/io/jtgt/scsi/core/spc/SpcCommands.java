@@ -60,7 +60,8 @@ public final class SpcCommands {
                 LEGACY_RESERVATION_EXEMPT);
         int[] prOut = {0x1F, 0xFF, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0x04};
         for (int sa : new int[] {PersistentReserveOut.REGISTER, PersistentReserveOut.RESERVE, PersistentReserveOut.RELEASE,
-            PersistentReserveOut.CLEAR, PersistentReserveOut.PREEMPT, PersistentReserveOut.REGISTER_AND_IGNORE}) {
+            PersistentReserveOut.CLEAR, PersistentReserveOut.PREEMPT, PersistentReserveOut.REGISTER_AND_IGNORE,
+            PersistentReserveOut.REGISTER_AND_MOVE}) {
             b.add(0x5F, sa, "PERSISTENT RESERVE OUT", prOut, PersistentReserveOut::execute, LEGACY_RESERVATION_EXEMPT);
         }
         b.add(0x16, -1, "RESERVE(6)", new int[] {0, 0, 0, 0, 0x04}, LegacyReservations::reserve);
