@@ -1,0 +1,137 @@
+package io.jtgt.backend.iouring;
+
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.uring.IoUringIoEvent;
+import io.netty.channel.uring.IoUringIoHandle;
+import io.netty.channel.uring.IoUringIoOps;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One store's presence on one ring (a Netty io_uring event loop): submits {@link RingOp}s and
+ * routes their completions back. At most {@code depth} ops are in the ring at once (the storage's
+ * {@code ioUringQueueDepth}); more wait in a FIFO. Every field is touched on the loop thread only.
+ *
+ * <p>An op's slot index travels as the SQE's 16-bit user data, which keeps Netty on its fast path
+ * (no pending-op map).
+ */
+final class RingFile implements IoUringIoHandle {
+
+    private static final int INVALID_ID = 0; // what IoRegistration.submit returns once cancelled
+
+    private final IoEventLoop loop;
+    private final RingOp[] slots;
+    private final int[] freeSlots;
+    private int freeCount;
+    private final ArrayDeque<RingOp> waiting = new ArrayDeque<>();
+    private IoRegistration registration;
+
+    private RingFile(IoEventLoop loop, int depth) {
+        this.loop = loop;
+        this.slots = new RingOp[depth];
+        this.freeSlots = new int[depth];
+        for (int i = 0; i < depth; i++) {
+            freeSlots[i] = depth - 1 - i;
+        }
+        this.freeCount = depth;
+    }
+
+    /** Registers a new handle on {@code loop}; depth is capped to what a 16-bit slot id can name. */
+    static CompletableFuture<RingFile> register(IoEventLoop loop, int depth) {
+        RingFile file = new RingFile(loop, Math.max(1, Math.min(depth, Short.MAX_VALUE)));
+        CompletableFuture<RingFile> registered = new CompletableFuture<>();
+        loop.register(file).addListener(f -> {
+            if (f.isSuccess()) {
+                file.registration = (IoRegistration) f.getNow();
+                registered.complete(file);
+            } else {
+                registered.completeExceptionally(f.cause());
+            }
+        });
+        return registered;
+    }
+
+    IoEventLoop loop() {
+        return loop;
+    }
+
+    /** Queues {@code op}; from a foreign thread this is one task hop onto the ring's loop. */
+    void submit(RingOp op) {
+        if (loop.inEventLoop()) {
+            start(op);
+        } else {
+            try {
+                loop.execute(() -> start(op));
+            } catch (RuntimeException rejected) { // loop shut down
+                op.result.completeExceptionally(rejected);
+            }
+        }
+    }
+
+    private void start(RingOp op) {
+        if (freeCount == 0) {
+            waiting.add(op); // queue depth reached: the op enters the ring when a slot frees up
+            return;
+        }
+        int slot = freeSlots[--freeCount];
+        slots[slot] = op;
+        issue(op, slot);
+    }
+
+    private void issue(RingOp op, int slot) {
+        IoUringIoOps sqe = new IoUringIoOps(op.opcode, (byte) 0, (short) 0, op.fd,
+                op.nextOffset(), op.nextAddress(), op.nextLength(), op.rwFlags,
+                (short) slot, (short) 0, (short) 0, 0, 0L);
+        long id = registration == null ? INVALID_ID : registration.submit(sqe);
+        if (id == INVALID_ID) {
+            release(slot);
+            op.result.completeExceptionally(new ErrnoException(op.opName() + " (ring closed)", ErrnoException.EIO));
+        }
+    }
+
+    @Override
+    public void handle(IoRegistration reg, IoEvent event) {
+        IoUringIoEvent cqe = (IoUringIoEvent) event;
+        int slot = cqe.data() & 0xFFFF;
+        RingOp op = slot < slots.length ? slots[slot] : null;
+        if (op == null) {
+            return; // not ours (cannot happen: every SQE we submit carries an occupied slot)
+        }
+        if (!op.onCompletion(cqe.res())) {
+            issue(op, slot); // short or interrupted: the remainder, same slot
+            return;
+        }
+        release(slot);
+    }
+
+    private void release(int slot) {
+        slots[slot] = null;
+        freeSlots[freeCount++] = slot;
+        RingOp next = waiting.poll();
+        if (next != null) {
+            start(next);
+        }
+    }
+
+    /** Unregisters from the ring once its completions are in (Netty defers the removal). */
+    @Override
+    public void close() {
+        if (registration != null) {
+            registration.cancel();
+        }
+        RingOp op;
+        while ((op = waiting.poll()) != null) {
+            op.result.completeExceptionally(new ErrnoException(op.opName() + " (ring closed)", ErrnoException.EIO));
+        }
+    }
+
+    void closeOnLoop() {
+        if (loop.inEventLoop()) {
+            close();
+        } else {
+            loop.execute(this::close);
+        }
+    }
+}

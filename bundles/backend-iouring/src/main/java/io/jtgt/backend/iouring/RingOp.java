@@ -1,0 +1,105 @@
+package io.jtgt.backend.iouring;
+
+import io.netty.buffer.ByteBuf;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One operation on the ring, resubmitted by {@link RingFile} until it is whole: io_uring may
+ * complete a READ or WRITE short (a signal, a page-cache boundary, EOF), so {@code done} counts
+ * the bytes already moved and the next SQE starts after them.
+ */
+final class RingOp {
+
+    static final byte OP_FSYNC = 3; // IORING_OP_FSYNC (Netty's Native constants are package-private)
+    static final byte OP_FALLOCATE = 17;
+    static final byte OP_OPENAT = 18;
+    static final byte OP_CLOSE = 19;
+    static final byte OP_READ = 22;
+    static final byte OP_WRITE = 23;
+
+    static final int FSYNC_DATASYNC = 1; // IORING_FSYNC_DATASYNC: fdatasync semantics
+    static final int RWF_DSYNC = 2; // per-write O_DSYNC (FUA) — linux/fs.h
+    private static final int EINTR = 4;
+    private static final int EAGAIN = 11;
+
+    final byte opcode;
+    final int fd;
+    final long offset;
+    final long address;
+    final int length;
+    final int rwFlags; // READ/WRITE: rw_flags; FSYNC: fsync_flags; OPENAT: open flags
+    final CompletableFuture<Integer> result = new CompletableFuture<>();
+    /** Buffers this op owns until it ends (path string, bounce buffer); released by the store. */
+    ByteBuf owned;
+    int done;
+
+    RingOp(byte opcode, int fd, long offset, long address, int length, int rwFlags) {
+        this.opcode = opcode;
+        this.fd = fd;
+        this.offset = offset;
+        this.address = address;
+        this.length = length;
+        this.rwFlags = rwFlags;
+    }
+
+    /** Next SQE position: for READ/WRITE skip what already moved; OPENAT passes mode as length. */
+    long nextOffset() {
+        return isTransfer() ? offset + done : offset;
+    }
+
+    long nextAddress() {
+        return isTransfer() ? address + done : address;
+    }
+
+    int nextLength() {
+        return isTransfer() ? length - done : length;
+    }
+
+    boolean isTransfer() {
+        return opcode == OP_READ || opcode == OP_WRITE;
+    }
+
+    /**
+     * Accounts one CQE. Returns true when the op is finished (its future completed), false when
+     * the remainder must be submitted again.
+     */
+    boolean onCompletion(int res) {
+        if (res == -EINTR || res == -EAGAIN) {
+            return false; // transient: the same range again
+        }
+        if (res < 0) {
+            result.completeExceptionally(new ErrnoException(opName(), -res));
+            return true;
+        }
+        if (!isTransfer()) {
+            result.complete(res);
+            return true;
+        }
+        if (res == 0) {
+            if (opcode == OP_WRITE) {
+                result.completeExceptionally(new ErrnoException("write made no progress at " + (offset + done), 5));
+            } else {
+                result.complete(done); // EOF: the caller zero-fills the tail, like a hole
+            }
+            return true;
+        }
+        done += res;
+        if (done < length) {
+            return false; // short I/O: resubmit the remainder
+        }
+        result.complete(done);
+        return true;
+    }
+
+    String opName() {
+        switch (opcode) {
+            case OP_READ: return "read";
+            case OP_WRITE: return (rwFlags & RWF_DSYNC) != 0 ? "FUA write" : "write";
+            case OP_FSYNC: return "fdatasync";
+            case OP_OPENAT: return "open";
+            case OP_CLOSE: return "close";
+            case OP_FALLOCATE: return "fallocate";
+            default: return "op " + opcode;
+        }
+    }
+}

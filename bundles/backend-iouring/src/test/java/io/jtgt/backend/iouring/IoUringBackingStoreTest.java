@@ -1,0 +1,253 @@
+package io.jtgt.backend.iouring;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.jtgt.scsi.spi.BackingStore;
+import io.jtgt.scsi.spi.BackingStoreException;
+import io.jtgt.scsi.spi.StorageConfig;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IoUringBackingStoreTest {
+
+    private static final int MIB = 1 << 20;
+
+    @TempDir
+    Path dir;
+
+    private final List<IoUringBackingStoreProvider> providers = new ArrayList<>();
+
+    @AfterEach
+    void closeProviders() {
+        providers.forEach(IoUringBackingStoreProvider::close);
+    }
+
+    private IoUringBackingStoreProvider ringProvider(int depth) {
+        IoUringBackingStoreProvider provider = new IoUringBackingStoreProvider(depth, 2);
+        providers.add(provider);
+        assumeTrue(provider.usesIoUring(), "io_uring not usable on this machine");
+        return provider;
+    }
+
+    private IoUringBackingStoreProvider fallbackProvider() {
+        IoUringBackingStoreProvider provider = new IoUringBackingStoreProvider(64, 1, Optional.of("forced by test"));
+        providers.add(provider);
+        return provider;
+    }
+
+    private static StorageConfig config(Path file, long size, Map<String, String> options) {
+        return new StorageConfig(1000, "iouring", file.toString(), size, 512, true, false, options);
+    }
+
+    private static <T> T await(CompletableFuture<T> future) throws Exception {
+        return future.get(10, TimeUnit.SECONDS);
+    }
+
+    private static byte[] random(int length, long seed) {
+        byte[] data = new byte[length];
+        new Random(seed).nextBytes(data);
+        return data;
+    }
+
+    private static byte[] read(BackingStore store, long offset, int length) throws Exception {
+        ByteBuf dst = PooledByteBufAllocator.DEFAULT.directBuffer(length);
+        try {
+            await(store.read(offset, dst, length));
+            assertEquals(length, dst.readableBytes());
+            byte[] out = new byte[length];
+            dst.readBytes(out);
+            return out;
+        } finally {
+            dst.release();
+        }
+    }
+
+    private void roundTrip(BackingStore store) throws Exception {
+        byte[] data = random(128 * 1024, 1);
+        ByteBuf src = PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(data);
+        try {
+            await(store.write(4096, src, false));
+            assertEquals(data.length, src.readableBytes(), "the reader index must not move");
+        } finally {
+            src.release();
+        }
+        assertArrayEquals(data, read(store, 4096, data.length));
+        // Heap destination: goes through a bounce buffer and lands at the writer index.
+        ByteBuf heap = Unpooled.buffer(8 + 4096).writeLong(42);
+        await(store.read(4096, heap, 4096));
+        assertEquals(8 + 4096, heap.writerIndex());
+        heap.skipBytes(8);
+        byte[] first = new byte[4096];
+        heap.readBytes(first);
+        assertArrayEquals(java.util.Arrays.copyOf(data, 4096), first);
+    }
+
+    @Test
+    void createsSparseImageOfDeviceSizeAndRoundTrips() throws Exception {
+        Path file = dir.resolve("sub/disk.img");
+        BackingStore store = await(ringProvider(64).open(config(file, 64 * MIB, Map.of())));
+        assertEquals(64 * MIB, store.size());
+        assertEquals(64 * MIB, Files.size(file));
+        roundTrip(store);
+        assertArrayEquals(new byte[4096], read(store, 32 * MIB, 4096), "unwritten blocks read as zeros");
+        await(store.close());
+    }
+
+    @Test
+    void existingImageIsNeverTruncated() throws Exception {
+        Path file = dir.resolve("keep.img");
+        byte[] data = random(MIB, 7);
+        Files.write(file, data);
+        BackingStore store = await(ringProvider(64).open(config(file, 4 * MIB, Map.of())));
+        assertEquals(MIB, store.size(), "the file's size wins over deviceSize");
+        assertArrayEquals(data, read(store, 0, MIB));
+        await(store.close());
+        assertArrayEquals(data, Files.readAllBytes(file));
+    }
+
+    @Test
+    void heapAndCompositeSourcesAreWritten() throws Exception {
+        BackingStore store = await(ringProvider(64).open(config(dir.resolve("c.img"), 4 * MIB, Map.of())));
+        byte[] a = random(4096, 2);
+        byte[] b = random(8192, 3);
+        CompositeByteBuf composite = Unpooled.compositeBuffer()
+                .addComponent(true, Unpooled.wrappedBuffer(a))
+                .addComponent(true, Unpooled.directBuffer(8192).writeBytes(b));
+        try {
+            await(store.write(MIB, composite, true)); // FUA: RWF_DSYNC
+        } finally {
+            composite.release();
+        }
+        byte[] both = new byte[a.length + b.length];
+        System.arraycopy(a, 0, both, 0, a.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        assertArrayEquals(both, read(store, MIB, both.length));
+        await(store.close());
+    }
+
+    @Test
+    void flushCompletesOnlyAfterTheWritesInFlight() throws Exception {
+        BackingStore store = await(ringProvider(8).open(config(dir.resolve("f.img"), 16 * MIB, Map.of())));
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        List<ByteBuf> buffers = new ArrayList<>();
+        for (int i = 0; i < 64; i++) { // more than the queue depth: some wait outside the ring
+            ByteBuf src = PooledByteBufAllocator.DEFAULT.directBuffer(64 * 1024).writeBytes(random(64 * 1024, i));
+            buffers.add(src);
+            writes.add(store.write((long) i * 64 * 1024, src, false));
+        }
+        await(store.flush());
+        for (CompletableFuture<Void> w : writes) {
+            assertTrue(w.isDone() && !w.isCompletedExceptionally(), "flush overtook a write");
+        }
+        buffers.forEach(ByteBuf::release);
+        for (int i = 0; i < 64; i += 9) {
+            assertArrayEquals(random(64 * 1024, i), read(store, (long) i * 64 * 1024, 64 * 1024));
+        }
+        await(store.close());
+    }
+
+    @Test
+    void readPastEndOfAShrunkenFileGivesZeros() throws Exception {
+        Path file = dir.resolve("short.img");
+        BackingStore store = await(ringProvider(64).open(config(file, 2 * MIB, Map.of())));
+        ByteBuf src = Unpooled.directBuffer(MIB).writeBytes(random(MIB, 5));
+        await(store.write(MIB, src, false));
+        src.release();
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(MIB + 1000); // someone shrank it behind our back: the read ends short
+        }
+        byte[] got = read(store, MIB, 8192);
+        byte[] expected = new byte[8192];
+        System.arraycopy(random(MIB, 5), 0, expected, 0, 1000);
+        assertArrayEquals(expected, got);
+        await(store.close());
+    }
+
+    @Test
+    void directIoRoundTripsWithMisalignedBuffers() throws Exception {
+        Map<String, String> options = new HashMap<>();
+        options.put("direct", "true");
+        options.put("ioUringQueueDepth", "4");
+        IoUringBackingStore store = (IoUringBackingStore) await(
+                ringProvider(64).open(config(dir.resolve("d.img"), 8 * MIB, options)));
+        byte[] data = random(64 * 1024, 9);
+        ByteBuf src = Unpooled.directBuffer(64 * 1024 + 3).writeBytes(new byte[3]).writeBytes(data);
+        src.skipBytes(3); // address no longer 4 KiB aligned: must be bounced
+        await(store.write(4096, src, false));
+        src.release();
+        assertArrayEquals(data, read(store, 4096, data.length));
+        await(store.close());
+    }
+
+    @Test
+    void unmapPunchesAHoleThatReadsZeros() throws Exception {
+        BackingStore store = await(ringProvider(64).open(config(dir.resolve("u.img"), 8 * MIB, Map.of())));
+        assumeTrue(store.capabilities().canUnmap(), "filesystem cannot punch holes");
+        ByteBuf src = Unpooled.directBuffer(MIB).writeBytes(random(MIB, 11));
+        await(store.write(0, src, false));
+        src.release();
+        await(store.unmap(0, 512 * 1024));
+        assertArrayEquals(new byte[512 * 1024], read(store, 0, 512 * 1024));
+        assertArrayEquals(java.util.Arrays.copyOfRange(random(MIB, 11), 512 * 1024, MIB), read(store, 512 * 1024, 512 * 1024));
+        await(store.close());
+    }
+
+    @Test
+    void closedStoreRefusesIo() throws Exception {
+        BackingStore store = await(ringProvider(64).open(config(dir.resolve("x.img"), MIB, Map.of())));
+        await(store.close());
+        ByteBuf dst = Unpooled.directBuffer(512);
+        ExecutionException e = assertThrows(ExecutionException.class, () -> await(store.read(0, dst, 512)));
+        assertInstanceOf(BackingStoreException.class, e.getCause());
+        dst.release();
+    }
+
+    @Test
+    void configurationErrorsNameTheField() throws Exception {
+        IoUringBackingStoreProvider provider = fallbackProvider();
+        ExecutionException depth = assertThrows(ExecutionException.class, () -> await(provider.open(
+                config(dir.resolve("q.img"), MIB, Map.of("ioUringQueueDepth", "lots")))));
+        assertTrue(depth.getCause().getMessage().contains("ioUringQueueDepth"), depth.getCause().getMessage());
+        ExecutionException size = assertThrows(ExecutionException.class, () -> await(provider.open(
+                config(dir.resolve("nosize.img"), 0, Map.of()))));
+        assertTrue(size.getCause().getMessage().contains("deviceSize"), size.getCause().getMessage());
+        assertFalse(Files.exists(dir.resolve("nosize.img")));
+    }
+
+    @Test
+    void fallbackServesTheSameImageWithFileChannel() throws Exception {
+        IoUringBackingStoreProvider provider = fallbackProvider();
+        assertFalse(provider.usesIoUring());
+        BackingStore store = await(provider.open(config(dir.resolve("fb.img"), 4 * MIB, Map.of())));
+        assertInstanceOf(FileChannelBackingStore.class, store);
+        roundTrip(store);
+        ByteBuf src = Unpooled.buffer(4096).writeBytes(random(4096, 4));
+        await(store.write(0, src, true));
+        await(store.flush());
+        assertArrayEquals(random(4096, 4), read(store, 0, 4096));
+        await(store.close());
+    }
+}
