@@ -161,6 +161,21 @@ public final class Reservations {
         updateActive();
     }
 
+    /**
+     * Registers {@code nexus} with {@code key}, or unregisters it when the key is 0 (ALL_TG_PT and
+     * SPEC_I_PT registrations made on behalf of the sender, SPC-4 5.9.7).
+     */
+    public synchronized void setRegistration(String nexus, long key) {
+        if (key == 0) {
+            if (registrations.containsKey(nexus)) {
+                unregister(nexus);
+                generation++;
+            }
+        } else {
+            registrations.put(nexus, key);
+        }
+    }
+
     /** Checks the caller is registered with {@code key}. */
     public synchronized boolean registeredWith(String nexus, long key) {
         Long current = registrations.get(nexus);

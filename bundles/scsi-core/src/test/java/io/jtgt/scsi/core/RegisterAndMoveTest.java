@@ -65,4 +65,41 @@ class RegisterAndMoveTest {
             other.close();
         }
     }
+
+    private static int keyCount(Harness h) {
+        byte[] keys = data(h.run(TestCommand.lun(0, 0x5E, 0x00, 0, 0, 0, 0, 0, 1, 0, 0)));
+        return (int) Cdb.u32(keys, 4) / 8;
+    }
+
+    @Test
+    void allTargetPortsAndSpecifiedInitiatorPortsAreRegisteredTogether() {
+        try (Harness h = new Harness().ready()) {
+            h.service.putTarget(new io.jtgt.scsi.config.TargetDefinition(Harness.TARGET,
+                    java.util.Map.of(1, java.util.List.of(0), 2, java.util.List.of(0)), java.util.Map.of(0, 1000L)));
+            h.run(TestCommand.lun(0, 0, 0, 0, 0, 0, 0));
+            byte[] allPorts = basic(0, 0x11L);
+            allPorts[20] = 0x04; // ALL_TG_PT
+            assertGood(h.run(prOut(0x00, 0, allPorts)));
+            assertEquals(2, keyCount(h), "this initiator port on target ports 1 and 2");
+            byte[] caps = data(h.run(TestCommand.lun(0, 0x5E, 0x02, 0, 0, 0, 0, 0, 0, 8, 0)));
+            assertEquals(0x0C, caps[2] & 0x0C, "SIP_C and ATP_C");
+            allPorts = basic(0x11L, 0);
+            allPorts[20] = 0x04;
+            assertGood(h.run(prOut(0x00, 0, allPorts))); // unregister everywhere
+            assertEquals(0, keyCount(h));
+
+            byte[] name = ("iqn.1994-05.com.example:other,i,0x400000000001\0").getBytes(StandardCharsets.UTF_8);
+            int padded = (name.length + 3) & ~3;
+            byte[] spec = new byte[28 + 4 + padded];
+            Cdb.put64(spec, 8, 0x22L);
+            spec[20] = 0x08; // SPEC_I_PT
+            Cdb.put32(spec, 24, 4 + padded);
+            spec[28] = 0x45;
+            spec[31] = (byte) padded;
+            System.arraycopy(name, 0, spec, 32, name.length);
+            assertGood(h.run(prOut(0x00, 0, spec)));
+            assertEquals(2, keyCount(h), "the sender and the specified initiator port");
+            assertSense(h.run(prOut(0x00, 0, spec)), 5, 0x26, 0); // SPEC_I_PT from a registered nexus
+        }
+    }
 }

@@ -90,11 +90,12 @@ final class PersistentReserveIn {
 
     /**
      * SPC-4 6.13.4: PTPL_C where the service keeps a state directory, PTPL_A the current APTPL;
-     * no SPEC_I_PT / ALL_TG_PT, CRH 0; TMV 1 with ALLOW COMMANDS 000b; every reservation type.
+     * SPEC_I_PT and ALL_TG_PT (SIP_C, ATP_C), CRH 0; TMV 1 with ALLOW COMMANDS 000b; every reservation type.
      */
     static CompletionStage<ScsiResponse> reportCapabilities(CommandContext ctx) {
         byte[] data = new byte[8];
         put16(data, 0, 8);
+        data[2] = 0x0C; // SIP_C, ATP_C: SPEC_I_PT and ALL_TG_PT are supported
         if (ctx.device().reservationsPersistable()) {
             data[2] |= 0x01; // PTPL_C
         }

@@ -14,8 +14,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * PERSISTENT RESERVE OUT (SPC-4 6.14) with REGISTER, REGISTER AND IGNORE EXISTING KEY, RESERVE,
- * RELEASE, CLEAR and PREEMPT (SPC-4 5.9.7 - 5.9.11). The 24-byte parameter list only: SPEC_I_PT
- * and ALL_TG_PT are not supported (REPORT CAPABILITIES says so) and refused. APTPL (SPC-4 5.9.5)
+ * RELEASE, CLEAR and PREEMPT (SPC-4 5.9.7 - 5.9.11), with ALL_TG_PT and SPEC_I_PT (iSCSI
+ * TransportIDs with ISID) on REGISTER. APTPL (SPC-4 5.9.5)
  * is honoured where the service has a state directory (PTPL_C=1), else refused. PREEMPT AND
  * ABORT is not offered (it would need the transport to abort the preempted nexuses' tasks).
  * REGISTER AND MOVE takes an iSCSI TransportID with ISID.
@@ -31,6 +31,8 @@ final class PersistentReserveOut {
     static final int REGISTER_AND_MOVE = 0x07;
     /** Longest REGISTER AND MOVE parameter list: the header and an iSCSI TransportID of at most 228 bytes. */
     private static final int MAX_MOVE_LENGTH = 24 + 228;
+    /** Longest REGISTER parameter list with SPEC_I_PT: 28 bytes and up to 16 TransportIDs of 228 bytes. */
+    private static final int MAX_SPEC_I_PT_LENGTH = 28 + 16 * 228;
 
     private PersistentReserveOut() {}
 
@@ -41,7 +43,9 @@ final class PersistentReserveOut {
         int type = cdb[2] & 0x0F;
         long length = u32(cdb, 5);
         boolean move = action == REGISTER_AND_MOVE;
-        if (move ? length < 24 || length > MAX_MOVE_LENGTH : length != 24) {
+        boolean registering = action == REGISTER || action == REGISTER_AND_IGNORE;
+        long max = move ? MAX_MOVE_LENGTH : registering ? MAX_SPEC_I_PT_LENGTH : 24;
+        if (length < 24 || length > max) {
             throw new ScsiException(SenseCode.PARAMETER_LIST_LENGTH_ERROR); // SPC-4 6.14.1, 6.14.4
         }
         int listLength = (int) length;
@@ -116,6 +120,55 @@ final class PersistentReserveOut {
         return ScsiResponse.good();
     }
 
+    /**
+     * SPEC_I_PT (SPC-4 5.9.7.3): the I_T nexuses of the initiator ports named by iSCSI TransportIDs
+     * with ISID (format 01b), on this target port or with ALL_TG_PT on all of them. Only a REGISTER
+     * from an unregistered nexus with a non-zero key may use it; a named nexus already registered is
+     * INVALID FIELD IN PARAMETER LIST, checked before anything changes.
+     */
+    private static List<String> specifiedNexuses(CommandContext ctx, Reservations r, String me, int action,
+            long serviceKey, boolean allTgPt, byte[] p) {
+        if (action != REGISTER || r.key(me) != null || serviceKey == 0 || p.length < 28) {
+            throw ScsiException.invalidParameterField(20, 3);
+        }
+        long tidLength = u32(p, 24);
+        if (28 + tidLength != p.length) {
+            throw new ScsiException(SenseCode.PARAMETER_LIST_LENGTH_ERROR);
+        }
+        List<String> result = new java.util.ArrayList<>();
+        for (int off = 28; off < p.length; ) {
+            String port = IscsiTransportId.initiatorPort(p, off);
+            if (port == null) {
+                throw ScsiException.invalidParameterField(off, -1); // only iSCSI TransportIDs with ISID
+            }
+            for (String n : nexusesOf(ctx, port, allTgPt, me)) {
+                if (r.key(n) != null) {
+                    throw new ScsiException(SenseCode.INVALID_FIELD_IN_PARAMETER_LIST); // already registered
+                }
+                result.add(n);
+            }
+            off += 4 + (((p[off + 2] & 0xFF) << 8) | (p[off + 3] & 0xFF));
+        }
+        return result;
+    }
+
+    private static String initiatorPort(String nexus) {
+        return nexus.substring(0, nexus.indexOf('|'));
+    }
+
+    /** The I_T nexus identifiers of {@code initiatorPort} on every target port, or on the sender's. */
+    private static List<String> nexusesOf(CommandContext ctx, String initiatorPort, boolean allTargetPorts, String me) {
+        List<String> result = new java.util.ArrayList<>();
+        if (!allTargetPorts) {
+            result.add(initiatorPort + me.substring(me.indexOf('|')));
+            return result;
+        }
+        for (int tpgt : new java.util.TreeSet<>(ctx.targetPortGroups())) {
+            result.add(initiatorPort + "|" + ctx.targetName() + ",t,0x" + String.format("%04x", tpgt));
+        }
+        return result;
+    }
+
     private static ScsiResponse conflict() {
         return new ScsiResponse(ScsiResponse.RESERVATION_CONFLICT, new byte[0], null);
     }
@@ -126,20 +179,35 @@ final class PersistentReserveOut {
         if (action == REGISTER_AND_MOVE) {
             return registerAndMove(ctx, r, me, key, serviceKey, type, p);
         }
-        if ((p[20] & 0x0C) != 0) {
-            throw ScsiException.invalidParameterField(20, (p[20] & 0x08) != 0 ? 3 : 2); // SPEC_I_PT, ALL_TG_PT
-        }
+        boolean specIpt = (p[20] & 0x08) != 0;
+        boolean allTgPt = (p[20] & 0x04) != 0;
         boolean aptpl = (p[20] & 0x01) != 0;
         boolean registering = action == REGISTER || action == REGISTER_AND_IGNORE;
+        if ((specIpt || allTgPt) && !registering) {
+            throw ScsiException.invalidParameterField(20, specIpt ? 3 : 2); // only REGISTER uses them
+        }
+        if (p.length > 24 && !specIpt) {
+            throw new ScsiException(SenseCode.PARAMETER_LIST_LENGTH_ERROR); // SPC-4 6.15.1: 24 bytes without SPEC_I_PT
+        }
         if (aptpl && registering && !ctx.device().reservationsPersistable()) {
             throw ScsiException.invalidParameterField(20, 0); // APTPL without PTPL_C (no state directory)
         }
         synchronized (r) {
             switch (action) {
                 case REGISTER, REGISTER_AND_IGNORE -> {
+                    List<String> specified = specIpt ? specifiedNexuses(ctx, r, me, action, serviceKey, allTgPt, p)
+                            : List.of();
                     if (!r.register(me, key, serviceKey, action == REGISTER_AND_IGNORE)) {
                         return conflict();
                     }
+                    if (allTgPt) { // SPC-4 5.9.7: the same key for this initiator port on every target port
+                        for (String n : nexusesOf(ctx, initiatorPort(me), true, me)) {
+                            if (!n.equals(me)) {
+                                r.setRegistration(n, serviceKey);
+                            }
+                        }
+                    }
+                    specified.forEach(n -> r.setRegistration(n, serviceKey));
                     r.aptpl(aptpl); // SPC-4 5.9.5: the last REGISTER decides persistence through power loss
                     return ScsiResponse.good();
                 }
