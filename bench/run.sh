@@ -261,7 +261,8 @@ run_row() { # target row
     esac
 }
 
-ROWS=(rr4k-qd1 rr4k-qd32 rr4k-qd128 sr128k-qd32 qw4k-d32 qr1m-d8 qw1m-d8)
+# BENCH_ROWS="rr4k-qd32 qw4k-d32" reruns a subset (e.g. the key rows on a noisy machine).
+read -r -a ROWS <<<"${BENCH_ROWS:-rr4k-qd1 rr4k-qd32 rr4k-qd128 sr128k-qd32 qw4k-d32 qr1m-d8 qw1m-d8}"
 log "warm-up (page cache, JIT)"
 for t in "${TARGETS[@]}"; do
     rep=warmup

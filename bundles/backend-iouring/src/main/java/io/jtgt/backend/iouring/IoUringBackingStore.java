@@ -46,6 +46,7 @@ final class IoUringBackingStore implements BackingStore {
     private final ByteBufAllocator allocator;
     private final Consumer<IoUringBackingStore> onClosed;
 
+    private final boolean asyncLargeTransfers = !Boolean.getBoolean("jtgt.iouring.inlineLargeTransfers");
     private final AtomicInteger nextRing = new AtomicInteger();
     private final Set<CompletableFuture<Integer>> writesInFlight = ConcurrentHashMap.newKeySet();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -103,6 +104,7 @@ final class IoUringBackingStore implements BackingStore {
         }
         RingOp op = new RingOp(RingOp.OP_READ, fd, offset, address, length, 0);
         op.owned = bounce;
+        op.sqeFlags = sqeFlags(length);
         CompletableFuture<Void> result = new CompletableFuture<>();
         int copyFrom = bounceOffset;
         op.result.whenComplete((n, failure) -> {
@@ -153,6 +155,7 @@ final class IoUringBackingStore implements BackingStore {
         RingOp op = new RingOp(RingOp.OP_WRITE, fd, offset, address, length,
                 forceUnitAccess ? RingOp.RWF_DSYNC : 0);
         op.owned = bounce;
+        op.sqeFlags = sqeFlags(length);
         writesInFlight.add(op.result);
         CompletableFuture<Void> result = new CompletableFuture<>();
         op.result.whenComplete((n, failure) -> {
@@ -293,6 +296,11 @@ final class IoUringBackingStore implements BackingStore {
             return rings[0];
         }
         return rings[Math.floorMod(nextRing.getAndIncrement(), rings.length)];
+    }
+
+    /** Large buffered copies go to io-wq workers (parallel); small ones stay inline (cheapest). */
+    private byte sqeFlags(int length) {
+        return !direct && asyncLargeTransfers && length >= RingOp.ASYNC_THRESHOLD ? RingOp.IOSQE_ASYNC : 0;
     }
 
     private boolean usable(long address) {

@@ -81,7 +81,7 @@ final class RingFile implements IoUringIoHandle {
     }
 
     private void issue(RingOp op, int slot) {
-        IoUringIoOps sqe = new IoUringIoOps(op.opcode, (byte) 0, (short) 0, op.fd,
+        IoUringIoOps sqe = new IoUringIoOps(op.opcode, op.sqeFlags, (short) 0, op.fd,
                 op.nextOffset(), op.nextAddress(), op.nextLength(), op.rwFlags,
                 (short) slot, (short) 0, (short) 0, 0, 0L);
         long id = registration == null ? INVALID_ID : registration.submit(sqe);

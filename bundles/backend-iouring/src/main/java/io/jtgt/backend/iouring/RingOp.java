@@ -17,6 +17,13 @@ final class RingOp {
     static final byte OP_READ = 22;
     static final byte OP_WRITE = 23;
 
+    static final byte IOSQE_ASYNC = 1 << 4; // run in an io-wq worker instead of inline at submit
+    /**
+     * Buffered transfers from this size on are handed to io-wq workers: inline, the ring thread
+     * would copy every byte itself, one op after another, while workers copy in parallel.
+     */
+    static final int ASYNC_THRESHOLD = 64 * 1024;
+
     static final int FSYNC_DATASYNC = 1; // IORING_FSYNC_DATASYNC: fdatasync semantics
     static final int RWF_DSYNC = 2; // per-write O_DSYNC (FUA) — linux/fs.h
     private static final int EINTR = 4;
@@ -32,6 +39,7 @@ final class RingOp {
     /** Buffers this op owns until it ends (path string, bounce buffer); released by the store. */
     ByteBuf owned;
     int done;
+    byte sqeFlags;
 
     RingOp(byte opcode, int fd, long offset, long address, int length, int rwFlags) {
         this.opcode = opcode;
