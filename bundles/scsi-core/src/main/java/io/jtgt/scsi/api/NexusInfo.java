@@ -14,6 +14,8 @@ import java.util.function.Supplier;
  * @param portalAddress local socket address as {@code host:port}
  * @param parameters live view of the negotiated session/connection parameters, for display
  * @param commandsInFlight live count of commands received but not yet answered, for display
+ * @param taskAborter aborts this nexus's tasks on another initiator's PREEMPT AND ABORT, or null
+ *     when the transport cannot (PREEMPT AND ABORT is then not offered)
  */
 public record NexusInfo(
         String initiatorName,
@@ -23,4 +25,12 @@ public record NexusInfo(
         String initiatorAddress,
         String portalAddress,
         Supplier<Map<String, String>> parameters,
-        Supplier<Integer> commandsInFlight) {}
+        Supplier<Integer> commandsInFlight,
+        TaskAborter taskAborter) {
+
+    /** A nexus whose transport offers no {@link TaskAborter}. */
+    public NexusInfo(String initiatorName, long isid, int tsih, int tpgt, String initiatorAddress, String portalAddress,
+            Supplier<Map<String, String>> parameters, Supplier<Integer> commandsInFlight) {
+        this(initiatorName, isid, tsih, tpgt, initiatorAddress, portalAddress, parameters, commandsInFlight, null);
+    }
+}

@@ -97,6 +97,26 @@ public final class CommandContext {
         return nexus.portNames();
     }
 
+    /** Whether the transport can abort tasks of a nexus (PREEMPT AND ABORT is offered only then). */
+    public boolean canAbortTasks() {
+        return nexus.info().taskAborter() != null;
+    }
+
+    /**
+     * Aborts the tasks for this LUN of the live nexuses with these identifiers (SPC-4 5.9.11.5);
+     * completes when the transport has finished with all of them.
+     */
+    public CompletableFuture<Void> abortTasksOf(java.util.Collection<String> nexusIds) {
+        List<CompletableFuture<Void>> aborts = new java.util.ArrayList<>();
+        for (Nexus n : nexus.target().nexuses()) {
+            io.jtgt.scsi.api.TaskAborter aborter = n.info().taskAborter();
+            if (aborter != null && nexusIds.contains(n.portNames())) {
+                aborts.add(aborter.abortTasks(LunAddressing.encode(lun)).toCompletableFuture());
+            }
+        }
+        return CompletableFuture.allOf(aborts.toArray(CompletableFuture[]::new));
+    }
+
     /** Queues a unit attention for this LUN on the live nexuses with these identifiers. */
     public void unitAttentionFor(java.util.Collection<String> nexusIds, SenseCode code) {
         nexus.target().unitAttention(nexusIds, lun, code);

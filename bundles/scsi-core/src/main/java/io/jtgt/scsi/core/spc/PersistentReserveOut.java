@@ -16,8 +16,8 @@ import java.util.concurrent.CompletionStage;
  * PERSISTENT RESERVE OUT (SPC-4 6.14) with REGISTER, REGISTER AND IGNORE EXISTING KEY, RESERVE,
  * RELEASE, CLEAR and PREEMPT (SPC-4 5.9.7 - 5.9.11), with ALL_TG_PT and SPEC_I_PT (iSCSI
  * TransportIDs with ISID) on REGISTER. APTPL (SPC-4 5.9.5)
- * is honoured where the service has a state directory (PTPL_C=1), else refused. PREEMPT AND
- * ABORT is not offered (it would need the transport to abort the preempted nexuses' tasks).
+ * is honoured where the service has a state directory (PTPL_C=1), else refused. PREEMPT
+ * AND ABORT is offered where the transport gives an {@link io.jtgt.scsi.api.TaskAborter}.
  * REGISTER AND MOVE takes an iSCSI TransportID with ISID.
  */
 final class PersistentReserveOut {
@@ -27,6 +27,7 @@ final class PersistentReserveOut {
     static final int RELEASE = 0x02;
     static final int CLEAR = 0x03;
     static final int PREEMPT = 0x04;
+    static final int PREEMPT_AND_ABORT = 0x05;
     static final int REGISTER_AND_IGNORE = 0x06;
     static final int REGISTER_AND_MOVE = 0x07;
     /** Longest REGISTER AND MOVE parameter list: the header and an iSCSI TransportID of at most 228 bytes. */
@@ -49,7 +50,7 @@ final class PersistentReserveOut {
             throw new ScsiException(SenseCode.PARAMETER_LIST_LENGTH_ERROR); // SPC-4 6.14.1, 6.14.4
         }
         int listLength = (int) length;
-        boolean typed = action == RESERVE || action == RELEASE || action == PREEMPT; // SPC-4 6.14.2: MOVE keeps its type
+        boolean typed = action == RESERVE || action == RELEASE || action == PREEMPT || action == PREEMPT_AND_ABORT; // SPC-4 6.14.2: MOVE keeps its type
         if (typed && scope != 0) {
             throw ScsiException.invalidCdbField(2, 7);
         }
@@ -73,9 +74,15 @@ final class PersistentReserveOut {
             } finally {
                 buf.release();
             }
-            ScsiResponse response = apply(ctx, r, me, action, type, p);
+            List<String> preempted = new java.util.ArrayList<>();
+            ScsiResponse response = apply(ctx, r, me, action, type, p, preempted);
             if (response.status() != ScsiResponse.GOOD) {
                 return CommandContext.done(response);
+            }
+            if (action == PREEMPT_AND_ABORT && !preempted.isEmpty()) {
+                // SPC-4 5.9.11.5: the preempted nexuses' tasks are aborted before this completes
+                return ctx.abortTasksOf(preempted).thenCompose(v -> ctx.device().reservationsChanged())
+                        .thenApply(v -> response);
             }
             // SPC-4 5.9.5: with APTPL in effect the new state is durable before the command completes
             return ctx.device().reservationsChanged().thenApply(v -> response);
@@ -173,7 +180,8 @@ final class PersistentReserveOut {
         return new ScsiResponse(ScsiResponse.RESERVATION_CONFLICT, new byte[0], null);
     }
 
-    private static ScsiResponse apply(CommandContext ctx, Reservations r, String me, int action, int type, byte[] p) {
+    private static ScsiResponse apply(CommandContext ctx, Reservations r, String me, int action, int type, byte[] p,
+            List<String> preempted) {
         long key = u64(p, 0);
         long serviceKey = u64(p, 8);
         if (action == REGISTER_AND_MOVE) {
@@ -242,7 +250,7 @@ final class PersistentReserveOut {
                     ctx.unitAttentionFor(others, SenseCode.RESERVATIONS_PREEMPTED);
                     return ScsiResponse.good();
                 }
-                case PREEMPT -> {
+                case PREEMPT, PREEMPT_AND_ABORT -> {
                     if (!r.registeredWith(me, key)) {
                         return conflict();
                     }
@@ -254,6 +262,7 @@ final class PersistentReserveOut {
                         return conflict();
                     }
                     ctx.unitAttentionFor(removed, SenseCode.REGISTRATIONS_PREEMPTED);
+                    preempted.addAll(removed);
                     return ScsiResponse.good();
                 }
                 default -> throw ScsiException.invalidCdbField(1, 4);

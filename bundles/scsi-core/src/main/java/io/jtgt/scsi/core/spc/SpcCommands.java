@@ -64,6 +64,9 @@ public final class SpcCommands {
             PersistentReserveOut.REGISTER_AND_MOVE}) {
             b.add(0x5F, sa, "PERSISTENT RESERVE OUT", prOut, PersistentReserveOut::execute, LEGACY_RESERVATION_EXEMPT);
         }
+        // SPC-4 5.9.11.5: only where the transport can abort the preempted nexuses' tasks
+        b.add(0x5F, PersistentReserveOut.PREEMPT_AND_ABORT, "PERSISTENT RESERVE OUT", prOut, PersistentReserveOut::execute,
+                CommandContext::canAbortTasks, LEGACY_RESERVATION_EXEMPT);
         b.add(0x16, -1, "RESERVE(6)", new int[] {0, 0, 0, 0, 0x04}, LegacyReservations::reserve);
         b.add(0x56, -1, "RESERVE(10)", new int[] {0, 0, 0, 0, 0, 0, 0, 0, 0x04}, LegacyReservations::reserve);
         b.add(0x17, -1, "RELEASE(6)", new int[] {0, 0, 0, 0, 0x04}, LegacyReservations::release,
