@@ -82,10 +82,37 @@ final class CommandDispatcher {
                 throw new ScsiException(SenseCode.MEDIUM_NOT_PRESENT_TRAY_OPEN); // SBC-3 5.20 LOEJ
             }
         }
-        if (device != null && device.reservations().conflicts(nexus.portNames(), d.has(CommandFlag.MEDIUM_READ),
-                d.has(CommandFlag.MEDIUM_WRITE), exempt || d.has(CommandFlag.LEGACY_RESERVATION_EXEMPT))) {
-            return CompletableFuture.completedFuture(new ScsiResponse(ScsiResponse.RESERVATION_CONFLICT, new byte[0], null));
+        if (device != null && conflicts(device, nexus, d, exempt)) {
+            if (device.reservations().legacyHolder() == null) {
+                return CompletableFuture.completedFuture(RESERVATION_CONFLICT);
+            }
+            // An SPC-2 reservation ends with its I_T nexus (SPC-2 5.5.1). An initiator that drops one
+            // connection and goes on through another expects that order, but the two connections are
+            // served by different event loops: the loss may still be on its way. Look again once the
+            // loops have had a moment; the answer still comes from the reservation state only.
+            CommandDescriptor row = d;
+            Medium m = medium;
+            return CompletableFuture.runAsync(() -> { }, LEGACY_CONFLICT_SETTLE)
+                    .thenCompose(v -> conflicts(device, nexus, row, exempt)
+                            ? CompletableFuture.completedFuture(RESERVATION_CONFLICT)
+                            : proceed(nexus, command, row, device, m, lun, cdb));
         }
+        return proceed(nexus, command, d, device, medium, lun, cdb);
+    }
+
+    private static final ScsiResponse RESERVATION_CONFLICT =
+            new ScsiResponse(ScsiResponse.RESERVATION_CONFLICT, new byte[0], null);
+    private static final java.util.concurrent.Executor LEGACY_CONFLICT_SETTLE =
+            CompletableFuture.delayedExecutor(5, java.util.concurrent.TimeUnit.MILLISECONDS);
+
+    private static boolean conflicts(Device device, Nexus nexus, CommandDescriptor d, boolean exempt) {
+        return device.reservations().conflicts(nexus.portNames(), d.has(CommandFlag.MEDIUM_READ),
+                d.has(CommandFlag.MEDIUM_WRITE), exempt || d.has(CommandFlag.LEGACY_RESERVATION_EXEMPT));
+    }
+
+    /** Write protection, availability, the task set (SAM-5 8.6) and the handler. */
+    private CompletionStage<ScsiResponse> proceed(Nexus nexus, ScsiCommand command, CommandDescriptor d, Device device,
+            Medium medium, int lun, byte[] cdb) {
         if (d.has(CommandFlag.WRITES_BLOCKS) && device.writeProtected()) {
             throw new ScsiException(SenseCode.WRITE_PROTECTED); // SBC-3 4.x readOnly storage, SPC-4 7.5.8 SWP
         }

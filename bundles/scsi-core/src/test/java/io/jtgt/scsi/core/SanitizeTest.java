@@ -135,4 +135,21 @@ class SanitizeTest {
             other.close();
         }
     }
+
+    @Test
+    void anAbortedSanitizeTaskEndsWhileTheOperationGoesOn() throws Exception {
+        try (Harness h = new Harness(Map.of("sanitizeRate", 1), 2048, 9, false, Capabilities.BASIC).ready()) {
+            TestCommand c = sanitize(0x01, overwriteParams(1, false, (byte) 3)); // IMMED=0
+            java.util.concurrent.CompletableFuture<ScsiResponse> task = h.nexus.execute(c);
+            Thread.sleep(100);
+            assertTrue(!task.isDone(), "without IMMED the task waits for the operation");
+            c.abort.complete(null); // ABORT TASK / LUN RESET in the transport
+            task.get(2, java.util.concurrent.TimeUnit.SECONDS);
+            assertSense(h.run(TestCommand.lun(0, 0, 0, 0, 0, 0, 0)), 2, 0x04, 0x1B); // still sanitizing
+            for (int i = 0; i < 100 && h.run(TestCommand.lun(0, 0, 0, 0, 0, 0, 0)).status() != ScsiResponse.GOOD; i++) {
+                Thread.sleep(50);
+            }
+            assertGood(h.run(TestCommand.lun(0, 0, 0, 0, 0, 0, 0)));
+        }
+    }
 }

@@ -17,6 +17,8 @@ public final class TestCommand implements ScsiCommand {
     private byte[] dataOut;
     public volatile Integer declaredTransferLength;
     public volatile int requested = -1;
+    /** Completed by a test to play the transport aborting this command. */
+    public final CompletableFuture<Void> abort = new CompletableFuture<>();
 
     public TestCommand(long lunField, byte[] cdb) {
         this.lunField = lunField;
@@ -96,5 +98,10 @@ public final class TestCommand implements ScsiCommand {
         ByteBuf buf = Unpooled.directBuffer(length);
         buf.writeBytes(dataOut, 0, length);
         return CompletableFuture.completedFuture(buf);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> abortRequested() {
+        return abort;
     }
 }
