@@ -200,7 +200,8 @@ Compare ratios and CPU per I/O rather than absolute figures.
 
 ## Ceiling (no iSCSI)
 
-fio directly on the image file (io_uring engine, buffered, page cache) and loopback TCP (iperf3):
+fio directly on the image file (io_uring engine, buffered, page cache, two jobs — one per core —
+each on its own half of the file, best of three runs) and loopback TCP (iperf3, one stream):
 
 {ceil_md}
 
