@@ -160,6 +160,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         ClosedChannelException cause = new ClosedChannelException();
         for (ScsiTask task : tasks.values()) {
             task.dropData(cause);
+            task.abortRequested.complete(null);
             if (task.aborted() && !task.responded) {
                 // Nothing will be answered on this connection any more: a pending abort is done.
                 Runnable completion = task.abortCompletion;
@@ -279,7 +280,8 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             try {
                 created.nexus(created.target().connect(new NexusInfo(login.initiatorName(), login.isid(),
                         login.tsih(), login.tpgt(), address(channel.remoteAddress()), address(channel.localAddress()),
-                        created::parameters, () -> inFlightView)));
+                        created::parameters, () -> inFlightView,
+                        lunField -> abortTasks(lun -> lun == lunField))));
             } catch (RuntimeException e) {
                 LOG.error("{}: target {} refused the I_T nexus", channel.remoteAddress(), created.target().name(), e);
                 context.sessions().release(login.tsih());
@@ -671,6 +673,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                     }
                 };
                 transfers.withdraw(task, new CancellationException("task aborted"));
+                task.abortRequested.complete(null);
             }
         }, () -> done.complete(null));
         return done;

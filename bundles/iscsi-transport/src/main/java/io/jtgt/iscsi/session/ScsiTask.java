@@ -66,6 +66,16 @@ final class ScsiTask implements ScsiCommand {
     boolean responded;
     /** Set by ABORT TASK: the response is suppressed and this runs when SCSI is done. */
     Runnable abortCompletion;
+    /**
+     * Completed when the task is aborted or its connection is lost, so that a long-running command
+     * (SANITIZE) can end its task while its operation goes on (SBC-3 5.30, SAM-5 7.2).
+     */
+    final CompletableFuture<Void> abortRequested = new CompletableFuture<>();
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> abortRequested() {
+        return abortRequested;
+    }
 
     ScsiTask(IscsiConnection connection, int itt, int cmdSn, long lun, byte[] cdb, TaskAttribute attribute,
             int edtl, boolean read, boolean write) {
