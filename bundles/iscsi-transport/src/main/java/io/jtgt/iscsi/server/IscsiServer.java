@@ -52,6 +52,8 @@ public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
     private final boolean epoll;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
+    /** Our registration for target removals (sessions are asked to log out). */
+    private final AutoCloseable targetListener;
     private volatile boolean closed;
 
     /** A server where every target accepts every initiator without authentication. */
@@ -72,6 +74,7 @@ public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
         this.epoll = Transports.epoll();
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, Transports.ioHandlerFactory(epoll));
         this.workerGroup = new MultiThreadIoEventLoopGroup(settings.ioThreads(), Transports.ioHandlerFactory(epoll));
+        this.targetListener = registry.addTargetListener(this::targetRemoved);
     }
 
     /** Binds a portal; blocks until the socket listens. Port 0 picks a free port. */
@@ -208,6 +211,11 @@ public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
             return;
         }
         closed = true;
+        try {
+            targetListener.close();
+        } catch (Exception e) {
+            LOG.debug("target listener already gone", e);
+        }
         for (RunningPortal portal : new ArrayList<>(portals.values())) {
             portal.close();
         }

@@ -17,4 +17,12 @@ public interface TargetRegistry {
 
     /** The target with this name (an IQN), if configured. */
     Optional<ScsiTarget> target(String name);
+
+    /**
+     * Registers a listener for target removal; closing the returned handle unregisters it. The
+     * default registry never removes targets, so it never calls the listener.
+     */
+    default AutoCloseable addTargetListener(TargetListener listener) {
+        return () -> { };
+    }
 }

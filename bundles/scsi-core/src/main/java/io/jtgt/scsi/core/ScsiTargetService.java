@@ -4,6 +4,7 @@ import io.jtgt.scsi.api.ManagementService;
 import io.jtgt.scsi.api.NexusInfo;
 import io.jtgt.scsi.api.Portal;
 import io.jtgt.scsi.api.ScsiTarget;
+import io.jtgt.scsi.api.TargetListener;
 import io.jtgt.scsi.api.TargetRegistry;
 import io.jtgt.scsi.config.StorageDefinition;
 import io.jtgt.scsi.config.TargetDefinition;
@@ -43,6 +44,7 @@ public class ScsiTargetService implements TargetRegistry, ManagementService {
     private final Map<Long, Device> devices = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<String, Target> targets = new ConcurrentSkipListMap<>();
     private final List<Portal> portals = new CopyOnWriteArrayList<>();
+    private final List<TargetListener> targetListeners = new CopyOnWriteArrayList<>();
     private boolean closed;
 
     /** Where persistent reservations with APTPL are kept, or null: then PTPL_C=0. */
@@ -201,12 +203,28 @@ public class ScsiTargetService implements TargetRegistry, ManagementService {
     }
 
     public void removeTarget(String name) {
+        Target t;
         synchronized (lock) {
-            Target t = targets.remove(name);
+            t = targets.remove(name);
             if (t != null) {
                 t.markRemoved();
             }
         }
+        if (t != null) {
+            for (TargetListener listener : targetListeners) {
+                try {
+                    listener.targetRemoved(name);
+                } catch (RuntimeException e) {
+                    LOG.warn("target listener failed for removed target {}", name, e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public AutoCloseable addTargetListener(TargetListener listener) {
+        targetListeners.add(listener);
+        return () -> targetListeners.remove(listener);
     }
 
     // ---- portals ----
