@@ -162,6 +162,11 @@ CONFIG=$WORK/jtgt-bench.json
 export JTGT_STATE_DIR=$WORK/state
 INSTANCE=$JTGT_STATE_DIR/$(printf '%s' "$(readlink -f "$CONFIG")" | sha256sum | cut -c1-16)
 log "starting jtgt on 127.0.0.1:$JTGT_PORT (instance $INSTANCE)"
+if [ -n "${BENCH_JFR:-}" ]; then
+    # BENCH_JFR=1: a JFR profile (CPU samples, allocations) of the target, written when it stops.
+    export EXTRA_JAVA_OPTS="${EXTRA_JAVA_OPTS:-} -XX:StartFlightRecording=filename=$WORK/jtgt.jfr,settings=profile,dumponexit=true"
+    log "JFR recording to $WORK/jtgt.jfr"
+fi
 "$DIST/bin/jtgt" daemon --config "$CONFIG" >"$WORK/jtgt.log" 2>&1 &
 JTGT_PID=$!   # bin/jtgt and bin/karaf exec the JVM: this is the target's process
 
@@ -334,3 +339,7 @@ if [ "$WRITE_DOC" = 1 ]; then
     ARGS+=(--doc "$REPO/docs/performance.md")
 fi
 python3 "$BENCH_DIR/report.py" "${ARGS[@]}"
+# Keep this run's raw samples (the next run overwrites results.tsv).
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+cp "$RESULTS" "$WORK/results-$STAMP.tsv"
+cp "$CEIL" "$WORK/ceiling-$STAMP.tsv"
