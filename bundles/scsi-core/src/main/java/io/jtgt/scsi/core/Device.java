@@ -43,17 +43,23 @@ public final class Device {
     private long generation;
 
     private final PersistentReservationFiles reservationFiles;
+    private final ModeParameterFiles modeFiles;
 
     Device(StorageDefinition definition) {
-        this(definition, null);
+        this(definition, null, null);
     }
 
-    /** With {@code reservationFiles}, persistent reservations saved with APTPL are restored and kept. */
-    Device(StorageDefinition definition, PersistentReservationFiles reservationFiles) {
+    /**
+     * With {@code reservationFiles}, persistent reservations saved with APTPL are restored and kept;
+     * with {@code modeFiles}, mode parameters saved with SP=1 become the current values and can be
+     * saved again. Either may be null (kept in memory only).
+     */
+    Device(StorageDefinition definition, PersistentReservationFiles reservationFiles, ModeParameterFiles modeFiles) {
         this.reservationFiles = reservationFiles;
+        this.modeFiles = modeFiles;
         this.definition = definition;
         this.identity = DeviceIdentity.of(definition);
-        this.modeParameters = new ModeParameters();
+        this.modeParameters = loadModeParameters(definition.deviceId(), modeFiles);
         if (reservationFiles != null) {
             Reservations.Snapshot saved = reservationFiles.load(definition.deviceId());
             if (saved != null) {
@@ -61,6 +67,33 @@ public final class Device {
                 LOG.info("storage {}: {} persistent reservation registrations restored (APTPL)",
                         definition.deviceId(), saved.registrations().size());
             }
+        }
+    }
+
+    /** SPC-4 7.5.1: when the unit comes up its current mode parameters are the saved ones, else the defaults. */
+    private static ModeParameters loadModeParameters(long deviceId, ModeParameterFiles modeFiles) {
+        if (modeFiles == null) {
+            return new ModeParameters();
+        }
+        ModeParameters.Values saved = modeFiles.load(deviceId);
+        if (saved != null) {
+            LOG.info("storage {}: saved mode parameters restored: {}", deviceId, saved);
+        }
+        return new ModeParameters(true, saved == null ? ModeParameters.Values.DEFAULTS : saved);
+    }
+
+    /**
+     * SPC-4 6.9 SP=1: saves the current mode parameters as the saved ones; completes once they are
+     * durable, so the MODE SELECT reports GOOD only then. The snapshot is taken under the parameters'
+     * lock and queued in the same order, so concurrent saves leave the latest values on disk.
+     */
+    public CompletableFuture<Void> saveModeParameters() {
+        if (modeFiles == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("mode parameters cannot be saved"));
+        }
+        synchronized (modeParameters) {
+            ModeParameters.Values values = modeParameters.current();
+            return modeFiles.save(definition.deviceId(), values).thenRun(() -> modeParameters.saved(values));
         }
     }
 

@@ -4,10 +4,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -18,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Persistent reservation state kept through power loss (SPC-4 5.9.5, APTPL): one small JSON file
- * per logical unit, {@code lu-<deviceID>.json} in a state directory, written (temp file, fsync,
- * atomic rename) before the PERSISTENT RESERVE OUT that changed it completes, removed when the
+ * per logical unit, {@code lu-<deviceID>.json} in a state directory, written durably
+ * ({@link DurableFile}) before the PERSISTENT RESERVE OUT that changed it completes, removed when the
  * last REGISTER had APTPL=0. File work runs on one thread of its own, never on a transport thread.
  */
 public final class PersistentReservationFiles implements AutoCloseable {
@@ -74,10 +72,9 @@ public final class PersistentReservationFiles implements AutoCloseable {
             Path f = file(deviceId);
             try {
                 if (state == null) {
-                    Files.deleteIfExists(f);
+                    DurableFile.delete(f);
                     return;
                 }
-                Files.createDirectories(dir);
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("generation", state.generation());
                 Map<String, String> regs = new LinkedHashMap<>();
@@ -85,17 +82,7 @@ public final class PersistentReservationFiles implements AutoCloseable {
                 m.put("registrations", regs);
                 m.put("holder", state.holder());
                 m.put("type", state.type());
-                Path tmp = dir.resolve(f.getFileName() + ".tmp");
-                try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE,
-                        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
-                    ch.write(java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(m)));
-                    ch.force(true);
-                }
-                try {
-                    Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
-                }
+                DurableFile.write(f, JSON.writeValueAsBytes(m));
             } catch (IOException e) {
                 throw new UncheckedIOException("persistent reservations of storage " + deviceId + " not saved", e);
             }

@@ -49,17 +49,22 @@ public class ScsiTargetService implements TargetRegistry, ManagementService {
 
     /** Where persistent reservations with APTPL are kept, or null: then PTPL_C=0. */
     private final PersistentReservationFiles reservationFiles;
+    /** Where mode parameters saved with SP=1 are kept, or null: then saving is refused. */
+    private final ModeParameterFiles modeFiles;
 
     public ScsiTargetService() {
         this(null);
     }
 
     /**
-     * A service that keeps persistent reservations requested with APTPL through restarts, one
-     * file per storage in {@code prStateDir} (SPC-4 5.9.5); null keeps them in memory only.
+     * A service that keeps the state the standards say survives power loss in {@code stateDir}, one
+     * small JSON file per storage and kind: persistent reservations requested with APTPL in
+     * {@code stateDir/pr} (SPC-4 5.9.5) and mode parameters saved with SP=1 in
+     * {@code stateDir/mode} (SPC-4 6.9). Null keeps both in memory only (PTPL_C=0, SP=1 refused).
      */
-    public ScsiTargetService(java.nio.file.Path prStateDir) {
-        this.reservationFiles = prStateDir == null ? null : new PersistentReservationFiles(prStateDir);
+    public ScsiTargetService(java.nio.file.Path stateDir) {
+        this.reservationFiles = stateDir == null ? null : new PersistentReservationFiles(stateDir.resolve("pr"));
+        this.modeFiles = stateDir == null ? null : new ModeParameterFiles(stateDir.resolve("mode"));
     }
 
     CommandTable commandTable() {
@@ -121,7 +126,7 @@ public class ScsiTargetService implements TargetRegistry, ManagementService {
             if (old != null && old.definition().equals(def)) {
                 return;
             }
-            Device device = new Device(def, reservationFiles);
+            Device device = new Device(def, reservationFiles, modeFiles);
             devices.put(def.deviceId(), device);
             if (old == null) {
                 attach(device);
@@ -248,6 +253,9 @@ public class ScsiTargetService implements TargetRegistry, ManagementService {
             }
             if (reservationFiles != null) {
                 reservationFiles.close();
+            }
+            if (modeFiles != null) {
+                modeFiles.close();
             }
         }
     }

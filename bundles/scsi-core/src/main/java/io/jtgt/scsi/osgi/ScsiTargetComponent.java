@@ -28,16 +28,18 @@ public class ScsiTargetComponent extends ScsiTargetService {
     private static final Logger LOG = LoggerFactory.getLogger(ScsiTargetComponent.class);
 
     /**
-     * Persistent reservations with APTPL live in {@code ${karaf.data}/jtgt/pr} (one file per
-     * storage, SPC-4 5.9.5); outside Karaf (no karaf.data) they are kept in memory only.
+     * The state that survives restarts lives under {@code ${karaf.data}/jtgt}: persistent
+     * reservations with APTPL in {@code pr/} (SPC-4 5.9.5), mode parameters saved with SP=1 in
+     * {@code mode/} (SPC-4 6.9), one file per storage. Outside Karaf (no karaf.data) both are kept
+     * in memory only.
      */
     public ScsiTargetComponent() {
-        super(prStateDir());
+        super(stateDir());
     }
 
-    private static java.nio.file.Path prStateDir() {
+    private static java.nio.file.Path stateDir() {
         String data = System.getProperty("karaf.data");
-        return data == null || data.isBlank() ? null : java.nio.file.Path.of(data, "jtgt", "pr");
+        return data == null || data.isBlank() ? null : java.nio.file.Path.of(data, "jtgt");
     }
 
     /** Providers as registered, mapped to what was handed to the service (renamed by service property). */

@@ -74,7 +74,7 @@ class PersistentReservationsThroughPowerLossTest {
         byte[] caps = data(Harness.run(n, TestCommand.lun(0, 0x5E, 0x02, 0, 0, 0, 0, 0, 0, 8, 0)));
         assertEquals(0x01, caps[2] & 0x01, "PTPL_C");
         assertEquals(0x01, caps[3] & 0x01, "PTPL_A");
-        assertTrue(Files.exists(dir.resolve("lu-1000.json")));
+        assertTrue(Files.exists(dir.resolve("pr").resolve("lu-1000.json")));
         n.close();
         first.close();
 
@@ -89,7 +89,7 @@ class PersistentReservationsThroughPowerLossTest {
         assertEquals(0x01, res[21] & 0x0F, "write exclusive");
         // REGISTER with APTPL=0: the state is no longer kept
         assertGood(Harness.run(again, prOut(0x00, 0, 0xABCDL, 0xABCEL, false)));
-        assertFalse(Files.exists(dir.resolve("lu-1000.json")));
+        assertFalse(Files.exists(dir.resolve("pr").resolve("lu-1000.json")));
         again.close();
         second.close();
     }

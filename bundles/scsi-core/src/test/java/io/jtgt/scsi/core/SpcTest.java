@@ -155,7 +155,7 @@ class SpcTest {
         // changeable values: nothing changeable without a volatile-cache store switch... caching WCE mask
         byte[] changeable = data(h.run(TestCommand.lun(0, 0x1A, 0x08, 0x48, 0, 255, 0)));
         assertEquals(0x08, changeable[4]);
-        // saved values are not supported
+        // saved values: not without a state directory (SavedModeParametersTest covers them)
         assertSense(h.run(TestCommand.lun(0, 0x1A, 0, 0xFF, 0, 255, 0)), 5, 0x39, 0);
         assertSense(h.run(TestCommand.lun(0, 0x1A, 0, 0x05, 0, 255, 0)), 5, 0x24, 0);
         assertSense(h.run(TestCommand.lun(0, 0x1A, 0, 0x08, 0x01, 255, 0)), 5, 0x24, 0);

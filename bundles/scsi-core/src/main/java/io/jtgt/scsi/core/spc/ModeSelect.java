@@ -19,7 +19,10 @@ import java.util.concurrent.CompletionStage;
  * block size (no reformatting), every page must be one jtgt has, with its exact length, and
  * differ from the current values only in changeable bits (WCE of the caching page when the store
  * has a volatile cache, SWP of the control page). A change raises MODE PARAMETERS CHANGED on the other nexuses
- * (SPC-4 7.5.1). PF=0 (vendor-specific pages) and SP=1 (saving) are refused.
+ * (SPC-4 7.5.1). PF=0 (vendor-specific pages) is refused. SP=1 (SPC-4 6.9) then saves every
+ * saveable parameter's current value durably before GOOD; a unit that cannot save (the service
+ * has no state directory) refuses SP=1 with INVALID FIELD IN CDB. The PS bit of a page in the
+ * parameter list is reserved (SPC-4 7.5.7) and ignored: initiators echo MODE SENSE data back.
  */
 final class ModeSelect {
 
@@ -38,11 +41,12 @@ final class ModeSelect {
         if ((cdb[1] & 0x10) == 0) {
             throw ScsiException.invalidCdbField(1, 4); // PF=0: no vendor-specific pages
         }
-        if ((cdb[1] & 0x01) != 0) {
-            throw ScsiException.invalidCdbField(1, 0); // SP=1: saved pages are not supported
+        boolean save = (cdb[1] & 0x01) != 0;
+        if (save && !ModePages.savingSupported(ctx.device())) {
+            throw ScsiException.invalidCdbField(1, 0); // SP=1: this unit has nowhere to save pages
         }
         if (length == 0) {
-            return CommandContext.good();
+            return save ? saved(ctx) : CommandContext.good(); // SP=1 alone saves the current values
         }
         int header = ten ? 8 : 4;
         if (length < header) {
@@ -53,7 +57,7 @@ final class ModeSelect {
         if (available < header) {
             throw new ScsiException(SenseCode.PARAMETER_LIST_LENGTH_ERROR);
         }
-        return ctx.receiveData(available).thenApply(buf -> {
+        return ctx.receiveData(available).thenCompose(buf -> {
             byte[] list;
             try {
                 list = ByteBufUtil.getBytes(buf);
@@ -61,8 +65,13 @@ final class ModeSelect {
                 buf.release();
             }
             apply(ctx, list, ten);
-            return ScsiResponse.good();
+            return save ? saved(ctx) : CommandContext.good();
         });
+    }
+
+    /** SPC-4 6.9: GOOD only once the saved pages are durable. */
+    private static CompletionStage<ScsiResponse> saved(CommandContext ctx) {
+        return ctx.device().saveModeParameters().thenApply(v -> ScsiResponse.good());
     }
 
     private static void apply(CommandContext ctx, byte[] p, boolean ten) {

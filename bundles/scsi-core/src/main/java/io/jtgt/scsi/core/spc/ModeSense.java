@@ -18,7 +18,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * MODE SENSE (6) (SPC-4 6.11) and MODE SENSE (10) (SPC-4 6.12): mode parameter header (SPC-4
  * 7.5.4 / SBC-3 6.4.2: DPOFUA set), optional short or long LBA block descriptor (SBC-3 6.4.2,
- * LLBAA only in the 10-byte form), then the pages.
+ * LLBAA only in the 10-byte form), then the pages. PC 11b (saved values) is answered when the
+ * unit can save its mode parameters, else refused with SAVING PARAMETERS NOT SUPPORTED.
  */
 final class ModeSense {
 
@@ -40,7 +41,8 @@ final class ModeSense {
         int pageCode = cdb[2] & 0x3F;
         int subpage = u8(cdb, 3);
         int allocation = ten ? u16(cdb, 7) : u8(cdb, 4);
-        if (pc == ModePages.PC_SAVED) {
+        if (pc == ModePages.PC_SAVED && !ModePages.savingSupported(ctx.device())) {
+            // SPC-4 6.11: saved values exist only where the service keeps state
             throw new ScsiException(SenseData.of(SenseCode.SAVING_PARAMETERS_NOT_SUPPORTED).fieldPointer(true, 2, 7));
         }
         ByteArrayOutputStream pages = new ByteArrayOutputStream();
