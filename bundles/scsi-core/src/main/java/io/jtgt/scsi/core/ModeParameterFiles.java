@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +52,20 @@ public final class ModeParameterFiles implements AutoCloseable {
         return dir.resolve("lu-" + deviceId + ".json");
     }
 
-    /** The saved values of a logical unit, or null when none were saved or the file cannot be read. */
+    /**
+     * The saved values of a logical unit, or null when none were saved or the file cannot be read.
+     * Read on the file thread, after any save still queued for the same storage (a storage
+     * redefined while a MODE SELECT SP=1 is saving gets the values being saved).
+     */
     ModeParameters.Values load(long deviceId) {
+        try {
+            return CompletableFuture.supplyAsync(() -> read(deviceId), io).join();
+        } catch (RejectedExecutionException e) {
+            return read(deviceId); // closed: nothing can be queued any more
+        }
+    }
+
+    private ModeParameters.Values read(long deviceId) {
         Path f = file(deviceId);
         if (!Files.exists(f)) {
             return null;
