@@ -207,7 +207,18 @@ public final class IoUringBackingStoreProvider implements BackingStoreProvider, 
                         return CompletableFuture.completedFuture(new int[] {fd, options.direct() ? 1 : 0});
                     })
                     .thenCompose(f -> f)
-                    .thenCompose(fdAndDirect -> finishOpen(config, options, prepared, rings, fdAndDirect[0], fdAndDirect[1] == 1));
+                    .thenCompose(fdAndDirect -> finishOpen(config, options, prepared, rings, fdAndDirect[0], fdAndDirect[1] == 1)
+                            .whenComplete((store, failure) -> {
+                                if (failure != null) { // e.g. preallocation refused: leave nothing open
+                                    RingOp closeOp = new RingOp(RingOp.OP_CLOSE, fdAndDirect[0], 0, 0, 0, 0);
+                                    rings[0].submit(closeOp);
+                                    closeOp.result.whenComplete((r, e) -> {
+                                        for (RingFile ring : rings) {
+                                            ring.closeOnLoop();
+                                        }
+                                    });
+                                }
+                            }));
         });
     }
 
