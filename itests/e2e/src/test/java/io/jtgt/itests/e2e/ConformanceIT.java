@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The conformance run of issue 3: every test under libiscsi's {@code ALL} family, one
  * {@code iscsi-test-cu} process per suite ({@link ConformanceSuiteRun}) on the LUN the suite needs
- * ({@link ConformanceSuites}), suites one after the other (the whole run takes 1-2 minutes, most of
+ * ({@link ConformanceSuites}), suites one after the other (the whole run takes ~2.5 minutes, most of
  * it in suites that sleep on purpose, and some suites time their own waits, which concurrent load
  * would disturb).
  *
@@ -41,7 +41,7 @@ class ConformanceIT {
 
     private static final Duration LIST_TIMEOUT = Duration.ofSeconds(30);
     /**
-     * The whole run must fit in 10 minutes on 2 cores (it takes 1-2 min): when hung suites have spent
+     * The whole run must fit in 10 minutes on 2 cores (it takes ~2.5 min, 90 s of it Sanitize): when hung suites have spent
      * this budget, the remaining suites get only what is left, then none (their tests: TIMEOUT).
      */
     private static final Duration RUN_BUDGET = Duration.ofMinutes(9);
