@@ -41,8 +41,9 @@ class ConformanceIT {
 
     private static final Duration LIST_TIMEOUT = Duration.ofSeconds(30);
     /**
-     * The whole run must fit in 10 minutes on 2 cores (it takes ~2.5 min, 90 s of it Sanitize): when hung suites have spent
-     * this budget, the remaining suites get only what is left, then none (their tests: TIMEOUT).
+     * The whole run must fit in 10 minutes on 2 cores (it takes ~2.5 min, 90 s of it Sanitize):
+     * when hung suites have spent this budget, the remaining suites get only what is left, then
+     * none (their tests: TIMEOUT).
      */
     private static final Duration RUN_BUDGET = Duration.ofMinutes(9);
 
