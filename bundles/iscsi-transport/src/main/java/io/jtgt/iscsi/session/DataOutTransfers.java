@@ -46,7 +46,7 @@ final class DataOutTransfers {
         if (length < 0 || !task.writesData() || Integer.compareUnsigned(length, task.edtl) > 0) {
             // The CDB wants more than the initiator announced; scsi-core answers the command.
             task.dataFuture = future;
-            task.dropData(new IllegalStateException("command needs " + length
+            task.dropData(() -> new IllegalStateException("command needs " + length
                     + " bytes but the initiator announced " + Integer.toUnsignedString(task.edtl)
                     + (task.writesData() ? "" : " (no W bit)")));
             return;
@@ -202,11 +202,11 @@ final class DataOutTransfers {
     /** Removes a finished task that was still draining Data-Out. */
     void forget(ScsiTask task) {
         connection.tasks().remove(task.itt, task);
-        withdraw(task, new CancellationException("task ended"));
+        withdraw(task, () -> new CancellationException("task ended"));
     }
 
     /** Withdraws the task's R2Ts, drops its gathered data and fails a pending data request. */
-    void withdraw(ScsiTask task, Throwable cause) {
+    void withdraw(ScsiTask task, java.util.function.Supplier<? extends Throwable> cause) {
         for (ScsiTask.R2t r2t : task.r2ts) {
             byTransferTag.remove(r2t.transferTag);
         }

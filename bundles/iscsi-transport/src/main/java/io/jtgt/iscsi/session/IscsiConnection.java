@@ -159,7 +159,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
         ClosedChannelException cause = new ClosedChannelException();
         for (ScsiTask task : tasks.values()) {
-            task.dropData(cause);
+            task.dropData(() -> cause);
             task.abortRequested.complete(null);
             if (task.aborted() && !task.responded) {
                 // Nothing will be answered on this connection any more: a pending abort is done.
@@ -512,7 +512,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             inFlight--;
             inFlightView = inFlight;
             // Data-Out still in flight is drained and dropped; R2Ts are withdrawn.
-            transfers.withdraw(task, new CancellationException("command completed before its data arrived"));
+            transfers.withdraw(task, () -> new CancellationException("command completed before its data arrived"));
             if (task.unsolicitedDone) {
                 tasks.remove(task.itt, task);
             }
@@ -672,7 +672,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                         done.complete(null);
                     }
                 };
-                transfers.withdraw(task, new CancellationException("task aborted"));
+                transfers.withdraw(task, () -> new CancellationException("task aborted"));
                 task.abortRequested.complete(null);
             }
         }, () -> done.complete(null));
@@ -741,6 +741,6 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (!task.responded && !task.aborted()) {
             task.abortCompletion = () -> { };
         }
-        transfers.withdraw(task, new CancellationException("task dropped after a protocol error"));
+        transfers.withdraw(task, () -> new CancellationException("task dropped after a protocol error"));
     }
 }

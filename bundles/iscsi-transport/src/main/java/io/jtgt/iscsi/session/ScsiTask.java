@@ -147,14 +147,15 @@ final class ScsiTask implements ScsiCommand {
     }
 
     /** Releases the gathered data if it is still ours, and fails a pending data request. */
-    void dropData(Throwable cause) {
+    /** The cause is built only when a waiting future needs it: most commands end with none waiting. */
+    void dropData(java.util.function.Supplier<? extends Throwable> cause) {
         discarding = true;
         if (buffer != null) {
             buffer.release();
             buffer = null;
         }
         if (dataFuture != null && !dataFuture.isDone()) {
-            dataFuture.completeExceptionally(cause);
+            dataFuture.completeExceptionally(cause.get());
         }
     }
 
