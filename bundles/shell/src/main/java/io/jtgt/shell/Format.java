@@ -50,4 +50,15 @@ final class Format {
         }
         return unit == 0 ? bytes + " B" : String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
     }
+
+    /** A duration in microseconds as {@code 850 us}, {@code 4.1 ms} or {@code 2.0 s}. */
+    static String micros(long micros) {
+        if (micros < 1000) {
+            return micros + " us";
+        }
+        if (micros < 1_000_000) {
+            return String.format(java.util.Locale.ROOT, "%.1f ms", micros / 1000.0);
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f s", micros / 1_000_000.0);
+    }
 }

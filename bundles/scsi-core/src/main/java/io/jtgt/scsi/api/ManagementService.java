@@ -16,6 +16,17 @@ public interface ManagementService {
 
     List<SessionView> sessions();
 
+    /**
+     * I/O statistics of every mapped LUN, in the order of {@link #luns()}. The counters belong to
+     * the storage (deviceID): two LUNs mapping one storage show the same numbers. They count from
+     * the storage's creation in this process; a restart or a removal starts them at zero.
+     *
+     * @since 2.3
+     */
+    default List<LunStats> lunStats() {
+        return List.of();
+    }
+
     /** A target and its portal groups. */
     record TargetView(String name, java.util.Map<Integer, List<Integer>> portalGroups, int lunCount, int sessionCount) {}
 
@@ -33,4 +44,84 @@ public interface ManagementService {
     record SessionView(String target, String initiatorName, String isid, int tsih, int tpgt,
             String initiatorAddress, String portalAddress, int commandsInFlight,
             java.util.Map<String, String> parameters) {}
+
+    /**
+     * Counters of one LUN's storage. Only READ and WRITE commands (6, 10, 12, 16) count as
+     * operations; {@code errors} counts those that did not end GOOD.
+     *
+     * @since 2.3
+     */
+    record LunStats(String target, int lun, long deviceId, long readOps, long readBytes, long writeOps,
+            long writeBytes, long errors, LatencyHistogram readLatency, LatencyHistogram writeLatency) {}
+
+    /**
+     * A latency histogram with fixed log2 buckets of microseconds: bucket 0 counts latencies below
+     * 1 µs, bucket {@code i} those in [2^(i-1), 2^i) µs, the last bucket everything longer.
+     *
+     * @param buckets {@link #BUCKETS} counts
+     * @param totalMicros the sum of all recorded latencies, for the mean
+     * @since 2.3
+     */
+    record LatencyHistogram(List<Long> buckets, long totalMicros) {
+
+        public static final int BUCKETS = 32;
+
+        public LatencyHistogram {
+            buckets = List.copyOf(buckets);
+            if (buckets.size() != BUCKETS) {
+                throw new IllegalArgumentException(BUCKETS + " buckets expected, got " + buckets.size());
+            }
+        }
+
+        public LatencyHistogram(long[] counts, long totalMicros) {
+            this(java.util.Arrays.stream(counts).boxed().toList(), totalMicros);
+        }
+
+        /** An empty histogram. */
+        public static LatencyHistogram empty() {
+            return new LatencyHistogram(new long[BUCKETS], 0);
+        }
+
+        /** The exclusive upper bound of bucket {@code i} in µs (the last bucket has none: Long.MAX_VALUE). */
+        public static long upperBoundMicros(int i) {
+            return i >= BUCKETS - 1 ? Long.MAX_VALUE : 1L << i;
+        }
+
+        public long count() {
+            long n = 0;
+            for (long b : buckets) {
+                n += b;
+            }
+            return n;
+        }
+
+        /** Mean latency in µs, 0 when nothing was recorded. */
+        public long meanMicros() {
+            long n = count();
+            return n == 0 ? 0 : totalMicros / n;
+        }
+
+        /**
+         * The upper bound (µs) of the bucket holding quantile {@code q} (0 < q <= 1): the latency
+         * that at least that share of commands stayed under. 0 when nothing was recorded.
+         */
+        public long quantileUpperBoundMicros(double q) {
+            if (!(q > 0 && q <= 1)) {
+                throw new IllegalArgumentException("quantile " + q + " outside (0, 1]");
+            }
+            long n = count();
+            if (n == 0) {
+                return 0;
+            }
+            long rank = (long) Math.ceil(q * n);
+            long seen = 0;
+            for (int i = 0; i < BUCKETS; i++) {
+                seen += buckets.get(i);
+                if (seen >= rank) {
+                    return upperBoundMicros(i);
+                }
+            }
+            return Long.MAX_VALUE;
+        }
+    }
 }

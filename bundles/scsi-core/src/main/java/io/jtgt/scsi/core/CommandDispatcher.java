@@ -32,13 +32,40 @@ final class CommandDispatcher {
     }
 
     CompletableFuture<ScsiResponse> dispatch(Nexus nexus, ScsiCommand command) {
+        long started = System.nanoTime();
         CompletionStage<ScsiResponse> stage;
         try {
             stage = start(nexus, command);
         } catch (Throwable t) {
-            return CompletableFuture.completedFuture(failure(t, command));
+            return CompletableFuture.completedFuture(account(nexus, command, started, failure(t, command)));
         }
-        return stage.toCompletableFuture().handle((r, t) -> t == null ? r : failure(t, command));
+        return stage.toCompletableFuture().handle((r, t) -> account(nexus, command, started, t == null ? r : failure(t, command)));
+    }
+
+    /** Counts a READ or WRITE in its storage's {@link IoStats}; allocates nothing. */
+    private static ScsiResponse account(Nexus nexus, ScsiCommand command, long started, ScsiResponse response) {
+        byte[] cdb = command.cdb();
+        if (cdb == null || cdb.length == 0) {
+            return response;
+        }
+        int opcode = cdb[0] & 0xFF;
+        boolean read = IoStats.isRead(opcode);
+        if (!read && !IoStats.isWrite(opcode)) {
+            return response;
+        }
+        Device device = nexus.target().device(LunAddressing.decode(command.lunField()));
+        if (device == null) {
+            return response;
+        }
+        IoStats stats = device.stats();
+        if (response.status() != ScsiResponse.GOOD) {
+            stats.error();
+        } else if (read) {
+            stats.read(response.data() == null ? 0 : response.data().readableBytes(), System.nanoTime() - started);
+        } else {
+            stats.write(IoStats.transferBlocks(cdb) * device.definition().blockSize(), System.nanoTime() - started);
+        }
+        return response;
     }
 
     private CompletionStage<ScsiResponse> start(Nexus nexus, ScsiCommand command) {

@@ -31,6 +31,8 @@ public final class Device {
     private final RemovableMedium removableMedium = new RemovableMedium();
     private final SanitizeState sanitizeState = new SanitizeState();
     private final CopyResults copyResults = new CopyResults();
+    /** Kept across a replacement of the definition (same deviceID): see {@link #inheritStats}. */
+    private volatile IoStats stats = new IoStats();
     private State state = State.OFFLINE;
     private String detail = "";
     /** Read on every command without locking; written under the monitor. */
@@ -111,6 +113,16 @@ public final class Device {
             return CompletableFuture.completedFuture(null);
         }
         return reservationFiles.save(definition.deviceId(), reservations.aptpl() ? reservations.snapshot() : null);
+    }
+
+    /** The I/O counters of this storage. */
+    IoStats stats() {
+        return stats;
+    }
+
+    /** This device replaces {@code previous} (same deviceID): its counters go on. */
+    void inheritStats(Device previous) {
+        this.stats = previous.stats;
     }
 
     public StorageDefinition definition() {

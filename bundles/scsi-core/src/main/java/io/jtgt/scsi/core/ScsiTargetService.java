@@ -127,6 +127,9 @@ public class ScsiTargetService implements TargetRegistry, ManagementService {
                 return;
             }
             Device device = new Device(def, reservationFiles, modeFiles);
+            if (old != null) {
+                device.inheritStats(old);
+            }
             devices.put(def.deviceId(), device);
             if (old == null) {
                 attach(device);
@@ -312,6 +315,25 @@ public class ScsiTargetService implements TargetRegistry, ManagementService {
             result.add(new PortalView(p.id(), p.address(), p.listening()));
         }
         result.sort(java.util.Comparator.comparingInt(PortalView::id));
+        return result;
+    }
+
+    @Override
+    public List<LunStats> lunStats() {
+        List<LunStats> result = new ArrayList<>();
+        for (Target t : targets.values()) {
+            t.definition().luns().forEach((lun, id) -> {
+                Device d = devices.get(id);
+                if (d == null) {
+                    result.add(new LunStats(t.name(), lun, id, 0, 0, 0, 0, 0, LatencyHistogram.empty(),
+                            LatencyHistogram.empty()));
+                    return;
+                }
+                IoStats s = d.stats();
+                result.add(new LunStats(t.name(), lun, id, s.readOps(), s.readBytes(), s.writeOps(), s.writeBytes(),
+                        s.errors(), s.readLatency(), s.writeLatency()));
+            });
+        }
         return result;
     }
 
