@@ -281,7 +281,8 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 created.nexus(created.target().connect(new NexusInfo(login.initiatorName(), login.isid(),
                         login.tsih(), login.tpgt(), address(channel.remoteAddress()), address(channel.localAddress()),
                         created::parameters, () -> inFlightView,
-                        lunField -> abortTasks(lun -> lun == lunField))));
+                        lunField -> abortTasks(lun -> lun == lunField),
+                        created::requestLogout))); // jtgt:session-logout: RFC 7143 11.9.1 AsyncEvent 1
             } catch (RuntimeException e) {
                 LOG.error("{}: target {} refused the I_T nexus", channel.remoteAddress(), created.target().name(), e);
                 context.sessions().release(login.tsih());

@@ -16,6 +16,29 @@ public interface ManagementService {
 
     List<SessionView> sessions();
 
+    /** Grace period {@link #logoutSession(int)} gives an initiator (LIO waits as long). */
+    int LOGOUT_GRACE_SECONDS = 10;
+
+    /** {@link #logoutSession(int, int)} with {@link #LOGOUT_GRACE_SECONDS}. */
+    default SessionView logoutSession(int tsih) {
+        return logoutSession(tsih, LOGOUT_GRACE_SECONDS);
+    }
+
+    /**
+     * Ends the session with this TSIH: the transport asks the initiator to log out (iSCSI: Async
+     * Message, RFC 7143 11.9.1 AsyncEvent 1) and drops it after {@code graceSeconds} (1..3600) if
+     * it has not. Returns at once, with the session as it was. An initiator that reconnects by
+     * itself (libiscsi, open-iscsi) comes back as a new session with a new TSIH: to keep it out,
+     * take it off the target's initiator list first.
+     *
+     * @throws IllegalArgumentException naming the TSIH when no session has it, or when its
+     *     transport cannot end sessions
+     * @since 2.3
+     */
+    default SessionView logoutSession(int tsih, int graceSeconds) {
+        throw new IllegalArgumentException("TSIH " + tsih + ": this management service cannot end sessions");
+    }
+
     /**
      * I/O statistics of every mapped LUN, in the order of {@link #luns()}. The counters belong to
      * the storage (deviceID): two LUNs mapping one storage show the same numbers. They count from

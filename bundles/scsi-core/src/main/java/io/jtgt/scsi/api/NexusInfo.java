@@ -16,6 +16,8 @@ import java.util.function.Supplier;
  * @param commandsInFlight live count of commands received but not yet answered, for display
  * @param taskAborter aborts this nexus's tasks on another initiator's PREEMPT AND ABORT, or null
  *     when the transport cannot (PREEMPT AND ABORT is then not offered)
+ * @param sessionControl ends the session on an administrator's request, or null when the transport
+ *     cannot (since 2.3)
  */
 public record NexusInfo(
         String initiatorName,
@@ -26,11 +28,19 @@ public record NexusInfo(
         String portalAddress,
         Supplier<Map<String, String>> parameters,
         Supplier<Integer> commandsInFlight,
-        TaskAborter taskAborter) {
+        TaskAborter taskAborter,
+        SessionControl sessionControl) {
+
+    /** A nexus whose transport offers no {@link SessionControl}. */
+    public NexusInfo(String initiatorName, long isid, int tsih, int tpgt, String initiatorAddress, String portalAddress,
+            Supplier<Map<String, String>> parameters, Supplier<Integer> commandsInFlight, TaskAborter taskAborter) {
+        this(initiatorName, isid, tsih, tpgt, initiatorAddress, portalAddress, parameters, commandsInFlight, taskAborter,
+                null);
+    }
 
     /** A nexus whose transport offers no {@link TaskAborter}. */
     public NexusInfo(String initiatorName, long isid, int tsih, int tpgt, String initiatorAddress, String portalAddress,
             Supplier<Map<String, String>> parameters, Supplier<Integer> commandsInFlight) {
-        this(initiatorName, isid, tsih, tpgt, initiatorAddress, portalAddress, parameters, commandsInFlight, null);
+        this(initiatorName, isid, tsih, tpgt, initiatorAddress, portalAddress, parameters, commandsInFlight, null, null);
     }
 }

@@ -342,13 +342,40 @@ public class ScsiTargetService implements TargetRegistry, ManagementService {
         List<SessionView> result = new ArrayList<>();
         for (Target t : targets.values()) {
             for (Nexus n : t.nexuses()) {
-                NexusInfo i = n.info();
-                Map<String, String> params = i.parameters() == null ? Map.of() : i.parameters().get();
-                int inFlight = i.commandsInFlight() == null ? 0 : i.commandsInFlight().get();
-                result.add(new SessionView(t.name(), i.initiatorName(), String.format("%012x", i.isid()), i.tsih(),
-                        i.tpgt(), i.initiatorAddress(), i.portalAddress(), inFlight, params));
+                result.add(view(t, n));
             }
         }
         return result;
+    }
+
+    private static SessionView view(Target t, Nexus n) {
+        NexusInfo i = n.info();
+        Map<String, String> params = i.parameters() == null ? Map.of() : i.parameters().get();
+        int inFlight = i.commandsInFlight() == null ? 0 : i.commandsInFlight().get();
+        return new SessionView(t.name(), i.initiatorName(), String.format("%012x", i.isid()), i.tsih(), i.tpgt(),
+                i.initiatorAddress(), i.portalAddress(), inFlight, params);
+    }
+
+    @Override
+    public SessionView logoutSession(int tsih, int graceSeconds) {
+        if (graceSeconds < 1 || graceSeconds > 3600) {
+            throw new IllegalArgumentException("grace period: " + graceSeconds + " s is out of range (1..3600)");
+        }
+        for (Target t : targets.values()) {
+            for (Nexus n : t.nexuses()) {
+                if (n.info().tsih() != tsih || n.closed()) {
+                    continue;
+                }
+                if (n.info().sessionControl() == null) {
+                    throw new IllegalArgumentException("TSIH " + tsih + ": the transport of this session cannot end it");
+                }
+                SessionView before = view(t, n);
+                n.info().sessionControl().requestLogout(graceSeconds);
+                LOG.info("session TSIH {} ({} on {}) asked to log out within {} s", tsih, before.initiatorName(),
+                        t.name(), graceSeconds);
+                return before;
+            }
+        }
+        throw new IllegalArgumentException("TSIH " + tsih + ": no such session");
     }
 }
