@@ -131,6 +131,26 @@ public class ConfigAdminService implements AdminService {
         return result;
     }
 
+    @Override
+    public synchronized StorageDefinition resizeStorage(long deviceId, long newSize) {
+        Stored<StorageDefinition> storage = requireStorage(snapshot(), deviceId);
+        StorageDefinition current = storage.definition();
+        if (newSize <= 0 || newSize % current.blockSize() != 0) {
+            throw new ConfigException("storage " + deviceId + ": size " + newSize + " is not a positive multiple of its "
+                    + current.blockSize() + "-byte blocks");
+        }
+        if (newSize < current.deviceSize()) {
+            throw new ConfigException("storage " + deviceId + ": size " + newSize + " is smaller than its deviceSize "
+                    + current.deviceSize() + "; shrinking a LUN is refused (the data past the new end would be lost)");
+        }
+        Map<String, Object> props = Properties.own(Properties.toMap(storage.configuration().getProperties()));
+        props.put(StorageDefinition.DEVICE_SIZE, newSize);
+        StorageDefinition result = StorageDefinition.fromProperties(props);
+        update(storage, props);
+        LOG.info("storage {}: deviceSize {} -> {}", deviceId, current.deviceSize(), newSize);
+        return result;
+    }
+
     // ---- targets and LUNs
 
     @Override

@@ -66,6 +66,19 @@ class ConfigAdminServiceTest {
     }
 
     @Test
+    void resizeWritesDeviceSizeAndRefusesShrinkingOrPartialBlocks() {
+        storage(1000);
+        assertEquals(4L << 20, admin.resizeStorage(1000, 4L << 20).deviceSize());
+        assertEquals(String.valueOf(4L << 20), String.valueOf(admin.configuration().storages().get(0).deviceSize()));
+        refused(() -> admin.resizeStorage(1000, 2L << 20), "storage 1000", "smaller than its deviceSize 4194304",
+                "shrinking a LUN is refused");
+        refused(() -> admin.resizeStorage(1000, (4L << 20) + 100), "not a positive multiple of its 512-byte blocks");
+        refused(() -> admin.resizeStorage(1000, 0), "size 0");
+        refused(() -> admin.resizeStorage(7, 1L << 30), "storage 7");
+        assertEquals(4L << 20, admin.resizeStorage(1000, 4L << 20).deviceSize(), "the same size is no error");
+    }
+
+    @Test
     void targetGetsEveryPortalInGroupOneByDefault() {
         admin.createPortal(0, "127.0.0.1:3260");
         admin.createPortal(1, "[::1]:3261");

@@ -44,7 +44,8 @@ final class FileBackingStore implements BackingStore {
     private final NativeFile nativeFile; // null without JNA
     private final Capabilities capabilities;
     private final long blockSize;
-    private final long size;
+    /** Grows with {@link #resize}; read on every command, written on the I/O executor. */
+    private volatile long size;
     private final Executor executor;
     private final Consumer<FileBackingStore> onClosed;
 
@@ -133,6 +134,53 @@ final class FileBackingStore implements BackingStore {
                 }
             }
             return null;
+        });
+    }
+
+    /**
+     * Extends the file (ftruncate through {@link RandomAccessFile#setLength}: sparse, the new range
+     * reads as zeros). A store that cannot unmap (fully provisioned, or a filesystem without hole
+     * punching) also preallocates the new range when JNA is available, as the opener does for a
+     * new fully provisioned file. Shrinking is refused: the data past the new end would be lost.
+     */
+    @Override
+    public CompletableFuture<Void> resize(long newSize) {
+        long current = size;
+        if (newSize < current) {
+            return CompletableFuture.failedFuture(new BackingStoreException(Kind.UNSUPPORTED, "shrinking " + path
+                    + " from " + current + " to " + newSize + " bytes is refused: the data past the new end would be lost"));
+        }
+        if (newSize % blockSize != 0) {
+            return CompletableFuture.failedFuture(new BackingStoreException(Kind.UNSUPPORTED,
+                    "new size " + newSize + " of " + path + " is not a multiple of the block size " + blockSize));
+        }
+        if (dsyncChannel == null) {
+            return CompletableFuture.failedFuture(new BackingStoreException(Kind.UNSUPPORTED,
+                    "resize of " + path + " refused: the store is read-only"));
+        }
+        if (newSize == current) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return submit("resize", Kind.WRITE_ERROR, () -> {
+            synchronized (this) { // two resizes in a row: each sees the size the other left
+                long before = size;
+                if (newSize <= before) {
+                    return null;
+                }
+                try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(path.toFile(), "rw")) {
+                    file.setLength(newSize);
+                }
+                if (nativeFile != null && !capabilities.canUnmap()) {
+                    try {
+                        nativeFile.calls().allocate(nativeFile.fd(), before, newSize - before);
+                    } catch (IOException e) {
+                        LOG.warn("{}: the grown range stays sparse: {}", path, e.getMessage());
+                    }
+                }
+                size = newSize;
+                LOG.info("Resized {} from {} to {} bytes", path, before, newSize);
+                return null;
+            }
         });
     }
 

@@ -140,6 +140,32 @@ class FileBackingStoreTest {
     }
 
     @Test
+    void growsTheFileKeepingItsDataAndRefusesToShrink() throws Exception {
+        Path path = dir.resolve("grow.img");
+        BackingStore store = await(provider.open(config(path, 4L * MIB, true, false)));
+        byte[] data = pattern(4096, 3);
+        write(store, 4L * MIB - 4096, data, false);
+        await(store.resize(12L * MIB));
+        assertEquals(12L * MIB, store.size());
+        assertEquals(12L * MIB, Files.size(path));
+        assertArrayEquals(data, read(store, 4L * MIB - 4096, 4096), "data before the old end stays");
+        assertArrayEquals(new byte[4096], read(store, 8L * MIB, 4096), "the new range reads as zeros");
+        byte[] tail = pattern(512, 4);
+        write(store, 12L * MIB - 512, tail, true);
+        assertArrayEquals(tail, read(store, 12L * MIB - 512, 512), "the new last block is writable");
+
+        Throwable shrink = failureOf(store.resize(8L * MIB));
+        assertInstanceOf(BackingStoreException.class, shrink);
+        assertEquals(BackingStoreException.Kind.UNSUPPORTED, ((BackingStoreException) shrink).kind());
+        assertTrue(shrink.getMessage().contains("shrinking") && shrink.getMessage().contains("refused"),
+                shrink.getMessage());
+        assertEquals(12L * MIB, Files.size(path), "a refused shrink changes nothing");
+        await(store.resize(12L * MIB)); // same size: nothing to do
+        assertInstanceOf(BackingStoreException.class, failureOf(store.resize(12L * MIB + 100)), "not whole blocks");
+        await(store.close());
+    }
+
+    @Test
     void readsIntoAndWritesFromCompositeAndHeapBuffers() throws Exception {
         BackingStore store = await(provider.open(config(dir.resolve("c.img"), MIB, true, false)));
         byte[] data = pattern(8192, 42);

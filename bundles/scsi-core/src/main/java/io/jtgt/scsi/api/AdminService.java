@@ -45,6 +45,19 @@ public interface AdminService {
     StorageDefinition setStorageOnline(long deviceId, boolean online);
 
     /**
+     * Grows a storage: sets its {@code deviceSize}; the running storage grows its store in place
+     * and every session of its LUNs gets CAPACITY DATA HAS CHANGED (SBC-3, 2Ah/09h). Fails, changing
+     * nothing, unless {@code newSize} is a whole number of blocks and at least the configured
+     * deviceSize: shrinking is refused (the data past the new end would be lost). Check a store
+     * larger than its deviceSize against {@link ManagementService#luns()} first.
+     *
+     * @since 2.3
+     */
+    default StorageDefinition resizeStorage(long deviceId, long newSize) {
+        throw new io.jtgt.scsi.config.ConfigException("storage " + deviceId + ": this admin service cannot resize");
+    }
+
+    /**
      * Creates a target without LUNs. {@code portalGroups} (tag to portal ids) may be empty: the
      * target then gets portal group 1 with every configured portal, so that it is reachable at once.
      */

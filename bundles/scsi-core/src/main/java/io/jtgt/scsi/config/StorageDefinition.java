@@ -154,6 +154,12 @@ public record StorageDefinition(
                 thinProvisioning, readOnly, removable, physicalBlockShift, sanitizeRate, options);
     }
 
+    /** A copy with another {@code deviceSize}. */
+    public StorageDefinition withDeviceSize(long value) {
+        return new StorageDefinition(deviceId, path, backendType, location, online, blockShift, value,
+                thinProvisioning, readOnly, removable, physicalBlockShift, sanitizeRate, options);
+    }
+
     /** What the backend gets to open the store. */
     public StorageConfig toStorageConfig() {
         return new StorageConfig(deviceId, backendType, location, deviceSize, blockSize(), thinProvisioning,

@@ -20,7 +20,8 @@ public final class Device {
     /** The states {@link io.jtgt.scsi.api.ManagementService.LunView#state()} shows. */
     public enum State { NO_BACKEND, OPENING, ONLINE, FAILED, OFFLINE }
 
-    private final StorageDefinition definition;
+    /** Replaced only by {@link #resized}, when nothing but deviceSize changed. */
+    private volatile StorageDefinition definition;
     private final DeviceIdentity identity;
     private final ModeParameters modeParameters;
     private final RangeLocks rangeLocks = new RangeLocks();
@@ -228,6 +229,25 @@ public final class Device {
     synchronized void replacing(long bytes, int blockSize, Runnable onChange) {
         this.replacedGeometry = new long[] {bytes, blockSize};
         this.capacityChanged = onChange;
+    }
+
+    /**
+     * The definition changed in {@code deviceSize} only: the device stays (no close and reopen,
+     * sessions and commands in flight go on) and takes the new definition. Growing the store is
+     * up to the caller ({@link ScsiTargetService}).
+     */
+    void resized(StorageDefinition newDefinition) {
+        if (!newDefinition.equals(definition.withDeviceSize(newDefinition.deviceSize()))) {
+            throw new IllegalArgumentException("only deviceSize may change in place");
+        }
+        this.definition = newDefinition;
+    }
+
+    /** Shows why a resize did not happen (the unit stays online at its old size), or "" once one did. */
+    synchronized void resizeDetail(String why) {
+        if (state == State.ONLINE) {
+            detail = why;
+        }
     }
 
     synchronized void markWaiting(State waitingState, String why) {

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -126,6 +127,11 @@ public class ScsiTargetService implements TargetRegistry, ManagementService {
             if (old != null && old.definition().equals(def)) {
                 return;
             }
+            if (old != null && old.definition().withDeviceSize(def.deviceSize()).equals(def)) {
+                old.resized(def);
+                grow(old, def.deviceSize());
+                return;
+            }
             Device device = new Device(def, reservationFiles, modeFiles);
             if (old != null) {
                 device.inheritStats(old);
@@ -176,6 +182,49 @@ public class ScsiTargetService implements TargetRegistry, ManagementService {
                 device.open(list.get(0));
             }
         }
+    }
+
+    /**
+     * deviceSize changed (jtgt:storage-resize or a hand-edited .cfg): an online store grows in
+     * place and every nexus of its LUNs gets CAPACITY DATA HAS CHANGED (SBC-3 4.x, 2Ah/09h) once
+     * it has; READ CAPACITY follows the store's size. Shrinking is refused (the data past the new
+     * end would be lost): the LUN keeps its size and shows why. A store not open now is opened
+     * with the new definition later; a backend that finds the file larger keeps the file's size.
+     */
+    private void grow(Device device, long newSize) {
+        Medium m = device.medium();
+        if (m == null) {
+            return;
+        }
+        long deviceId = device.definition().deviceId();
+        long current = m.store().size();
+        if (newSize == current || newSize <= 0) {
+            return;
+        }
+        if (newSize < current) {
+            String why = "deviceSize " + newSize + " is smaller than the store's " + current
+                    + " bytes: shrinking is refused, the LUN keeps its size";
+            LOG.warn("storage {}: {}", deviceId, why);
+            device.resizeDetail(why);
+            return;
+        }
+        CompletableFuture<Void> resizing;
+        try {
+            resizing = m.store().resize(newSize);
+        } catch (RuntimeException e) {
+            resizing = CompletableFuture.failedFuture(e);
+        }
+        resizing.whenComplete((v, err) -> {
+            if (err != null) {
+                String why = "resize to " + newSize + " bytes failed: " + Device.describe(err);
+                LOG.error("storage {}: {}", deviceId, why);
+                device.resizeDetail(why);
+                return;
+            }
+            LOG.info("storage {} resized from {} to {} bytes", deviceId, current, m.store().size());
+            device.resizeDetail("");
+            capacityChanged(deviceId);
+        });
     }
 
     /** SBC-3 4.x / SPC-4: the capacity or block length changed; every nexus seeing the unit hears of it. */

@@ -61,6 +61,20 @@ public interface BackingStore {
         return CompletableFuture.completedFuture(new AllocationRun(offset, length, true));
     }
 
+    /**
+     * Grows the store to {@code newSize} bytes (a multiple of the LUN's block size); the new range
+     * reads as zeros. Once the future completes, {@link #size()} returns {@code newSize}. A backend
+     * refuses to shrink (data past the new end would be lost) with {@link
+     * BackingStoreException.Kind#UNSUPPORTED} and a message saying so; {@code newSize == size()}
+     * succeeds without change. The default cannot resize.
+     *
+     * @since 1.1
+     */
+    default CompletableFuture<Void> resize(long newSize) {
+        return CompletableFuture.failedFuture(new BackingStoreException(BackingStoreException.Kind.UNSUPPORTED,
+                "this backend cannot resize a store"));
+    }
+
     /** Releases the underlying resources after in-flight I/O finished; idempotent. */
     CompletableFuture<Void> close();
 }

@@ -48,7 +48,7 @@ class LunStatsTest {
         try (Harness h = new Harness().ready()) {
             data(h.run(TestCommand.lun(0, 0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0)));
             Map<String, Object> props = new HashMap<>(Harness.storage(1000, "mem:disk", 2048L << 9, 9, false).toProperties());
-            props.put("deviceSize", 4096L << 9);
+            props.put("thinProvisioning", true); // not only deviceSize: the device is replaced
             h.service.putStorage(io.jtgt.scsi.config.StorageDefinition.fromProperties(props));
             assertEquals(1, single(h).readOps());
         }

@@ -15,7 +15,7 @@ public final class MemoryBackingStore implements BackingStore {
 
     public record WriteCall(long offset, int length, boolean fua) {}
 
-    private final byte[] data;
+    private volatile byte[] data;
     private final int blockSize;
     private final Capabilities capabilities;
     private final BitSet mapped = new BitSet();
@@ -100,6 +100,17 @@ public final class MemoryBackingStore implements BackingStore {
         }
         return CompletableFuture.completedFuture(
                 new AllocationRun(offset, (long) (end - first) * blockSize, state));
+    }
+
+    /** Grows like a file backend: zeros appended; shrinking refused. */
+    @Override
+    public synchronized CompletableFuture<Void> resize(long newSize) {
+        if (newSize < data.length) {
+            return CompletableFuture.failedFuture(new BackingStoreException(BackingStoreException.Kind.UNSUPPORTED,
+                    "shrinking is refused"));
+        }
+        data = java.util.Arrays.copyOf(data, Math.toIntExact(newSize));
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override
