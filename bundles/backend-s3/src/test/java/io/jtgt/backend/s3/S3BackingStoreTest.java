@@ -294,6 +294,21 @@ class S3BackingStoreTest {
     }
 
     @Test
+    void aFrozenServerFailsTheOpenWithinTheCallTimeout() throws Exception {
+        // a listening socket that never answers: the TCP handshake succeeds, the request hangs
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            long start = System.nanoTime();
+            Throwable refused = failureOf(provider.open(config(BUCKET + "/disk0", SIZE,
+                    options("s3Endpoint", "http://127.0.0.1:" + silent.getLocalPort()))));
+            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            BackingStoreException e = assertInstanceOf(BackingStoreException.class, refused);
+            assertEquals(BackingStoreException.Kind.UNAVAILABLE, e.kind());
+            assertTrue(e.getMessage().contains("did not answer in time"), e.getMessage());
+            assertTrue(elapsedMs < 3000 + 2000, "gave up after " + elapsedMs + " ms");
+        }
+    }
+
+    @Test
     void theSecretNeverShowsInToString() {
         S3StorageOptions options = S3StorageOptions.from(config(BUCKET + "/disk0", SIZE, options()));
         assertFalse(options.toString().contains(S3ProxyServer.SECRET_KEY), options.toString());
