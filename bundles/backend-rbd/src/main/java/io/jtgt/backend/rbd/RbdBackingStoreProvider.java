@@ -40,11 +40,18 @@ public final class RbdBackingStoreProvider implements BackingStoreProvider, Auto
 
     private final ThreadPoolExecutor blocking;
     private final Set<RbdBackingStore> openStores = ConcurrentHashMap.newKeySet();
+    private final java.util.function.Supplier<LibRbd> loader;
     private volatile LibRbd lib;
     private volatile boolean missingLibraryLogged;
     private volatile boolean closed;
 
     public RbdBackingStoreProvider() {
+        this(LibRbd::load);
+    }
+
+    /** For tests: {@code loader} stands in for loading librbd (e.g. failing as on a machine without it). */
+    RbdBackingStoreProvider(java.util.function.Supplier<LibRbd> loader) {
+        this.loader = loader;
         AtomicInteger n = new AtomicInteger();
         ThreadFactory threads = r -> {
             Thread t = new Thread(r, "jtgt-rbd-" + n.incrementAndGet());
@@ -121,7 +128,7 @@ public final class RbdBackingStoreProvider implements BackingStoreProvider, Auto
     private LibRbd library() {
         LibRbd loaded = lib;
         if (loaded == null) {
-            loaded = LibRbd.load();
+            loaded = loader.get();
             lib = loaded;
         }
         return loaded;

@@ -129,9 +129,11 @@ final class RbdConnection {
         if (rc == -RbdErrors.ENOENT) {
             return new BackingStoreException(Kind.UNAVAILABLE, what + " (pool or image not found)", cause);
         }
-        BackingStoreException mapped = RbdErrors.toException(rc, Kind.UNAVAILABLE, what);
-        return new BackingStoreException(mapped.kind() == Kind.INTERNAL ? Kind.UNAVAILABLE : mapped.kind(),
-                mapped.getMessage(), cause);
+        if (rc == -1 || rc == -13 || rc == -RbdErrors.EINVAL) { // EPERM, EACCES; EINVAL for a malformed key
+            what += " (check clientId/clientName, keyring or key)";
+        }
+        Kind kind = RbdErrors.toException(rc, Kind.UNAVAILABLE, what).kind();
+        return new BackingStoreException(kind == Kind.INTERNAL ? Kind.UNAVAILABLE : kind, what, cause);
     }
 
     /** Closes image, I/O context and cluster handle, in that order; never throws. */
