@@ -184,4 +184,39 @@ class RbdIscsiEndToEndIT {
         assertTrue(info.contains("96 MiB"), info);
         qemuIo("write -P 0x77 95M 64k", "read -P 0x77 95M 64k");
     }
+
+    /** libiscsi's read/write conformance suites (issue 7 item 5), each its own process, on the rbd LUN. */
+    @Test
+    void iscsiTestCuReadWriteSuitesPass() throws Exception {
+        List<String> suites = List.of("Read6", "Read10", "Read12", "Read16", "ReadCapacity10", "ReadCapacity16",
+                "Write10", "Write12", "Write16", "WriteSame10", "WriteSame16", "Unmap", "CompareAndWrite",
+                "Verify10", "Verify12", "Verify16", "WriteVerify10", "WriteVerify12", "WriteVerify16");
+        List<String> failures = new ArrayList<>();
+        int passed = 0;
+        for (String suite : suites) {
+            Path out = dir.resolve("test-cu-" + suite + ".out");
+            Process process = new ProcessBuilder("iscsi-test-cu", "-d", "-v", "--test=ALL." + suite, url())
+                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            if (!process.waitFor(QEMU_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                failures.add(suite + ": timed out");
+                continue;
+            }
+            String output = Files.readString(out, StandardCharsets.UTF_8);
+            java.util.regex.Matcher tests = java.util.regex.Pattern
+                    .compile("tests\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)").matcher(output);
+            if (!tests.find()) {
+                failures.add(suite + ": no CUnit summary (exit " + process.exitValue() + "):\n" + output);
+                continue;
+            }
+            int ran = Integer.parseInt(tests.group(2));
+            int failed = Integer.parseInt(tests.group(4));
+            passed += ran - failed;
+            if (failed > 0 || ran == 0) {
+                failures.add(suite + ": " + failed + " of " + ran + " failed:\n" + output);
+            }
+        }
+        System.out.println("iscsi-test-cu on an rbd LUN: " + passed + " tests passed in " + suites.size() + " suites");
+        assertTrue(failures.isEmpty(), String.join("\n\n", failures));
+    }
 }
