@@ -184,6 +184,8 @@ public class JtgtDistributionIT {
         String target = Files.readString(targetFile);
         assertTrue(target, target.contains("lun.0 = 4000") && target.contains("tpgt.1 = 7"));
 
+        liveSessionStatsAndResize(portal, lun0, etc);
+
         String secret = "commands-it-secret";
         runCommandOnceRegistered("jtgt:chap-set " + CREATED + " alice " + secret);
         String rules = runCommandOnceRegistered("jtgt:auth-list");
@@ -207,6 +209,57 @@ public class JtgtDistributionIT {
             List<String> left = files.map(p -> p.getFileName().toString())
                     .filter(n -> n.startsWith("io.jtgt.") && !n.endsWith("-default.cfg")).collect(Collectors.toList());
             assertTrue("removal deletes the .cfg files: " + left, left.isEmpty());
+        }
+    }
+
+    /**
+     * While qemu-io holds a session open on the created LUN: jtgt:stats counts its I/O, jtgt:sessions
+     * shows it with its negotiated parameters, jtgt:storage-resize grows the LUN under it (seen by
+     * iscsi-readcapacity16 and written to the .cfg; shrinking refused), jtgt:session-logout ends it.
+     */
+    private void liveSessionStatsAndResize(String portal, String lun0, Path etc) throws Exception {
+        String[] hostPort = portal.split(":");
+        Process qemu = new ProcessBuilder("qemu-io", "--image-opts",
+                "driver=iscsi,transport=tcp,portal=" + portal + ",target=" + CREATED + ",lun=0",
+                "-c", "write -P 0xab 0 1M", "-c", "read -P 0xab 0 1M", "-c", "sleep 60000")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            assertTrue("qemu-io wrote and read 1 MiB: " + management.lunStats(), await(() -> management.lunStats()
+                    .stream().anyMatch(s -> s.deviceId() == 4000 && s.writeBytes() >= (1 << 20)
+                            && s.readBytes() >= (1 << 20))));
+            String stats = runCommandOnceRegistered("jtgt:stats");
+            String row = stats.lines().filter(l -> l.startsWith(CREATED)).findFirst().orElse("");
+            assertTrue("jtgt:stats has a row for the LUN with 1.0 MiB written:\n" + stats, row.contains("1.0 MiB"));
+            assertTrue("and latencies:\n" + stats, row.contains(" / <"));
+
+            assertTrue(await(() -> management.sessions().stream().anyMatch(s -> s.target().equals(CREATED))));
+            int tsih = management.sessions().stream().filter(s -> s.target().equals(CREATED)).findFirst()
+                    .orElseThrow().tsih();
+            String sessions = runCommandOnceRegistered("jtgt:sessions");
+            assertTrue("jtgt:sessions lists qemu's session:\n" + sessions,
+                    sessions.contains(CREATED) && sessions.contains(hostPort[0] + ":" + hostPort[1]));
+            assertTrue("with its negotiated parameters:\n" + sessions,
+                    sessions.contains("Session " + tsih + " (") && sessions.contains("MaxBurstLength = "));
+
+            assertRefused("jtgt:storage-resize 4000 8M", "shrinking a LUN is refused");
+            String resized = runCommandOnceRegistered("jtgt:storage-resize 4000 32M");
+            assertTrue(resized, resized.contains("Storage 4000 resized to 32.0 MiB"));
+            // 32 MiB of 512-byte blocks: the last LBA is 65535 (SBC-3 5.16).
+            String capacity = run("iscsi-readcapacity16", lun0);
+            assertTrue("READ CAPACITY (16) after the resize:\n" + capacity,
+                    capacity.contains("RETURNED LOGICAL BLOCK ADDRESS:65535"));
+            assertTrue("fileinstall writes the new deviceSize back", await(() -> read(etc.resolve("io.jtgt.storage-4000.cfg"))
+                    .contains("deviceSize = 33554432")));
+            assertTrue("qemu's session survived the resize", qemu.isAlive() && management.sessions().stream()
+                    .anyMatch(s -> s.tsih() == tsih));
+
+            String logout = runCommandOnceRegistered("jtgt:session-logout " + tsih);
+            assertTrue(logout, logout.contains("Session " + tsih + " ("));
+            assertTrue("the session is gone (libiscsi may come back as a new one): " + management.sessions(),
+                    await(() -> management.sessions().stream().noneMatch(s -> s.tsih() == tsih)));
+            assertRefused("jtgt:session-logout " + tsih, "TSIH " + tsih + ": no such session");
+        } finally {
+            qemu.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
     }
 
