@@ -170,6 +170,48 @@ final class RbdBackingStore implements BackingStore {
                 .thenApply(result -> (Void) null);
     }
 
+    /**
+     * Grows the image ({@code rbd_resize} through rados-java, on the provider's executor: it
+     * blocks on the cluster). Shrinking is refused: librbd would discard the data past the end.
+     */
+    @Override
+    public CompletableFuture<Void> resize(long newSize) {
+        long current = size;
+        if (newSize == current) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (newSize < current) {
+            return CompletableFuture.failedFuture(new BackingStoreException(Kind.UNSUPPORTED,
+                    "RBD " + name + ": shrinking from " + current + " to " + newSize
+                            + " bytes would discard data; refused"));
+        }
+        if (closed) {
+            return CompletableFuture.failedFuture(new BackingStoreException(Kind.UNAVAILABLE,
+                    "RBD " + name + " is closed"));
+        }
+        CompletableFuture<Void> resized = new CompletableFuture<>();
+        try {
+            blocking.execute(() -> {
+                try {
+                    connection.image.resize(newSize);
+                    size = readSize();
+                    LOG.info("RBD {}: resized to {} bytes", name, size);
+                    resized.complete(null);
+                } catch (com.ceph.rbd.RbdException e) {
+                    resized.completeExceptionally(RbdErrors.toException(e.getReturnValue(), Kind.INTERNAL,
+                            "RBD " + name + ": resize to " + newSize));
+                } catch (Throwable t) {
+                    resized.completeExceptionally(t instanceof BackingStoreException b ? b
+                            : new BackingStoreException(Kind.INTERNAL, "RBD " + name + ": resize failed: " + t, t));
+                }
+            });
+        } catch (RuntimeException rejected) {
+            resized.completeExceptionally(new BackingStoreException(Kind.UNAVAILABLE,
+                    "RBD " + name + ": backend is shut down", rejected));
+        }
+        return resized;
+    }
+
     /** Submits one aio operation, counting it as in flight until its callback. */
     private CompletableFuture<Long> io(Kind failureKind, String what, ToIntFunction<Pointer> submit) {
         inFlight.incrementAndGet();

@@ -214,6 +214,22 @@ class RbdBackingStoreIT {
     }
 
     @Test
+    void resizeGrowsTheImageAndRefusesToShrink() throws Exception {
+        String image = newImage();
+        BackingStore store = open(image, 16 * MIB);
+        byte[] data = pattern(4096, 11);
+        write(store, 15 * MIB, data, true, true);
+        store.resize(40 * MIB).get(30, TimeUnit.SECONDS);
+        assertEquals(40 * MIB, store.size());
+        assertTrue(ceph.rbd("info", "rbd/" + image).contains("size 40 MiB"));
+        assertArrayEquals(new byte[4096], read(store, 39 * MIB, 4096, true), "the new range reads zeros");
+        assertArrayEquals(data, read(store, 15 * MIB, 4096, true));
+        store.resize(40 * MIB).get(30, TimeUnit.SECONDS); // same size: no change
+        assertEquals(Kind.UNSUPPORTED, failure(store.resize(8 * MIB)).kind());
+        assertEquals(40 * MIB, store.size());
+    }
+
+    @Test
     void opensAnExistingImageAndTwoStoresAtOnce() throws Exception {
         String image = newImage();
         ceph.rbd("create", "--size", "8M", "rbd/" + image);
