@@ -4,14 +4,17 @@
 #                     ConformanceIT → docs/conformance.md, and its LUN-profile checks)
 #   qemu-utils        qemu-img, qemu-io (also the conformance run's read-only LUN check)
 #   qemu-block-extra  QEMU's iscsi:// block driver (block-iscsi.so)
+#   ceph-mon ceph-osd ceph-common librados2 librbd1
+#                     the throwaway single-node Ceph cluster (scripts/ceph-cluster.sh) that the
+#                     backend-rbd tests run against
 # The conformance run compares against git HEAD's docs/conformance.md when git is there (else the
 # file as found), so a checkout with git gives the strict regression gate.
 # Idempotent: installs nothing when everything is there (no apt-get update either).
 # Root (CI) runs apt-get directly; otherwise sudo. Any failure exits non-zero, loudly.
 set -euo pipefail
 
-packages=(libiscsi-bin qemu-utils qemu-block-extra)
-tools=(iscsi-ls iscsi-inq iscsi-readcapacity16 iscsi-test-cu qemu-img qemu-io)
+packages=(libiscsi-bin qemu-utils qemu-block-extra ceph-mon ceph-osd ceph-common librados2 librbd1)
+tools=(iscsi-ls iscsi-inq iscsi-readcapacity16 iscsi-test-cu qemu-img qemu-io ceph-mon ceph-osd ceph rbd)
 
 die() {
     echo "install-test-deps: ERROR: $*" >&2
