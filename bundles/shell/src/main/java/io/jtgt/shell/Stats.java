@@ -3,6 +3,7 @@ package io.jtgt.shell;
 import io.jtgt.scsi.api.ManagementService;
 import io.jtgt.scsi.api.ManagementService.LatencyHistogram;
 import io.jtgt.scsi.api.ManagementService.LunStats;
+import io.jtgt.scsi.api.ManagementService.SessionStats;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
@@ -14,14 +15,18 @@ import org.apache.karaf.shell.support.table.ShellTable;
 /**
  * {@code jtgt:stats}: per-LUN I/O counters (READ/WRITE operations and bytes, failed commands) and
  * latency (mean and bucket bounds of p50/p99), from {@link ManagementService#lunStats()};
- * {@code --histogram} adds the non-empty latency buckets of each LUN.
+ * {@code --sessions} adds the same counters per live session, {@code --histogram} the non-empty
+ * latency buckets of each LUN.
  */
 @Service
-@Command(scope = "jtgt", name = "stats", description = "Shows per-LUN I/O statistics: operations, bytes, errors, latency")
+@Command(scope = "jtgt", name = "stats", description = "Shows per-LUN (and per-session) I/O statistics: operations, bytes, errors, latency")
 public class Stats implements Action {
 
     @Reference
     ManagementService management;
+
+    @Option(name = "--sessions", description = "Also print the counters of each live session (over all its LUNs)")
+    boolean sessions;
 
     @Option(name = "--histogram", description = "Also print each LUN's latency histogram (log2 buckets of microseconds)")
     boolean histogram;
@@ -51,6 +56,10 @@ public class Stats implements Action {
                     latency(s.writeLatency()));
         }
         table.print(out);
+        if (sessions) {
+            out.println();
+            printSessions(out);
+        }
         if (histogram) {
             for (LunStats s : all) {
                 out.println();
@@ -58,6 +67,26 @@ public class Stats implements Action {
                 histogram(out, s);
             }
         }
+    }
+
+    private void printSessions(PrintStream out) {
+        ShellTable table = new ShellTable().emptyTableText("no sessions");
+        table.column("TSIH").alignRight();
+        table.column("Target");
+        table.column("Initiator");
+        table.column("Reads").alignRight();
+        table.column("Read").alignRight();
+        table.column("Writes").alignRight();
+        table.column("Written").alignRight();
+        table.column("Errors").alignRight();
+        table.column("Read latency mean/p50/p99").alignRight();
+        table.column("Write latency mean/p50/p99").alignRight();
+        for (SessionStats s : management.sessionStats()) {
+            table.addRow().addContent(s.tsih(), s.target(), s.initiatorName(), s.readOps(), Format.bytes(s.readBytes()),
+                    s.writeOps(), Format.bytes(s.writeBytes()), s.errors(), latency(s.readLatency()),
+                    latency(s.writeLatency()));
+        }
+        table.print(out);
     }
 
     /** {@code mean / ≤p50 / ≤p99}; the percentiles are bucket bounds, hence "<". */

@@ -69,6 +69,23 @@ public interface ManagementService {
             java.util.Map<String, String> parameters) {}
 
     /**
+     * I/O statistics of every live session (I_T nexus), counted from its login, over all its LUNs.
+     *
+     * @since 2.3
+     */
+    default List<SessionStats> sessionStats() {
+        return List.of();
+    }
+
+    /**
+     * Counters of one session, as {@link LunStats} counts them.
+     *
+     * @since 2.3
+     */
+    record SessionStats(String target, int tsih, String initiatorName, String isid, long readOps, long readBytes,
+            long writeOps, long writeBytes, long errors, LatencyHistogram readLatency, LatencyHistogram writeLatency) {}
+
+    /**
      * Counters of one LUN's storage. Only READ and WRITE commands (6, 10, 12, 16) count as
      * operations; {@code errors} counts those that did not end GOOD.
      *

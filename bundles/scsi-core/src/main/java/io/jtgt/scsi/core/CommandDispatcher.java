@@ -42,7 +42,7 @@ final class CommandDispatcher {
         return stage.toCompletableFuture().handle((r, t) -> account(nexus, command, started, t == null ? r : failure(t, command)));
     }
 
-    /** Counts a READ or WRITE in its storage's {@link IoStats}; allocates nothing. */
+    /** Counts a READ or WRITE in its storage's and its nexus's {@link IoStats}; allocates nothing. */
     private static ScsiResponse account(Nexus nexus, ScsiCommand command, long started, ScsiResponse response) {
         byte[] cdb = command.cdb();
         if (cdb == null || cdb.length == 0) {
@@ -57,13 +57,20 @@ final class CommandDispatcher {
         if (device == null) {
             return response;
         }
-        IoStats stats = device.stats();
         if (response.status() != ScsiResponse.GOOD) {
-            stats.error();
-        } else if (read) {
-            stats.read(response.data() == null ? 0 : response.data().readableBytes(), System.nanoTime() - started);
+            device.stats().error();
+            nexus.stats().error();
+            return response;
+        }
+        long nanos = System.nanoTime() - started;
+        if (read) {
+            long bytes = response.data() == null ? 0 : response.data().readableBytes();
+            device.stats().read(bytes, nanos);
+            nexus.stats().read(bytes, nanos);
         } else {
-            stats.write(IoStats.transferBlocks(cdb) * device.definition().blockSize(), System.nanoTime() - started);
+            long bytes = IoStats.transferBlocks(cdb) * device.definition().blockSize();
+            device.stats().write(bytes, nanos);
+            nexus.stats().write(bytes, nanos);
         }
         return response;
     }

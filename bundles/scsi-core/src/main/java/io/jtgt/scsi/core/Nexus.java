@@ -13,6 +13,7 @@ final class Nexus implements ItNexus {
     private final NexusInfo info;
     private final CommandDispatcher dispatcher;
     private final UnitAttentions unitAttentions = new UnitAttentions();
+    private final IoStats stats = new IoStats();
     private volatile boolean closed;
     private final String portNames;
 
@@ -64,6 +65,11 @@ final class Nexus implements ItNexus {
 
     NexusInfo info() {
         return info;
+    }
+
+    /** This nexus's READ/WRITE counters over all its LUNs. */
+    IoStats stats() {
+        return stats;
     }
 
     UnitAttentions unitAttentions() {

@@ -387,6 +387,21 @@ public class ScsiTargetService implements TargetRegistry, ManagementService {
     }
 
     @Override
+    public List<SessionStats> sessionStats() {
+        List<SessionStats> result = new ArrayList<>();
+        for (Target t : targets.values()) {
+            for (Nexus n : t.nexuses()) {
+                NexusInfo i = n.info();
+                IoStats s = n.stats();
+                result.add(new SessionStats(t.name(), i.tsih(), i.initiatorName(), String.format("%012x", i.isid()),
+                        s.readOps(), s.readBytes(), s.writeOps(), s.writeBytes(), s.errors(), s.readLatency(),
+                        s.writeLatency()));
+            }
+        }
+        return result;
+    }
+
+    @Override
     public List<SessionView> sessions() {
         List<SessionView> result = new ArrayList<>();
         for (Target t : targets.values()) {

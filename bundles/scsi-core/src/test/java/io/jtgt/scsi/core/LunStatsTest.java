@@ -40,6 +40,19 @@ class LunStatsTest {
             assertEquals(1, s.errors());
             assertEquals(1, s.readLatency().count());
             assertEquals(2, s.writeLatency().count());
+
+            // the same counts for the one session; a second session starts at zero
+            h.connect();
+            List<io.jtgt.scsi.api.ManagementService.SessionStats> sessions = h.service.sessionStats();
+            assertEquals(2, sessions.size());
+            io.jtgt.scsi.api.ManagementService.SessionStats first = sessions.stream()
+                    .filter(x -> x.isid().equals("23d000000001")).findFirst().orElseThrow();
+            assertEquals(List.of(1L, 1536L, 2L, 1536L, 1L), List.of(first.readOps(), first.readBytes(), first.writeOps(),
+                    first.writeBytes(), first.errors()));
+            assertEquals(2, first.writeLatency().count());
+            io.jtgt.scsi.api.ManagementService.SessionStats second = sessions.stream()
+                    .filter(x -> x.isid().equals("23d000000002")).findFirst().orElseThrow();
+            assertEquals(0, second.readOps() + second.writeOps() + second.errors());
         }
     }
 

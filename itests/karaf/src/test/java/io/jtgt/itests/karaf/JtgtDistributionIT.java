@@ -235,6 +235,9 @@ public class JtgtDistributionIT {
             assertTrue(await(() -> management.sessions().stream().anyMatch(s -> s.target().equals(CREATED))));
             int tsih = management.sessions().stream().filter(s -> s.target().equals(CREATED)).findFirst()
                     .orElseThrow().tsih();
+            String perSession = runCommandOnceRegistered("jtgt:stats --sessions");
+            assertTrue("jtgt:stats --sessions counts qemu's session:\n" + perSession, perSession.lines()
+                    .anyMatch(l -> l.matches("\\s*" + tsih + "\\s*\\|\\s*" + CREATED + "\\s*\\|.*1\\.0 MiB.*")));
             String sessions = runCommandOnceRegistered("jtgt:sessions");
             assertTrue("jtgt:sessions lists qemu's session:\n" + sessions,
                     sessions.contains(CREATED) && sessions.contains(hostPort[0] + ":" + hostPort[1]));
