@@ -33,7 +33,12 @@ final class S3Failures {
             return new BackingStoreException(Kind.UNAVAILABLE, what + " failed: S3 did not answer in time ("
                     + firstLine(cause.getMessage()) + ")", cause);
         }
-        if (cause instanceof SdkClientException) {
+        if (cause instanceof java.io.IOException || cause instanceof java.io.UncheckedIOException) {
+            // the JDK HTTP client surfaces a connection that an attempt timeout aborted this way
+            return new BackingStoreException(Kind.UNAVAILABLE, what + " failed: S3 connection lost ("
+                    + firstLine(String.valueOf(cause.getMessage())) + ")", cause);
+        }
+        if (cause instanceof SdkClientException || cause instanceof software.amazon.awssdk.core.exception.SdkException) {
             return new BackingStoreException(Kind.UNAVAILABLE, what + " failed: S3 unreachable ("
                     + firstLine(cause.getMessage()) + ")", cause);
         }

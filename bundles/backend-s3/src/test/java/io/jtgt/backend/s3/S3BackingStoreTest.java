@@ -309,6 +309,27 @@ class S3BackingStoreTest {
     }
 
     @Test
+    void aServerThatHangsMidIoMeansUnavailableWithinTheCallTimeoutThenServiceResumes() throws Exception {
+        try (FreezableRelay relay = new FreezableRelay(Integer.parseInt(server.endpoint().replaceAll(".*:", "")))) {
+            BackingStore store = open(BUCKET + "/disk0", SIZE, options("s3Endpoint", relay.endpoint()));
+            byte[] before = pattern(4096, 11);
+            write(store, 0, before);
+            relay.freeze(true);
+            long start = System.nanoTime();
+            Throwable failure = failureOf(store.write(CHUNK, Unpooled.wrappedBuffer(pattern(CHUNK, 12)), true));
+            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            BackingStoreException e = assertInstanceOf(BackingStoreException.class, failure);
+            assertEquals(BackingStoreException.Kind.UNAVAILABLE, e.kind(), e::toString);
+            assertTrue(elapsedMs < 3000 + 2000, "gave up after " + elapsedMs + " ms");
+            relay.freeze(false);
+            assertArrayEquals(before, read(store, 0, 4096));
+            byte[] after = pattern(CHUNK, 13);
+            write(store, CHUNK, after);
+            assertArrayEquals(after, read(store, CHUNK, CHUNK));
+        }
+    }
+
+    @Test
     void theSecretNeverShowsInToString() {
         S3StorageOptions options = S3StorageOptions.from(config(BUCKET + "/disk0", SIZE, options()));
         assertFalse(options.toString().contains(S3ProxyServer.SECRET_KEY), options.toString());
