@@ -59,39 +59,44 @@ public final class S3BackingStoreProvider implements BackingStoreProvider, AutoC
                 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 new NamedThreadFactory("jtgt-s3-" + config.deviceId()));
         pool.allowCoreThreadTimeOut(true); // an idle LUN holds no threads
-        S3Client client;
-        try {
-            client = S3ClientFactory.create(options);
-        } catch (RuntimeException e) {
-            pool.shutdown();
-            return CompletableFuture.failedFuture(S3Failures.openFailure(e, options));
-        }
         CompletableFuture<BackingStore> result = new CompletableFuture<>();
         try {
-            pool.execute(() -> {
-                try {
-                    Geometry geometry = settleGeometry(new ChunkObjects(client, options), options, config);
-                    S3BackingStore store = new S3BackingStore(options, geometry, config.readOnly(), client, pool,
-                            openStores::remove);
-                    openStores.add(store);
-                    if (closed) { // lost a race with close(): do not leak the store
-                        store.close();
-                        result.completeExceptionally(new BackingStoreException(Kind.UNAVAILABLE, "s3 backend is shut down"));
-                    } else {
-                        LOG.debug("Opened {}", store);
-                        result.complete(store);
-                    }
-                } catch (Throwable t) {
-                    client.close();
-                    pool.shutdown();
-                    result.completeExceptionally(t instanceof IllegalArgumentException ? t : S3Failures.openFailure(t, options));
-                }
-            });
+            // on the store's pool: building the client may consult the region chain (instance
+            // metadata lookups with their own timeouts), which must not hold the caller
+            pool.execute(() -> openOnPool(config, options, pool, result));
         } catch (RejectedExecutionException e) {
-            client.close();
             result.completeExceptionally(new BackingStoreException(Kind.UNAVAILABLE, "s3 backend is shut down", e));
         }
         return result;
+    }
+
+    private void openOnPool(StorageConfig config, S3StorageOptions options, ThreadPoolExecutor pool,
+            CompletableFuture<BackingStore> result) {
+        S3Client client;
+        try {
+            client = S3ClientFactory.create(options);
+        } catch (Throwable t) {
+            pool.shutdown();
+            result.completeExceptionally(S3Failures.openFailure(t, options));
+            return;
+        }
+        try {
+            Geometry geometry = settleGeometry(new ChunkObjects(client, options), options, config);
+            S3BackingStore store = new S3BackingStore(options, geometry, config.readOnly(), client, pool,
+                    openStores::remove);
+            openStores.add(store);
+            if (closed) { // lost a race with close(): do not leak the store
+                store.close();
+                result.completeExceptionally(new BackingStoreException(Kind.UNAVAILABLE, "s3 backend is shut down"));
+            } else {
+                LOG.debug("Opened {}", store);
+                result.complete(store);
+            }
+        } catch (Throwable t) {
+            client.close();
+            pool.shutdown();
+            result.completeExceptionally(t instanceof IllegalArgumentException ? t : S3Failures.openFailure(t, options));
+        }
     }
 
     /**
