@@ -1,6 +1,5 @@
 package io.jtgt.scsi.osgi;
 
-import io.jtgt.scsi.config.ConfigException;
 import io.jtgt.scsi.config.ConfigPids;
 import io.jtgt.scsi.config.StorageDefinition;
 import io.jtgt.scsi.core.ScsiTargetService;
@@ -69,45 +68,22 @@ public class StorageComponent {
         int sanitizeRate() default 0;
     }
 
-    private final ScsiTargetService service;
-    private Long deviceId;
+    private final PublishedDefinition<Long, StorageDefinition> published;
 
     @Activate
     public StorageComponent(@Reference ScsiTargetService service, Map<String, Object> properties) {
-        this.service = service;
-        apply(properties);
+        this.published = new PublishedDefinition<>(StorageDefinition::fromProperties, StorageDefinition::deviceId,
+                service::putStorage, service::removeStorage, LOG);
+        published.apply(properties);
     }
 
     @Modified
     void modified(Map<String, Object> properties) {
-        apply(properties);
-    }
-
-    private synchronized void apply(Map<String, Object> properties) {
-        StorageDefinition def;
-        try {
-            def = StorageDefinition.fromProperties(properties);
-        } catch (ConfigException e) {
-            LOG.error("configuration {} ignored: {}", properties.get("service.pid"), e.getMessage());
-            withdraw();
-            return;
-        }
-        if (deviceId != null && deviceId != def.deviceId()) {
-            service.removeStorage(deviceId);
-        }
-        deviceId = def.deviceId();
-        service.putStorage(def);
+        published.apply(properties);
     }
 
     @Deactivate
-    synchronized void deactivate() {
-        withdraw();
-    }
-
-    private void withdraw() {
-        if (deviceId != null) {
-            service.removeStorage(deviceId);
-            deviceId = null;
-        }
+    void deactivate() {
+        published.withdraw();
     }
 }

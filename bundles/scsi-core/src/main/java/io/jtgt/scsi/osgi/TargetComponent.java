@@ -1,6 +1,5 @@
 package io.jtgt.scsi.osgi;
 
-import io.jtgt.scsi.config.ConfigException;
 import io.jtgt.scsi.config.ConfigPids;
 import io.jtgt.scsi.config.TargetDefinition;
 import io.jtgt.scsi.core.ScsiTargetService;
@@ -36,45 +35,22 @@ public class TargetComponent {
         String name();
     }
 
-    private final ScsiTargetService service;
-    private String name;
+    private final PublishedDefinition<String, TargetDefinition> published;
 
     @Activate
     public TargetComponent(@Reference ScsiTargetService service, Map<String, Object> properties) {
-        this.service = service;
-        apply(properties);
+        this.published = new PublishedDefinition<>(TargetDefinition::fromProperties, TargetDefinition::name,
+                service::putTarget, service::removeTarget, LOG);
+        published.apply(properties);
     }
 
     @Modified
     void modified(Map<String, Object> properties) {
-        apply(properties);
-    }
-
-    private synchronized void apply(Map<String, Object> properties) {
-        TargetDefinition def;
-        try {
-            def = TargetDefinition.fromProperties(properties);
-        } catch (ConfigException e) {
-            LOG.error("configuration {} ignored: {}", properties.get("service.pid"), e.getMessage());
-            withdraw();
-            return;
-        }
-        if (name != null && !name.equals(def.name())) {
-            service.removeTarget(name);
-        }
-        name = def.name();
-        service.putTarget(def);
+        published.apply(properties);
     }
 
     @Deactivate
-    synchronized void deactivate() {
-        withdraw();
-    }
-
-    private void withdraw() {
-        if (name != null) {
-            service.removeTarget(name);
-            name = null;
-        }
+    void deactivate() {
+        published.withdraw();
     }
 }
