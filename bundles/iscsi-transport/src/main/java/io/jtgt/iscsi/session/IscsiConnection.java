@@ -281,7 +281,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 created.nexus(created.target().connect(new NexusInfo(login.initiatorName(), login.isid(),
                         login.tsih(), login.tpgt(), address(channel.remoteAddress()), address(channel.localAddress()),
                         created::parameters, () -> inFlightView,
-                        lunField -> abortTasks(lun -> lun == lunField),
+                        lunField -> abortTasks(lun -> lun == lunField).thenApply(aborted -> (Void) null),
                         created::requestLogout))); // jtgt:session-logout: RFC 7143 11.9.1 AsyncEvent 1
             } catch (RuntimeException e) {
                 LOG.error("{}: target {} refused the I_T nexus", channel.remoteAddress(), created.target().name(), e);
@@ -638,17 +638,18 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** Aborts the live tasks on matching LUNs; see {@link #abortTasks(java.util.function.Predicate, LongPredicate)}. */
-    CompletableFuture<Void> abortTasks(LongPredicate lun) {
+    CompletableFuture<Integer> abortTasks(LongPredicate lun) {
         return abortTasks(task -> true, lun);
     }
 
     /**
      * Aborts (on this connection's loop, from any thread) every live task matching both
      * predicates: its Data-Out is cancelled and its SCSI outcome will be swallowed. Completes
-     * once scsi-core has finished all of them (or at once when the connection is gone).
+     * once scsi-core has finished all of them (or at once when the connection is gone), with how
+     * many tasks were aborted.
      */
-    CompletableFuture<Void> abortTasks(java.util.function.Predicate<ScsiTask> which, LongPredicate lun) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
+    CompletableFuture<Integer> abortTasks(java.util.function.Predicate<ScsiTask> which, LongPredicate lun) {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
         runOnLoop(() -> {
             List<ScsiTask> victims = new ArrayList<>();
             if (!closed) {
@@ -659,7 +660,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 }
             }
             if (victims.isEmpty()) {
-                done.complete(null);
+                done.complete(0);
                 return;
             }
             int[] remaining = {victims.size()};
@@ -670,13 +671,13 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                         earlier.run();
                     }
                     if (--remaining[0] == 0) {
-                        done.complete(null);
+                        done.complete(victims.size());
                     }
                 };
                 transfers.withdraw(task, () -> new CancellationException("task aborted"));
                 task.abortRequested.complete(null);
             }
-        }, () -> done.complete(null));
+        }, () -> done.complete(0));
         return done;
     }
 

@@ -4,7 +4,9 @@ import io.jtgt.iscsi.pdu.TaskMgmtRequestPdu;
 import io.jtgt.iscsi.pdu.TaskMgmtResponsePdu;
 import io.jtgt.scsi.api.ItNexus;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongPredicate;
 
@@ -19,8 +21,13 @@ import java.util.function.LongPredicate;
  *       {@link ItNexus#logicalUnitReset} (reservations, unit attention).
  *   <li>TARGET WARM / COLD RESET: every task of every session of the target, then
  *       {@link ItNexus#targetReset}; a cold reset then closes all those sessions (11.5.1).
- *   <li>CLEAR TASK SET and CLEAR ACA need unit attention / ACA support in scsi-core: "not
- *       supported"; TASK REASSIGN needs ERL 2: "task reassignment not supported".
+ *   <li>CLEAR TASK SET (SAM-5 7.5): the LUN's tasks in every session of the target (TST=000b:
+ *       one task set shared by all I_T nexuses); each other session that lost tasks gets COMMANDS
+ *       CLEARED BY ANOTHER INITIATOR from scsi-core (TAS=0: the aborted tasks get no status).
+ *   <li>CLEAR ACA: "not supported" — NORMACA=0, a CDB with NACA=1 is refused, so no ACA condition
+ *       ever exists, and SAM-5 7.3 asks CLEAR ACA only of units that support ACA (REPORT SUPPORTED
+ *       TASK MANAGEMENT FUNCTIONS says CACAS=0 alike). TASK REASSIGN needs ERL 2: "task
+ *       reassignment not supported".
  * </ul>
  */
 final class TaskManagement {
@@ -54,8 +61,8 @@ final class TaskManagement {
                     }
                 });
             }
-            case TaskMgmtRequestPdu.CLEAR_ACA, TaskMgmtRequestPdu.CLEAR_TASK_SET ->
-                    respond(itt, TaskMgmtResponsePdu.FUNCTION_NOT_SUPPORTED);
+            case TaskMgmtRequestPdu.CLEAR_TASK_SET -> clearTaskSet(itt, lun);
+            case TaskMgmtRequestPdu.CLEAR_ACA -> respond(itt, TaskMgmtResponsePdu.FUNCTION_NOT_SUPPORTED);
             case TaskMgmtRequestPdu.TASK_REASSIGN -> respond(itt, TaskMgmtResponsePdu.TASK_REASSIGNMENT_NOT_SUPPORTED);
             default -> respond(itt, TaskMgmtResponsePdu.FUNCTION_REJECTED);
         }
@@ -84,16 +91,41 @@ final class TaskManagement {
                 .thenRun(() -> respond(itt, TaskMgmtResponsePdu.FUNCTION_COMPLETE));
     }
 
+    /**
+     * SAM-5 7.5: every task of the LUN's task set goes, whichever nexus it came from; the other
+     * nexuses that lost tasks learn why through a unit attention (TAS=0), the requester does not.
+     */
+    private void clearTaskSet(int itt, long lun) {
+        Map<IscsiSession, CompletableFuture<Integer>> aborts = abortAcrossSessions(l -> l == lun);
+        whenAllDone(aborts).thenRun(() -> {
+            aborts.forEach((session, aborted) -> {
+                if (session != connection.session() && aborted.join() > 0 && session.nexus() != null) {
+                    session.nexus().commandsClearedByAnotherInitiator(lun);
+                }
+            });
+            respond(itt, TaskMgmtResponsePdu.FUNCTION_COMPLETE);
+        });
+    }
+
     /** Aborts matching tasks in every session of this target (each on its own event loop). */
     private CompletableFuture<Void> acrossSessions(LongPredicate lun) {
-        List<CompletableFuture<Void>> aborts = new ArrayList<>();
+        return whenAllDone(abortAcrossSessions(lun));
+    }
+
+    private Map<IscsiSession, CompletableFuture<Integer>> abortAcrossSessions(LongPredicate lun) {
+        Map<IscsiSession, CompletableFuture<Integer>> aborts = new LinkedHashMap<>();
         for (IscsiSession session : sessionsOfTarget()) {
             IscsiConnection other = session.connection();
             if (other != null) {
-                aborts.add(other.abortTasks(lun));
+                aborts.put(session, other.abortTasks(lun));
             }
         }
-        CompletableFuture<Void> all = CompletableFuture.allOf(aborts.toArray(CompletableFuture[]::new));
+        return aborts;
+    }
+
+    /** Completes on this connection's loop once every abort has. */
+    private CompletableFuture<Void> whenAllDone(Map<IscsiSession, CompletableFuture<Integer>> aborts) {
+        CompletableFuture<Void> all = CompletableFuture.allOf(aborts.values().toArray(CompletableFuture[]::new));
         CompletableFuture<Void> here = new CompletableFuture<>();
         all.whenComplete((ok, error) -> connection.runOnLoop(() -> here.complete(null), () -> { }));
         return here;

@@ -516,13 +516,6 @@ class FullFeaturePhaseTest {
         again.cmdSn(initiator.cmdSn);
         initiator.send(again);
         assertEquals(TaskMgmtResponsePdu.TASK_DOES_NOT_EXIST, ((TaskMgmtResponsePdu) initiator.receiveOne()).response());
-
-        TaskMgmtRequestPdu clear = new TaskMgmtRequestPdu();
-        clear.immediate(true);
-        clear.function(TaskMgmtRequestPdu.CLEAR_TASK_SET);
-        clear.referencedTaskTag(IscsiPdu.RESERVED_TAG);
-        initiator.send(clear);
-        assertEquals(TaskMgmtResponsePdu.FUNCTION_NOT_SUPPORTED, ((TaskMgmtResponsePdu) initiator.receiveOne()).response());
     }
 
     @Test
@@ -878,11 +871,7 @@ class FullFeaturePhaseTest {
         initiator.isid = 0x23d000000002L;
         assertEquals(LoginStatus.SUCCESS, initiator.login(Initiator.normalLogin(TARGET)).status());
         FakeNexus second = registry.fake(TARGET).nexuses.get(1);
-        TaskMgmtRequestPdu reset = new TaskMgmtRequestPdu();
-        reset.immediate(true);
-        reset.function(TaskMgmtRequestPdu.LOGICAL_UNIT_RESET);
-        reset.initiatorTaskTag(0x777);
-        reset.referencedTaskTag(IscsiPdu.RESERVED_TAG);
+        TaskMgmtRequestPdu reset = tmf(0x777, TaskMgmtRequestPdu.LOGICAL_UNIT_RESET);
         initiator.send(reset);
         assertTrue(initiator.receive().isEmpty(), "waits for the other session's task on LUN 0");
         assertTrue(second.lunResets.isEmpty());
@@ -900,13 +889,71 @@ class FullFeaturePhaseTest {
     }
 
     @Test
+    void clearTaskSetAbortsTheLunsTasksOfEverySessionAndTellsTheOthers() {
+        loggedIn(new TextParameters());
+        EmbeddedChannel firstChannel = channel;
+        Initiator first = initiator;
+        first.send(command(new byte[] {(byte) 0xc0, 0, 0, 0, 0, 0}, 0, false, false));
+        ScsiCommandPdu otherLun = command(new byte[] {(byte) 0xc0, 0, 0, 0, 0, 0}, 0, false, false);
+        otherLun.lun(0x0001000000000000L);
+        first.send(otherLun);
+
+        connect(TransportSettings.defaults());
+        initiator.isid = 0x23d000000002L;
+        initiator.cmdSn = initiator.login(Initiator.normalLogin(TARGET)).expCmdSn();
+        initiator.send(command(new byte[] {(byte) 0xc0, 0, 0, 0, 0, 0}, 0, false, false)); // its own task too
+        FakeNexus second = registry.fake(TARGET).nexuses.get(1);
+        TaskMgmtRequestPdu clear = tmf(0x779, TaskMgmtRequestPdu.CLEAR_TASK_SET);
+        initiator.send(clear);
+        assertTrue(initiator.receive().isEmpty(), "waits until scsi-core finished every task of LUN 0");
+
+        nexus().hanging.get(0).complete(ScsiResponse.good());
+        firstChannel.runPendingTasks();
+        channel.runPendingTasks();
+        assertTrue(initiator.receive().isEmpty(), "its own task is still running");
+        second.hanging.get(0).complete(ScsiResponse.good());
+        channel.runPendingTasks();
+        TaskMgmtResponsePdu done = assertInstanceOf(TaskMgmtResponsePdu.class, initiator.receiveOne(),
+                "no response for its own aborted task, only the TMF's");
+        assertEquals(TaskMgmtResponsePdu.FUNCTION_COMPLETE, done.response());
+        assertTrue(first.receive().isEmpty(), "the other session's aborted task gets no status (TAS=0)");
+        assertEquals(List.of(0L), nexus().clearedByOthers, "the other nexus hears COMMANDS CLEARED BY ANOTHER INITIATOR");
+        assertEquals(List.of(), second.clearedByOthers, "the requester does not");
+        assertTrue(nexus().lunResets.isEmpty() && second.lunResets.isEmpty(), "no reset: reservations stay");
+
+        nexus().hanging.get(1).complete(ScsiResponse.good());
+        assertInstanceOf(ScsiResponsePdu.class, first.receiveOne(), "LUN 1's task set was not cleared");
+
+        // A session that lost nothing hears nothing.
+        initiator.send(tmf(0x77a, TaskMgmtRequestPdu.CLEAR_TASK_SET));
+        assertEquals(TaskMgmtResponsePdu.FUNCTION_COMPLETE, ((TaskMgmtResponsePdu) initiator.receiveOne()).response());
+        assertEquals(List.of(0L), nexus().clearedByOthers);
+    }
+
+    @Test
+    void clearAcaIsNotSupportedBecauseNoAcaEverExists() {
+        loggedIn(new TextParameters());
+        initiator.send(tmf(0x77b, TaskMgmtRequestPdu.CLEAR_ACA));
+        assertEquals(TaskMgmtResponsePdu.FUNCTION_NOT_SUPPORTED,
+                ((TaskMgmtResponsePdu) initiator.receiveOne()).response());
+        initiator.send(tmf(0x77c, TaskMgmtRequestPdu.TASK_REASSIGN));
+        assertEquals(TaskMgmtResponsePdu.TASK_REASSIGNMENT_NOT_SUPPORTED,
+                ((TaskMgmtResponsePdu) initiator.receiveOne()).response());
+    }
+
+    private static TaskMgmtRequestPdu tmf(int itt, int function) {
+        TaskMgmtRequestPdu pdu = new TaskMgmtRequestPdu();
+        pdu.immediate(true);
+        pdu.function(function);
+        pdu.initiatorTaskTag(itt);
+        pdu.referencedTaskTag(IscsiPdu.RESERVED_TAG);
+        return pdu;
+    }
+
+    @Test
     void targetColdResetClosesTheSessionsAfterAnswering() {
         loggedIn(new TextParameters());
-        TaskMgmtRequestPdu reset = new TaskMgmtRequestPdu();
-        reset.immediate(true);
-        reset.function(TaskMgmtRequestPdu.TARGET_COLD_RESET);
-        reset.initiatorTaskTag(0x778);
-        reset.referencedTaskTag(IscsiPdu.RESERVED_TAG);
+        TaskMgmtRequestPdu reset = tmf(0x778, TaskMgmtRequestPdu.TARGET_COLD_RESET);
         initiator.send(reset);
         assertEquals(TaskMgmtResponsePdu.FUNCTION_COMPLETE, ((TaskMgmtResponsePdu) initiator.receiveOne()).response());
         channel.runPendingTasks();

@@ -93,6 +93,8 @@ public final class FakeRegistry implements TargetRegistry {
         /** LUN fields of LOGICAL UNIT RESETs, and target resets, reported to this nexus. */
         public final List<Long> lunResets = new CopyOnWriteArrayList<>();
         public volatile int targetResets;
+        /** LUN fields of COMMANDS CLEARED BY ANOTHER INITIATOR reported to this nexus. */
+        public final List<Long> clearedByOthers = new CopyOnWriteArrayList<>();
         /** The failure of the last receiveData, if it failed. */
         public volatile Throwable dataFailure;
 
@@ -146,6 +148,11 @@ public final class FakeRegistry implements TargetRegistry {
         @Override
         public void logicalUnitReset(long lunField) {
             lunResets.add(lunField);
+        }
+
+        @Override
+        public void commandsClearedByAnotherInitiator(long lunField) {
+            clearedByOthers.add(lunField);
         }
 
         @Override

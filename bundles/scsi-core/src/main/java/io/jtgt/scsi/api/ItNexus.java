@@ -28,6 +28,16 @@ public interface ItNexus {
      */
     default void targetReset() {}
 
+    /**
+     * CLEAR TASK SET (SAM-5 7.5) received on another I_T nexus aborted tasks this nexus had in the
+     * task set of the LUN (TST=000b: one task set for all nexuses). With TAS=0 (jtgt's control mode
+     * page) the aborted tasks get no status; scsi-core establishes COMMANDS CLEARED BY ANOTHER
+     * INITIATOR (2Fh/00h) for this I_T_L nexus instead. Default: nothing (for test doubles).
+     *
+     * @since 2.4
+     */
+    default void commandsClearedByAnotherInitiator(long lunField) {}
+
     /** I_T nexus loss (SAM-5 6.3.4): the session ended; frees everything held for it. */
     void close();
 }

@@ -1,5 +1,6 @@
 package io.jtgt.scsi.api;
 
+import io.jtgt.scsi.config.TargetLimits;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +15,16 @@ public interface ScsiTarget {
      * (the gotgt {@code tpgts} entry). The transport resolves ids to addresses.
      */
     Map<Integer, List<Integer>> portalGroups();
+
+    /**
+     * The target's own transport limits (its configuration's optional keys), read at each login;
+     * {@link TargetLimits#NONE} when the daemon's apply.
+     *
+     * @since 2.4
+     */
+    default TargetLimits limits() {
+        return TargetLimits.NONE;
+    }
 
     /**
      * Establishes an I_T nexus for a logged-in session. The nexus stays registered (visible to

@@ -7,8 +7,12 @@ import java.util.Set;
  * SAM-5 7 task management functions, and which of them the transport performs. {@link #SUPPORTED}
  * is the transport's contract: it answers every listed function with FUNCTION COMPLETE (or TASK
  * DOES NOT EXIST) and every other one with FUNCTION NOT SUPPORTED (RFC 7143 11.6.1); scsi-core
- * reports exactly this set in REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS (SPC-4 6.30). CLEAR ACA is
- * not supported (no ACA, NACA=1 is refused); QUERY TASK and I_T NEXUS RESET have no iSCSI function.
+ * reports exactly this set in REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS (SPC-4 6.30). CLEAR TASK
+ * SET aborts the LUN's tasks of every I_T nexus (TST=000b) and leaves COMMANDS CLEARED BY ANOTHER
+ * INITIATOR to the others. CLEAR ACA is not supported: NORMACA is 0 in INQUIRY and a CDB with NACA=1
+ * is refused, so no ACA condition can ever exist, and SAM-5 7.3 asks CLEAR ACA only of logical units
+ * that support ACA; "not supported" (and CACAS=0) is the honest answer. QUERY TASK and I_T NEXUS
+ * RESET have no iSCSI function.
  */
 public enum TaskManagementFunction {
     ABORT_TASK,

@@ -191,7 +191,14 @@ public final class GotgtJson {
                         f.getValue().fields().forEachRemaining(l -> props.put(TargetDefinition.LUN_PREFIX + l.getKey(),
                                 scalar(l.getValue())));
                     }
-                    default -> throw new ConfigException(owner + ": unknown field \"" + f.getKey() + "\" (tpgts, luns)");
+                    default -> {
+                        // jtgt's optional per-target transport limits; a gotgt file simply has none
+                        if (!TargetLimits.isKey(f.getKey())) {
+                            throw new ConfigException(owner + ": unknown field \"" + f.getKey() + "\" (tpgts, luns, "
+                                    + String.join(", ", TargetLimits.KEYS) + ")");
+                        }
+                        props.put(f.getKey(), scalar(f.getValue()));
+                    }
                 }
             }
             try {
@@ -307,6 +314,7 @@ public final class GotgtJson {
             });
             ObjectNode luns = n.putObject("luns");
             t.luns().forEach((lun, id) -> luns.put(String.valueOf(lun), id));
+            t.limits().toProperties().forEach((key, value) -> n.set(key, MAPPER.valueToTree(value)));
         }
         if (!config.performance().isEmpty()) {
             root.set("performance", MAPPER.valueToTree(config.performance()));

@@ -11,13 +11,15 @@ import java.util.regex.Pattern;
 /**
  * One SCSI target (a gotgt {@code iscsitargets} entry, factory PID {@value ConfigPids#TARGET}).
  * In Config Admin: {@code name}, {@code tpgt.<tag>} = comma-separated portal ids,
- * {@code lun.<n>} = deviceID.
+ * {@code lun.<n>} = deviceID, and optionally the target's own transport limits ({@link TargetLimits}).
  *
  * @param name the iSCSI name (iqn., eui. or naa. form)
  * @param portalGroups portal group tag to portal ids
  * @param luns LUN number to storage deviceID
+ * @param limits transport limits overriding the daemon's for this target ({@link TargetLimits#NONE}: none)
  */
-public record TargetDefinition(String name, Map<Integer, List<Integer>> portalGroups, Map<Integer, Long> luns) {
+public record TargetDefinition(String name, Map<Integer, List<Integer>> portalGroups, Map<Integer, Long> luns,
+        TargetLimits limits) {
 
     public static final String NAME = "name";
     public static final String TPGT_PREFIX = "tpgt.";
@@ -35,6 +37,12 @@ public record TargetDefinition(String name, Map<Integer, List<Integer>> portalGr
         portalGroups.forEach((k, v) -> groups.put(k, List.copyOf(v)));
         portalGroups = Collections.unmodifiableMap(groups);
         luns = Collections.unmodifiableMap(new TreeMap<>(luns));
+        limits = limits == null ? TargetLimits.NONE : limits;
+    }
+
+    /** A target with the daemon's transport limits. */
+    public TargetDefinition(String name, Map<Integer, List<Integer>> portalGroups, Map<Integer, Long> luns) {
+        this(name, portalGroups, luns, TargetLimits.NONE);
     }
 
     public static TargetDefinition fromProperties(Map<String, ?> props) {
@@ -47,7 +55,7 @@ public record TargetDefinition(String name, Map<Integer, List<Integer>> portalGr
         Map<Integer, Long> luns = new TreeMap<>();
         for (Map.Entry<String, ?> e : props.entrySet()) {
             String key = e.getKey();
-            if (key.equals(NAME) || ConfigValues.isFrameworkKey(key)) {
+            if (key.equals(NAME) || TargetLimits.isKey(key) || ConfigValues.isFrameworkKey(key)) {
                 continue;
             }
             if (key.startsWith(TPGT_PREFIX)) {
@@ -72,10 +80,11 @@ public record TargetDefinition(String name, Map<Integer, List<Integer>> portalGr
                 luns.put(lun, deviceId);
             } else {
                 throw ConfigException.field(owner, key, e.getValue(),
-                        "is not a target property (name, tpgt.<tag>, lun.<n>)");
+                        "is not a target property (name, tpgt.<tag>, lun.<n>, " + String.join(", ", TargetLimits.KEYS)
+                                + ")");
             }
         }
-        return new TargetDefinition(name, groups, luns);
+        return new TargetDefinition(name, groups, luns, TargetLimits.fromProperties(owner, props));
     }
 
     private static int suffix(String owner, String key, String prefix, int min, int max) {
@@ -98,6 +107,7 @@ public record TargetDefinition(String name, Map<Integer, List<Integer>> portalGr
         portalGroups.forEach((tag, ids) -> props.put(TPGT_PREFIX + tag,
                 String.join(",", ids.stream().map(String::valueOf).toList())));
         luns.forEach((lun, id) -> props.put(LUN_PREFIX + lun, id));
+        props.putAll(limits.toProperties());
         return props;
     }
 }

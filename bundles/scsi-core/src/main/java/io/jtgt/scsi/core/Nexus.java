@@ -49,6 +49,14 @@ final class Nexus implements ItNexus {
     }
 
     @Override
+    public void commandsClearedByAnotherInitiator(long lunField) {
+        int lun = LunAddressing.decode(lunField);
+        if (target.device(lun) != null) {
+            unitAttentions.add(lun, SenseCode.COMMANDS_CLEARED_BY_ANOTHER_INITIATOR); // SAM-5 7.5, TAS=0
+        }
+    }
+
+    @Override
     public void close() {
         closed = true;
         target.disconnected(this);

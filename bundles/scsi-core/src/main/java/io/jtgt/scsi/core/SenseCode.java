@@ -66,6 +66,8 @@ public record SenseCode(int key, int asc, int ascq) {
     public static final SenseCode RESERVATIONS_PREEMPTED = new SenseCode(KEY_UNIT_ATTENTION, 0x2A, 0x03);
     public static final SenseCode RESERVATIONS_RELEASED = new SenseCode(KEY_UNIT_ATTENTION, 0x2A, 0x04);
     public static final SenseCode REGISTRATIONS_PREEMPTED = new SenseCode(KEY_UNIT_ATTENTION, 0x2A, 0x05);
+    /** 2Fh/00h: CLEAR TASK SET from another I_T nexus aborted this nexus's tasks (SAM-5 7.5, TAS=0). */
+    public static final SenseCode COMMANDS_CLEARED_BY_ANOTHER_INITIATOR = new SenseCode(KEY_UNIT_ATTENTION, 0x2F, 0x00);
     public static final SenseCode REPORTED_LUNS_DATA_CHANGED = new SenseCode(KEY_UNIT_ATTENTION, 0x3F, 0x0E);
 
     public static final SenseCode WRITE_PROTECTED = new SenseCode(KEY_DATA_PROTECT, 0x27, 0x00);

@@ -34,6 +34,11 @@ final class Target implements ScsiTarget {
     }
 
     @Override
+    public io.jtgt.scsi.config.TargetLimits limits() {
+        return definition.limits();
+    }
+
+    @Override
     public ItNexus connect(NexusInfo info) {
         Nexus n = new Nexus(this, info, service.commandTable());
         nexuses.add(n);

@@ -149,4 +149,40 @@ class DefinitionsTest {
         assertTrue(assertThrows(ConfigException.class, () -> TargetDefinition.fromProperties(
                 Map.of("name", "iqn.2026-11.io.jtgt:x", "tpgt.1", "a"))).getMessage().contains("tpgt.1=a"));
     }
+
+    @Test
+    void targetLimitsAreOptionalTypedAndNamedInErrors() {
+        TargetDefinition plain = TargetDefinition.fromProperties(Map.of("name", "iqn.2026-11.io.jtgt:x"));
+        assertEquals(TargetLimits.NONE, plain.limits());
+        assertTrue(plain.limits().isEmpty());
+        TargetDefinition t = TargetDefinition.fromProperties(Map.ofEntries(Map.entry("name", "iqn.2026-11.io.jtgt:x"),
+                Map.entry("maxBurstLength", "65536"), Map.entry("firstBurstLength", 8192L),
+                Map.entry("immediateData", "false"), Map.entry("initialR2T", true),
+                Map.entry("maxRecvDataSegmentLength", 16384), Map.entry("maxOutstandingR2T", "2"),
+                Map.entry("maxConnections", 1), Map.entry("defaultTime2Wait", 5), Map.entry("defaultTime2Retain", 0),
+                Map.entry("nopInIntervalSeconds", 10), Map.entry("nopInTimeoutSeconds", 4), Map.entry("maxSessions", 3)));
+        assertEquals(new TargetLimits(16384, 65536, 8192, 2, false, true, 1, 5, 0, 10, 4, 3), t.limits());
+        assertEquals(t, TargetDefinition.fromProperties(t.toProperties()), "written back as it was read");
+        assertEquals(3, t.toProperties().get("maxSessions"));
+
+        String owner = "target iqn.2026-11.io.jtgt:x: ";
+        Map<String, String> wrong = new java.util.LinkedHashMap<>();
+        wrong.put("maxBurstLength=100", "maxBurstLength=100 is out of range (512..16777215)");
+        wrong.put("firstBurstLength=abc", "firstBurstLength=abc is not a whole number");
+        wrong.put("immediateData=maybe", "immediateData=maybe is not true or false");
+        wrong.put("maxConnections=2", "maxConnections=2 is not supported: jtgt runs one connection per session (1)");
+        wrong.put("nopInTimeoutSeconds=0", "nopInTimeoutSeconds=0 is out of range (1..3600)");
+        wrong.put("maxSessions=-1", "maxSessions=-1 is out of range (0..65535)");
+        wrong.forEach((pair, message) -> {
+            String[] kv = pair.split("=");
+            assertEquals(owner + message, assertThrows(ConfigException.class, () -> TargetDefinition.fromProperties(
+                    Map.of("name", "iqn.2026-11.io.jtgt:x", kv[0], kv[1]))).getMessage());
+        });
+        assertEquals(owner + "firstBurstLength=131072 exceeds maxBurstLength=65536 (RFC 7143 13.14)",
+                assertThrows(ConfigException.class, () -> TargetDefinition.fromProperties(Map.of("name",
+                        "iqn.2026-11.io.jtgt:x", "maxBurstLength", 65536, "firstBurstLength", 131072))).getMessage());
+        assertTrue(assertThrows(ConfigException.class, () -> TargetDefinition.fromProperties(Map.of("name",
+                "iqn.2026-11.io.jtgt:x", "maxburstlength", 65536))).getMessage()
+                .contains("maxburstlength=65536 is not a target property"), "a misspelt key is not ignored");
+    }
 }

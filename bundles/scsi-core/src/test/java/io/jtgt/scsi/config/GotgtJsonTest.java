@@ -83,4 +83,21 @@ class GotgtJsonTest {
                 "{\"storages\":[{\"deviceID\":1,\"path\":\"/a\"},{\"deviceID\":1,\"path\":\"/b\"}]}")).getMessage()
                 .contains("deviceID=1 is used twice"));
     }
+
+    @Test
+    void targetLimitsAreOptionalFieldsOfATargetEntry() {
+        JtgtConfiguration c = GotgtJson.parse("""
+                {"iscsitargets":{"iqn.2026-11.io.jtgt:t":{"tpgts":{"1":[]},"luns":{},
+                  "maxBurstLength":65536,"immediateData":false,"maxSessions":2}}}""");
+        TargetDefinition t = c.targets().get(0);
+        assertEquals(65536, t.limits().maxBurstLength());
+        assertEquals(false, t.limits().immediateData());
+        assertEquals(2, t.limits().maxSessions());
+        assertEquals(c, GotgtJson.parse(GotgtJson.write(c)), "the limits are exported too");
+        assertTrue(GotgtJson.write(GotgtJson.parse(SEED)).indexOf("maxBurstLength") < 0,
+                "a seed file without limits is written without them");
+        ConfigException e = assertThrows(ConfigException.class, () -> GotgtJson.parse("""
+                {"iscsitargets":{"iqn.2026-11.io.jtgt:t":{"tpgts":{},"luns":{},"maxBurstLength":1}}}"""));
+        assertTrue(e.getMessage().contains("maxBurstLength=1 is out of range"), e.getMessage());
+    }
 }

@@ -282,6 +282,18 @@ class OptionalCommandsTest {
     }
 
     @Test
+    void commandsClearedByAnotherInitiatorIsAUnitAttentionOfThatLunOnly() {
+        ItNexus b = h.connect();
+        Harness.run(b, TestCommand.lun(0, 0, 0, 0, 0, 0, 0)); // POWER ON reported
+        b.commandsClearedByAnotherInitiator(LunAddressing.encode(0));
+        b.commandsClearedByAnotherInitiator(LunAddressing.encode(7)); // no such LUN: nothing to say
+        assertSense(Harness.run(b, TestCommand.lun(0, 0, 0, 0, 0, 0, 0)), 6, 0x2F, 0x00); // SAM-5 7.5, TAS=0
+        assertGood(Harness.run(b, TestCommand.lun(0, 0, 0, 0, 0, 0, 0)));
+        assertGood(h.run(TestCommand.lun(0, 0, 0, 0, 0, 0, 0))); // the nexus that cleared hears nothing
+        b.close();
+    }
+
+    @Test
     void startStopUnit() {
         assertGood(h.run(TestCommand.lun(0, 0x1B, 0, 0, 0, 0, 0)));
         assertEquals(1, h.store().flushes, "stopping flushes");
