@@ -42,7 +42,9 @@ public final class LoginController {
     public record Step(LoginResponsePdu response, Outcome outcome, String failureReason) {}
 
     private final LoginContext context;
-    private final Negotiation negotiation;
+    /** The table of the target's limits (the daemon's until the target is known). */
+    private ParameterTable table;
+    private Negotiation negotiation;
     private final TextAssembler text = new TextAssembler(MAX_LOGIN_TEXT);
 
     private boolean first = true;
@@ -68,7 +70,8 @@ public final class LoginController {
 
     public LoginController(LoginContext context) {
         this.context = context;
-        this.negotiation = new Negotiation(context.table());
+        this.table = context.table();
+        this.negotiation = new Negotiation(table);
     }
 
     public Step handle(LoginRequestPdu request) {
@@ -157,6 +160,9 @@ public final class LoginController {
             security(security, answer);
         }
         negotiation.respond(operational, answer, false);
+        if (negotiation.refusedOffer() != null) {
+            throw new LoginException(LoginStatus.INITIATOR_ERROR, negotiation.refusedOffer());
+        }
         if (!discovery && !tpgtDeclared) {
             // RFC 7143 13.9: returned in the first Login Response of a normal session.
             answer.add(ParameterTable.TARGET_PORTAL_GROUP_TAG, Integer.toString(tpgt));
@@ -182,13 +188,35 @@ public final class LoginController {
             // initiator may ask to transit along with AuthMethod or CHAP_A).
             transit = false;
         }
+        if (toFullFeature) {
+            if (negotiation.offersPending()) {
+                throw new LoginException(LoginStatus.INITIATOR_ERROR, "no answer to our offers before full feature phase");
+            }
+            TextParameters offers = negotiation.offersFor(negotiated);
+            if (!offers.isEmpty()) {
+                // A default the initiator left alone exceeds our limit: offer ours first. The offers
+                // need answers, so the operational stage goes on (RFC 7143 11.13.3: no T=1 with them).
+                offers.pairs().forEach(p -> answer.add(p.getKey(), p.getValue()));
+                toFullFeature = false;
+                if (csg == OPERATIONAL) {
+                    transit = false;
+                } else {
+                    nsg = OPERATIONAL;
+                }
+            }
+        }
         if (!transit) {
             return new Step(response(csg, csg, false, answer), Outcome.CONTINUE, null);
         }
         stage = nsg;
         if (toFullFeature) {
             if (tsih == 0) {
-                tsih = context.sessions().allocateTsih();
+                tsih = discovery ? context.sessions().allocateTsih() : context.sessions().allocateTsih(target.name(),
+                        initiatorName, isid, table.settings().limits().maxSessionsPerTarget());
+                if (tsih == 0) {
+                    throw new LoginException(LoginStatus.OUT_OF_RESOURCES, "target " + target.name() + " already has "
+                            + table.settings().limits().maxSessionsPerTarget() + " sessions");
+                }
             }
             return new Step(response(csg, nsg, true, answer), Outcome.COMPLETE, null);
         }
@@ -224,7 +252,6 @@ public final class LoginController {
         } else {
             throw new LoginException(LoginStatus.SESSION_TYPE_NOT_SUPPORTED, "SessionType=" + sessionType);
         }
-        negotiation.discovery(discovery);
         if (tsih != 0) {
             // A login into an existing session. With MaxConnections=1 it can only replace the
             // session's connection (connection reinstatement, RFC 7143 6.3.4); at ERL 0 the old
@@ -236,6 +263,7 @@ public final class LoginController {
             }
         }
         if (discovery) {
+            negotiation.discovery(true);
             if (!context.authenticator().authorized(initiatorName, null)) {
                 throw new LoginException(LoginStatus.AUTHORIZATION_FAILURE, initiatorName
                         + " may not open discovery sessions");
@@ -262,6 +290,9 @@ public final class LoginController {
             throw new LoginException(LoginStatus.AUTHORIZATION_FAILURE, initiatorName + " is not allowed on "
                     + target.name());
         }
+        // The target's own limits (its io.jtgt.target keys) from here on; nothing was negotiated yet.
+        table = context.table().forTarget(target.limits());
+        negotiation = new Negotiation(table);
     }
 
     /** The TPGT of the group holding {@code portalId}; tag 1 for a target without groups. */
@@ -322,8 +353,18 @@ public final class LoginController {
         }
     }
 
-    /** A Login Response ending this login with {@code status} (e.g. after a non-login PDU). */
-    public LoginResponsePdu refuse(int status) {
+    /**
+     * A Login Response ending this login with {@code status} (after a non-login PDU, or a login
+     * the target cannot take); {@code request}, when given and the first, names the login.
+     */
+    public LoginResponsePdu refuse(LoginRequestPdu request, int status) {
+        if (first && request != null) {
+            isid = request.isid();
+            tsih = request.tsih();
+            initiatorTaskTag = request.initiatorTaskTag();
+            cmdSn = request.cmdSn();
+            statSn = request.expStatSn();
+        }
         return failure(status);
     }
 
@@ -359,6 +400,11 @@ public final class LoginController {
 
     public Negotiation negotiation() {
         return negotiation;
+    }
+
+    /** The settings this login runs under: the daemon's, with the target's own limits applied. */
+    public io.jtgt.iscsi.server.TransportSettings settings() {
+        return table.settings();
     }
 
     public long isid() {

@@ -21,6 +21,20 @@ public final class Negotiation {
     private int initiatorMaxRecvDataSegmentLength = 8192;
     private boolean discovery;
     private boolean declaredOurLength;
+    /** Keys we offered ourselves and the value offered; the initiator's next request answers them. */
+    private final Map<String, String> offered = new LinkedHashMap<>();
+    /** Why an answer to one of our offers cannot be accepted, or null. */
+    private String refusedOffer;
+
+    /**
+     * The keys whose RFC default is a promise about what the initiator may send us: left at a
+     * default beyond our limit, they are offered by us (RFC 7143 6.2). DefaultTime2Wait/Retain,
+     * ErrorRecoveryLevel and the markers limit nothing at ERL 0 with our values.
+     */
+    private static final java.util.List<String> LIMITS = java.util.List.of(ParameterTable.MAX_BURST_LENGTH,
+            ParameterTable.FIRST_BURST_LENGTH, ParameterTable.MAX_OUTSTANDING_R2T, ParameterTable.IMMEDIATE_DATA,
+            ParameterTable.INITIAL_R2T, ParameterTable.HEADER_DIGEST, ParameterTable.DATA_DIGEST,
+            ParameterTable.MAX_CONNECTIONS);
 
     public Negotiation(ParameterTable table) {
         this.table = table;
@@ -76,8 +90,83 @@ public final class Negotiation {
                 || key.startsWith("KRB_") || key.startsWith("SPKM_");
     }
 
+    /**
+     * Our offers for the limit keys the initiator has not negotiated ({@code negotiatedByInitiator})
+     * although their RFC default is beyond what we accept — a MaxBurstLength above ours,
+     * ImmediateData=Yes when we say No, HeaderDigest=None when we require CRC32C: otherwise that
+     * default would silently apply. Each key is offered once; the initiator must answer before the
+     * login may end (RFC 7143 6.2, 11.13.3: the response carrying offers has T=0).
+     */
+    public TextParameters offersFor(java.util.Set<String> negotiatedByInitiator) {
+        TextParameters offers = new TextParameters();
+        for (String name : LIMITS) {
+            KeyDefinition key = table.key(name);
+            if (negotiatedByInitiator.contains(name) || offered.containsKey(name) || (discovery && key.discoveryIrrelevant())) {
+                continue;
+            }
+            String ours = ourOffer(key);
+            if (!acceptable(key, key.defaultValue(), ours)) {
+                offered.put(name, ours);
+                offers.add(name, ours);
+            }
+        }
+        return offers;
+    }
+
+    /** True while an offer of ours waits for the initiator's answer. */
+    public boolean offersPending() {
+        return !offered.isEmpty();
+    }
+
+    /** Why the initiator's answer to one of our offers is unusable, or null. */
+    public String refusedOffer() {
+        return refusedOffer;
+    }
+
+    private String ourOffer(KeyDefinition key) {
+        return key.type() == KeyType.LIST ? String.join(",", key.values()) : table.targetValue(key.name());
+    }
+
+    /** Whether {@code result} for {@code key} is within what we offered ({@code ours}). */
+    private static boolean acceptable(KeyDefinition key, String result, String ours) {
+        switch (key.type()) {
+            case NUMERIC_MIN -> {
+                Long n = parseNumber(result);
+                return n != null && n >= key.min() && n <= Long.parseLong(ours);
+            }
+            case BOOLEAN_AND -> {
+                return result.equals("No") || (result.equals("Yes") && ours.equals("Yes"));
+            }
+            case BOOLEAN_OR -> {
+                return result.equals("Yes") || (result.equals("No") && ours.equals("No"));
+            }
+            case LIST -> {
+                return key.values().contains(result);
+            }
+            default -> {
+                return true;
+            }
+        }
+    }
+
+    /** The initiator's answer to our offer of {@code name} (RFC 7143 6.2: never answered back). */
+    private void offerAnswered(String name, String result) {
+        String ours = offered.remove(name);
+        KeyDefinition key = table.key(name);
+        if (result.equals(NOT_UNDERSTOOD) || result.equals(IRRELEVANT) || result.equals(REJECT)
+                || !acceptable(key, result, ours)) {
+            refusedOffer = "the initiator answered " + name + "=" + result + " to our " + name + "=" + ours;
+            return;
+        }
+        values.put(name, result);
+    }
+
     /** The answer for one key, or null when none is sent (a declaration). */
     String answer(String name, String offered, boolean fullFeature) {
+        if (this.offered.containsKey(name) && !fullFeature) {
+            offerAnswered(name, offered);
+            return null;
+        }
         if (offered.equals(NOT_UNDERSTOOD) || offered.equals(IRRELEVANT) || offered.equals(REJECT)) {
             // The initiator's answer to one of our declarations: answers are never answered
             // (RFC 7143 6.2); the declaration simply does not apply.

@@ -43,6 +43,9 @@ public final class ParameterTable {
 
     private final Map<String, KeyDefinition> keys = new LinkedHashMap<>();
     private final Map<String, String> targetValues = new LinkedHashMap<>();
+    private final TransportSettings settings;
+    private final List<String> headerDigests;
+    private final List<String> dataDigests;
 
     /** Our limits and the digests {@code settings} allows. */
     public ParameterTable(TransportSettings settings) {
@@ -58,6 +61,9 @@ public final class ParameterTable {
     }
 
     private ParameterTable(TransportSettings settings, List<String> headerDigests, List<String> dataDigests) {
+        this.settings = settings;
+        this.headerDigests = List.copyOf(headerDigests);
+        this.dataDigests = List.copyOf(dataDigests);
         // RFC 7143 13.12: declared by each side for its own receiving.
         define(new KeyDefinition(MAX_RECV_DATA_SEGMENT_LENGTH, DECLARATIVE, "8192", 512, MAX_24, List.of(),
                 false, true, false), settings.maxRecvDataSegmentLength());
@@ -89,6 +95,22 @@ public final class ParameterTable {
         define(new KeyDefinition(TARGET_PORTAL_GROUP_TAG, DECLARATIVE, "1", 0, 65535, List.of(), true, false, true), null);
         define(new KeyDefinition(TARGET_ALIAS, DECLARATIVE, "", 0, 0, List.of(), true, false, false), null);
         define(new KeyDefinition(TARGET_ADDRESS, DECLARATIVE, "", 0, 0, List.of(), true, false, false), null);
+    }
+
+    /** The settings our values come from. */
+    public TransportSettings settings() {
+        return settings;
+    }
+
+    /**
+     * This table for a target with its own limits ({@link TransportSettings#forTarget}): the same
+     * digest choices, the target's numbers.
+     */
+    public ParameterTable forTarget(io.jtgt.scsi.config.TargetLimits limits) {
+        if (limits == null || limits.isEmpty()) {
+            return this;
+        }
+        return new ParameterTable(settings.forTarget(limits), headerDigests, dataDigests);
     }
 
     private void define(KeyDefinition key, Object ourValue) {

@@ -12,6 +12,7 @@ import io.jtgt.iscsi.session.DiscoveryDirectory;
 import io.jtgt.iscsi.session.IscsiConnection;
 import io.jtgt.iscsi.session.IscsiSession;
 import io.jtgt.iscsi.session.SessionRegistry;
+import io.jtgt.iscsi.session.SharedLimits;
 import io.jtgt.scsi.api.ScsiTarget;
 import io.jtgt.scsi.api.TargetRegistry;
 import io.jtgt.scsi.config.PortalDefinition;
@@ -46,6 +47,8 @@ public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
     private final TransportSettings settings;
     private final ParameterTable table;
     private final SessionRegistry sessions = new SessionRegistry();
+    /** Connection counts and the data budget, shared by every portal. */
+    private final SharedLimits shared;
     private final AccessRules accessRules;
     private final ChapAuthenticator authenticator;
     private final Map<Integer, RunningPortal> portals = new ConcurrentHashMap<>();
@@ -71,6 +74,7 @@ public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
         this.authenticator = new ChapAuthenticator(accessRules);
         this.settings = settings;
         this.table = new ParameterTable(settings);
+        this.shared = new SharedLimits(settings.limits());
         this.epoll = Transports.epoll();
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, Transports.ioHandlerFactory(epoll));
         this.workerGroup = new MultiThreadIoEventLoopGroup(settings.ioThreads(), Transports.ioHandlerFactory(epoll));
@@ -84,7 +88,7 @@ public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
         }
         LoginContext login = new LoginContext(registry, table, authenticator, sessions, definition.id(),
                 settings.queueDepth());
-        ConnectionContext context = new ConnectionContext(login, settings, sessions, this);
+        ConnectionContext context = new ConnectionContext(login, settings, sessions, this, shared);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(Transports.serverChannel(epoll))
@@ -93,6 +97,9 @@ public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                // Beyond the high mark the connection runs no new commands until the initiator has
+                // read its Data-In down to the low mark (a reader that never does is dropped).
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, IscsiConnection.WATER_MARK)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -197,6 +204,11 @@ public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
 
     public TransportSettings settings() {
         return settings;
+    }
+
+    /** Connection counts and data held, for management and tests. */
+    public SharedLimits shared() {
+        return shared;
     }
 
     /** The live sessions, for management. */

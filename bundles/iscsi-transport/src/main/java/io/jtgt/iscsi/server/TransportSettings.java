@@ -1,5 +1,6 @@
 package io.jtgt.iscsi.server;
 
+import io.jtgt.scsi.config.TargetLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import java.util.Map;
  * @param headerDigests the HeaderDigest values we accept, from {@code CRC32C} and {@code None}
  *     (RFC 7143 13.1): the initiator's first offered value that is in this list wins
  * @param dataDigests the DataDigest values we accept, likewise
+ * @param limits timeouts and caps on connections, sessions and buffered data
  */
 public record TransportSettings(
         int maxRecvDataSegmentLength,
@@ -38,7 +40,8 @@ public record TransportSettings(
         int ioThreads,
         int nopInIntervalSeconds,
         List<String> headerDigests,
-        List<String> dataDigests) {
+        List<String> dataDigests,
+        ConnectionLimits limits) {
 
     /** Largest value a 24-bit length field can carry (RFC 7143 13.12, 13.13, 13.14). */
     public static final int MAX_LENGTH = 0xffffff;
@@ -71,6 +74,17 @@ public record TransportSettings(
         requireRange("nopInIntervalSeconds", nopInIntervalSeconds, 0, 3600);
         headerDigests = digests("headerDigest", headerDigests);
         dataDigests = digests("dataDigest", dataDigests);
+        limits = limits == null ? ConnectionLimits.defaults() : limits;
+    }
+
+    /** Settings with the default {@link ConnectionLimits}. */
+    public TransportSettings(int maxRecvDataSegmentLength, int maxBurstLength, int firstBurstLength,
+            boolean immediateData, boolean initialR2T, int maxOutstandingR2T, int queueDepth, int defaultTime2Wait,
+            int defaultTime2Retain, int ioThreads, int nopInIntervalSeconds, List<String> headerDigests,
+            List<String> dataDigests) {
+        this(maxRecvDataSegmentLength, maxBurstLength, firstBurstLength, immediateData, initialR2T, maxOutstandingR2T,
+                queueDepth, defaultTime2Wait, defaultTime2Retain, ioThreads, nopInIntervalSeconds, headerDigests,
+                dataDigests, ConnectionLimits.defaults());
     }
 
     /** Settings accepting both digests. */
@@ -94,14 +108,50 @@ public record TransportSettings(
     public TransportSettings withDigests(List<String> header, List<String> data) {
         return new TransportSettings(maxRecvDataSegmentLength, maxBurstLength, firstBurstLength, immediateData,
                 initialR2T, maxOutstandingR2T, queueDepth, defaultTime2Wait, defaultTime2Retain, ioThreads,
-                nopInIntervalSeconds, header, data);
+                nopInIntervalSeconds, header, data, limits);
     }
 
     /** A copy with another NOP-In interval. */
     public TransportSettings withNopInInterval(int seconds) {
         return new TransportSettings(maxRecvDataSegmentLength, maxBurstLength, firstBurstLength, immediateData,
                 initialR2T, maxOutstandingR2T, queueDepth, defaultTime2Wait, defaultTime2Retain, ioThreads,
-                seconds, headerDigests, dataDigests);
+                seconds, headerDigests, dataDigests, limits);
+    }
+
+    /** A copy with other connection limits. */
+    public TransportSettings withLimits(ConnectionLimits value) {
+        return new TransportSettings(maxRecvDataSegmentLength, maxBurstLength, firstBurstLength, immediateData,
+                initialR2T, maxOutstandingR2T, queueDepth, defaultTime2Wait, defaultTime2Retain, ioThreads,
+                nopInIntervalSeconds, headerDigests, dataDigests, value);
+    }
+
+    /**
+     * The settings a login to a target with these limits runs under: each limit the target sets
+     * replaces ours; FirstBurstLength is then held to MaxBurstLength (RFC 7143 13.14).
+     */
+    public TransportSettings forTarget(TargetLimits target) {
+        if (target == null || target.isEmpty()) {
+            return this;
+        }
+        int maxBurst = or(target.maxBurstLength(), maxBurstLength);
+        int firstBurst = Math.min(or(target.firstBurstLength(), firstBurstLength), maxBurst);
+        ConnectionLimits l = limits;
+        if (target.nopInTimeoutSeconds() != null) {
+            l = l.withNopInTimeout(target.nopInTimeoutSeconds());
+        }
+        if (target.maxSessions() != null) {
+            l = l.withMaxSessionsPerTarget(target.maxSessions());
+        }
+        return new TransportSettings(or(target.maxRecvDataSegmentLength(), maxRecvDataSegmentLength), maxBurst,
+                firstBurst, target.immediateData() == null ? immediateData : target.immediateData(),
+                target.initialR2T() == null ? initialR2T : target.initialR2T(),
+                or(target.maxOutstandingR2T(), maxOutstandingR2T), queueDepth,
+                or(target.defaultTime2Wait(), defaultTime2Wait), or(target.defaultTime2Retain(), defaultTime2Retain),
+                ioThreads, or(target.nopInIntervalSeconds(), nopInIntervalSeconds), headerDigests, dataDigests, l);
+    }
+
+    private static int or(Integer value, int fallback) {
+        return value == null ? fallback : value;
     }
 
     public static TransportSettings defaults() {
@@ -124,22 +174,43 @@ public record TransportSettings(
                 intValue(properties, "ioThreads", d.ioThreads),
                 intValue(properties, "nopInIntervalSeconds", d.nopInIntervalSeconds),
                 listValue(properties, "headerDigest", d.headerDigests),
-                listValue(properties, "dataDigest", d.dataDigests));
+                listValue(properties, "dataDigest", d.dataDigests),
+                limitsFromProperties(properties, d.limits));
     }
 
-    private static int intValue(Map<String, ?> properties, String key, int fallback) {
+    private static ConnectionLimits limitsFromProperties(Map<String, ?> properties, ConnectionLimits d) {
+        return new ConnectionLimits(
+                intValue(properties, "loginTimeoutSeconds", d.loginTimeoutSeconds()),
+                intValue(properties, "nopInTimeoutSeconds", d.nopInTimeoutSeconds()),
+                intValue(properties, "dataOutTimeoutSeconds", d.dataOutTimeoutSeconds()),
+                intValue(properties, "maxConnections", d.maxConnections()),
+                intValue(properties, "maxConnectionsPerAddress", d.maxConnectionsPerAddress()),
+                intValue(properties, "maxSessionsPerTarget", d.maxSessionsPerTarget()),
+                longValue(properties, "maxDataBytesPerConnection", d.maxDataBytesPerConnection()),
+                longValue(properties, "maxDataBytes", d.maxDataBytes()));
+    }
+
+    private static long longValue(Map<String, ?> properties, String key, long fallback) {
         Object value = properties.get(key);
         if (value == null) {
             return fallback;
         }
         if (value instanceof Number n) {
-            return n.intValue();
+            return n.longValue();
         }
         try {
-            return Integer.parseInt(value.toString().trim());
+            return Long.parseLong(value.toString().trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + ": not an integer: '" + value + "'");
         }
+    }
+
+    private static int intValue(Map<String, ?> properties, String key, int fallback) {
+        long value = longValue(properties, key, fallback);
+        if (value != (int) value) {
+            throw new IllegalArgumentException(key + ": " + value + " is too large");
+        }
+        return (int) value;
     }
 
     private static boolean boolValue(Map<String, ?> properties, String key, boolean fallback) {
@@ -200,7 +271,7 @@ public record TransportSettings(
         return List.copyOf(result);
     }
 
-    private static void requireRange(String name, int value, int min, int max) {
+    static void requireRange(String name, int value, int min, int max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(name + ": " + value + " is outside " + min + ".." + max);
         }

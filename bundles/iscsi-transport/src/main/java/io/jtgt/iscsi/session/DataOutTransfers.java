@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,9 @@ final class DataOutTransfers {
     /** Tasks by the Target Transfer Tag of their outstanding R2Ts. */
     private final Map<Integer, ScsiTask> byTransferTag = new HashMap<>();
     private int nextTransferTag = 1;
+    /** When Data-Out last arrived (or a command started waiting for it), System.nanoTime(). */
+    private long lastProgress;
+    private boolean watching;
 
     DataOutTransfers(IscsiConnection connection) {
         this.connection = connection;
@@ -53,10 +57,48 @@ final class DataOutTransfers {
         }
         task.dataFuture = future;
         completeDataIfReady(task);
-        if (!future.isDone() && task.unsolicitedDone) {
-            solicit(task);
-            connection.channel().flush();
+        if (!future.isDone()) {
+            lastProgress = System.nanoTime();
+            watch();
+            if (task.unsolicitedDone) {
+                solicit(task);
+                connection.channel().flush();
+            }
         }
+    }
+
+    /**
+     * Data-Out timeout: while a command waits for its data, the initiator must keep sending some;
+     * none for {@code dataOutTimeoutSeconds} ends the connection (ERL 0 has no recovery R2T), which
+     * frees the command and what it holds.
+     */
+    private void watch() {
+        if (watching) {
+            return;
+        }
+        watching = true;
+        long timeout = TimeUnit.SECONDS.toNanos(connection.settings().limits().dataOutTimeoutSeconds());
+        long delay = Math.max(0, lastProgress + timeout - System.nanoTime());
+        connection.channel().eventLoop().schedule(() -> {
+            watching = false;
+            if (connection.isClosed() || !awaitingData()) {
+                return;
+            }
+            if (System.nanoTime() - lastProgress >= timeout) {
+                connection.drop("no Data-Out for " + TimeUnit.NANOSECONDS.toSeconds(timeout) + " s");
+                return;
+            }
+            watch();
+        }, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private boolean awaitingData() {
+        for (ScsiTask task : connection.tasks().values()) {
+            if (task.dataFuture != null && !task.dataFuture.isDone()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Copies one segment of Data-Out into the task's buffer (or discards it after delivery). */
@@ -141,6 +183,7 @@ final class DataOutTransfers {
         int offset = pdu.bufferOffset();
         int length = pdu.data().readableBytes();
         int tag = pdu.targetTransferTag();
+        lastProgress = System.nanoTime();
         if (tag == IscsiPdu.RESERVED_TAG) {
             if (task.unsolicitedDone) {
                 throw new ProtocolViolation.TaskViolation(task, "unsolicited Data-Out after the final one");

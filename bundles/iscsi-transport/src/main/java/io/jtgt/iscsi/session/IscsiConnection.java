@@ -22,6 +22,7 @@ import io.jtgt.iscsi.pdu.ScsiCommandPdu;
 import io.jtgt.iscsi.pdu.TargetPdu;
 import io.jtgt.iscsi.pdu.TaskMgmtRequestPdu;
 import io.jtgt.iscsi.pdu.TextRequestPdu;
+import io.jtgt.iscsi.server.TransportSettings;
 import io.jtgt.iscsi.session.CommandWindow.Admission;
 import io.jtgt.scsi.api.NexusInfo;
 import io.jtgt.scsi.api.ScsiResponse;
@@ -57,7 +58,11 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(IscsiConnection.class);
     private static final int RESERVED = IscsiPdu.RESERVED_TAG;
-    private static final long LOGIN_TIMEOUT_SECONDS = 30;
+    /** RFC 7143 11.12.12: a login PDU's data segment is at most 8192 bytes (the default MaxRecvDataSegmentLength). */
+    static final int LOGIN_MAX_DATA_SEGMENT = 8192;
+    /** Output queued beyond which no new command runs (Data-In must drain to the low mark first). */
+    public static final io.netty.channel.WriteBufferWaterMark WATER_MARK =
+            new io.netty.channel.WriteBufferWaterMark(1 << 20, 4 << 20);
 
     private final ConnectionContext context;
     private final CodecSettings codec;
@@ -66,6 +71,21 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private final DataOutTransfers transfers = new DataOutTransfers(this);
 
     private Channel channel;
+    /** Our limits: the daemon's until login, then those of the session's target. */
+    private TransportSettings settings;
+    /** The remote address counted in the shared limits, or null when not counted. */
+    private java.net.InetAddress counted;
+    /** Too many connections from this address: the login is answered "out of resources". */
+    private boolean refuseLogin;
+    /** Bytes of command data the running commands of this connection hold (their reservations). */
+    private long dataHeld;
+    /** The connection is gone and gave back all it held. */
+    private boolean dataReleased;
+    /** Commands received and admitted but not started yet (the output is not draining), in order. */
+    private final java.util.ArrayDeque<ScsiTask> waiting = new java.util.ArrayDeque<>();
+    private ScheduledFuture<?> pingTimeout;
+    /** While output does not drain: bytesBeforeWritable at the last look, or -1. */
+    private long stalledAt = -1;
     private IscsiSession session;
     private Negotiation params;
     private int statSn;
@@ -83,6 +103,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         this.context = context;
         this.codec = codec;
         this.login = new LoginController(context.login());
+        this.settings = context.settings();
     }
 
     // ---------------------------------------------------------------- channel events
@@ -90,18 +111,35 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         channel = ctx.channel();
+        java.net.InetAddress remote = channel.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress()
+                : java.net.InetAddress.getLoopbackAddress();
+        switch (context.shared().opened(remote)) {
+            case CLOSE -> {
+                LOG.debug("{}: {} connections open, closing a new one", remote, context.shared().limits().maxConnections());
+                closed = true;
+                ctx.close();
+                return;
+            }
+            case REFUSE_LOGIN -> refuseLogin = true;
+            case ACCEPT -> { }
+            default -> throw new IllegalStateException();
+        }
+        counted = remote;
+        int seconds = context.shared().limits().loginTimeoutSeconds();
         loginTimeout = ctx.executor().schedule(() -> {
-            if (session == null) {
-                LOG.info("{}: no login within {} s, closing", channel.remoteAddress(), LOGIN_TIMEOUT_SECONDS);
+            if (session == null && !closed) {
+                LOG.info("{}: no login within {} s, closing", channel.remoteAddress(), seconds);
+                closed = true;
                 channel.close();
             }
-        }, LOGIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }, seconds, TimeUnit.SECONDS);
         super.channelActive(ctx);
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        codec.maxRecvDataSegmentLength(LOGIN_MAX_DATA_SEGMENT);
     }
 
     @Override
@@ -151,8 +189,15 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         closed = true;
+        if (counted != null) {
+            context.shared().closed(counted);
+            counted = null;
+        }
         if (loginTimeout != null) {
             loginTimeout.cancel(false);
+        }
+        if (pingTimeout != null) {
+            pingTimeout.cancel(false);
         }
         if (session != null) {
             session.window().drainAll(); // releases commands still waiting for a CmdSN gap
@@ -170,6 +215,13 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
         tasks.clear();
         transfers.clear();
+        // What is still in flight to scsi-core no longer counts against the budgets.
+        if (dataHeld > 0) {
+            context.shared().releaseData(dataHeld);
+            dataHeld = 0;
+        }
+        dataReleased = true;
+        waiting.clear();
         if (session != null) {
             context.sessions().unregister(session);
             session.close();
@@ -190,17 +242,54 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         if (pingTag != RESERVED) {
-            LOG.info("{}: no answer to NOP-In for {} s, closing {}", channel.remoteAddress(),
-                    context.settings().nopInIntervalSeconds(), session);
-            closeAfterFlush();
-            return;
+            return; // the ping before this one is still within its timeout
         }
-        pingTag = transfers.allocateTag();
+        int tag = transfers.allocateTag();
+        pingTag = tag;
         NopInPdu ping = new NopInPdu();
         ping.initiatorTaskTag(RESERVED);
-        ping.targetTransferTag(pingTag);
+        ping.targetTransferTag(tag);
         send(ping, false); // StatSN carried, not advanced (RFC 7143 11.19.3)
         channel.flush();
+        int timeout = settings.limits().nopInTimeoutSeconds();
+        pingTimeout = ctx.executor().schedule(() -> {
+            if (!closed && pingTag == tag) {
+                drop("no answer to NOP-In for " + timeout + " s");
+            }
+        }, timeout, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The output queue passed a water mark. Above the high one no new command runs (the commands
+     * wait in order, see {@link #scsiCommand}); an initiator that reads nothing for the NOP-In
+     * timeout is gone as far as we are concerned (I_T nexus loss frees its tasks and data).
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (channel.isWritable()) {
+            stalledAt = -1;
+            runWaiting();
+        } else if (stalledAt < 0 && !closed) {
+            stalledAt = channel.bytesBeforeWritable();
+            watchStall(ctx);
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    private void watchStall(ChannelHandlerContext ctx) {
+        int timeout = settings.limits().nopInTimeoutSeconds();
+        ctx.executor().schedule(() -> {
+            if (closed || stalledAt < 0 || channel.isWritable()) {
+                return;
+            }
+            long now = channel.bytesBeforeWritable();
+            if (now >= stalledAt) {
+                drop("initiator read nothing of " + now + " queued bytes for " + timeout + " s");
+                return;
+            }
+            stalledAt = now;
+            watchStall(ctx);
+        }, timeout, TimeUnit.SECONDS);
     }
 
     @Override
@@ -251,7 +340,14 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             // RFC 7143 6.3, 11.13.5: only Login Requests before the login completes; anything
             // else ends the login with "invalid request during login".
             LOG.info("{}: {} before login completed, closing", channel.remoteAddress(), pdu);
-            channel.write(login.refuse(LoginStatus.INVALID_DURING_LOGIN));
+            channel.write(login.refuse(null, LoginStatus.INVALID_DURING_LOGIN));
+            closeAfterFlush();
+            return;
+        }
+        if (refuseLogin) {
+            LOG.info("{}: more than {} connections from this address, login refused", channel.remoteAddress(),
+                    context.shared().limits().maxConnectionsPerAddress());
+            channel.write(login.refuse(request, LoginStatus.OUT_OF_RESOURCES));
             closeAfterFlush();
             return;
         }
@@ -272,8 +368,9 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     private void completeLogin(LoginResponsePdu response) {
         params = login.negotiation();
+        settings = login.settings();
         IscsiSession created = new IscsiSession(login.tsih(), login.isid(), login.initiatorName(), login.target(),
-                login.tpgt(), channel, new CommandWindow(login.cmdSn(), context.settings().queueDepth()));
+                login.tpgt(), channel, new CommandWindow(login.cmdSn(), settings.queueDepth()));
         created.parameters(params.snapshot());
         created.connection(this);
         if (created.target() != null) {
@@ -305,7 +402,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             loginTimeout.cancel(false);
         }
         channel.write(response);
-        int nopIn = context.settings().nopInIntervalSeconds();
+        int nopIn = settings.nopInIntervalSeconds();
         if (nopIn > 0) {
             channel.pipeline().addBefore(channel.pipeline().context(this).name(), "idle",
                     new IdleStateHandler(nopIn, 0, 0, TimeUnit.SECONDS));
@@ -313,6 +410,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         // Digests start with the first PDU after the final Login Response (RFC 7143 13.1).
         codec.headerDigest("CRC32C".equals(params.value(ParameterTable.HEADER_DIGEST)));
         codec.dataDigest("CRC32C".equals(params.value(ParameterTable.DATA_DIGEST)));
+        codec.maxRecvDataSegmentLength(settings.maxRecvDataSegmentLength()); // what we declared
         LOG.info("{}: {} logged in, {}", channel.remoteAddress(), session, params);
     }
 
@@ -353,7 +451,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private void ordered(InitiatorPdu pdu) {
         CommandWindow window = session.window();
         int cmdSn = pdu.cmdSn();
-        if (pdu.immediate() && pdu.opcode() == Opcode.SCSI_COMMAND && inFlight >= context.settings().queueDepth()) {
+        if (pdu.immediate() && pdu.opcode() == Opcode.SCSI_COMMAND && inFlight >= settings.queueDepth()) {
             // Immediate commands bypass the CmdSN window; they must not bypass the queue depth.
             reject(pdu, RejectPdu.IMMEDIATE_COMMAND_REJECT);
             return;
@@ -470,27 +568,81 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         byte[] cdb = Cdbs.cdb(pdu.cdbField(), Cdbs.extendedCdb(pdu.ahs()));
         ScsiTask task = new ScsiTask(this, itt, pdu.cmdSn(), pdu.lun(), cdb, attribute(pdu.taskAttribute()), edtl,
                 pdu.read(), write);
+        boolean admitted = reserveData(task);
         if (write) {
             task.unsolicitedLimit = unsolicitedLimit;
             task.unsolicitedDone = pdu.finalFlag() || immediateLength >= unsolicitedLimit;
-            if (immediateLength > 0) {
+            if (!admitted) {
+                task.discarding = true; // its unsolicited data is drained, not kept
+            } else if (immediateLength > 0) {
                 transfers.place(task, pdu.data(), 0);
             }
         }
         tasks.put(itt, task);
         inFlight++;
         inFlightView = inFlight;
-        CompletableFuture<ScsiResponse> result;
-        try {
-            result = session.nexus().execute(task);
-        } catch (RuntimeException e) {
-            result = CompletableFuture.failedFuture(e);
+        if (!admitted) {
+            // SAM-5 5.3.x: the data this command would hold exceeds what this connection or the
+            // whole daemon may hold now; the initiator retries later, as for any TASK SET FULL.
+            scsiDone(task, TASK_SET_FULL, null);
+            return;
         }
-        result.whenComplete((response, error) -> runOnLoop(() -> scsiDone(task, response, error), () -> {
-            if (response != null && response.data() != null) {
-                response.data().release();
+        waiting.add(task);
+        runWaiting();
+    }
+
+    private static final ScsiResponse TASK_SET_FULL = new ScsiResponse(ScsiResponse.TASK_SET_FULL, new byte[0], null);
+
+    /**
+     * Reserves the data a command may hold — its ExpectedDataTransferLength, Data-Out gathered or
+     * Data-In produced — in this connection's budget and the daemon's ({@link
+     * io.jtgt.iscsi.server.ConnectionLimits}). A command alone on its connection always fits the
+     * connection's budget (at most the whole budget is counted); false when either budget is full.
+     */
+    private boolean reserveData(ScsiTask task) {
+        long perConnection = settings.limits().maxDataBytesPerConnection();
+        long need = Math.min(Integer.toUnsignedLong(task.edtl), perConnection);
+        if (need == 0) {
+            return true;
+        }
+        if ((dataHeld > 0 && dataHeld + need > perConnection) || !context.shared().reserveData(need)) {
+            return false;
+        }
+        dataHeld += need;
+        task.dataHeld = need;
+        return true;
+    }
+
+    /** Gives back what {@code task} reserved (once; nothing after the connection released all). */
+    private void releaseData(ScsiTask task) {
+        long held = task.dataHeld;
+        task.dataHeld = 0;
+        if (held > 0 && !dataReleased) {
+            dataHeld -= held;
+            context.shared().releaseData(held);
+        }
+    }
+
+    /**
+     * Starts the received commands in order while the initiator reads what we send: above the
+     * output high-water mark none starts ({@link #channelWritabilityChanged} resumes), so a reader
+     * that does not drain cannot make us produce Data-In without end.
+     */
+    private void runWaiting() {
+        while (!closed && channel.isWritable() && !waiting.isEmpty()) {
+            ScsiTask task = waiting.poll();
+            CompletableFuture<ScsiResponse> result;
+            try {
+                result = session.nexus().execute(task);
+            } catch (RuntimeException e) {
+                result = CompletableFuture.failedFuture(e);
             }
-        }));
+            result.whenComplete((response, error) -> runOnLoop(() -> scsiDone(task, response, error), () -> {
+                if (response != null && response.data() != null) {
+                    response.data().release();
+                }
+            }));
+        }
     }
 
     private static TaskAttribute attribute(int attr) {
@@ -518,16 +670,24 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 tasks.remove(task.itt, task);
             }
             if (task.aborted()) {
+                releaseData(task);
                 task.abortCompletion.run(); // RFC 7143 11.5.1: no response for an aborted task
                 return;
             }
             if (error != null || response == null) {
+                releaseData(task);
                 LOG.error("{}: {} failed in the SCSI layer", channel.remoteAddress(), task, error);
                 ResponseWriter.failure(this, task);
                 return;
             }
-            ResponseWriter.respond(this, task, response, data);
+            if (data == null || !task.readsData()) {
+                releaseData(task); // Data-Out went to scsi-core and is done with
+            }
+            io.netty.channel.ChannelFuture sent = ResponseWriter.respond(this, task, response, data);
             data = null; // ownership passed
+            if (task.dataHeld > 0) {
+                sent.addListener(f -> releaseData(task)); // Data-In counts until it left for the socket
+            }
         } finally {
             if (data != null) {
                 data.release();
@@ -676,9 +836,16 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 };
                 transfers.withdraw(task, () -> new CancellationException("task aborted"));
                 task.abortRequested.complete(null);
+                if (waiting.remove(task)) {
+                    scsiDone(task, null, null); // never started: nothing of scsi-core to wait for
+                }
             }
         }, () -> done.complete(0));
         return done;
+    }
+
+    TransportSettings settings() {
+        return settings;
     }
 
     boolean isClosed() {
@@ -699,10 +866,10 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** Sends a response PDU, consuming a StatSN when {@code status} is true. */
-    void send(TargetPdu pdu, boolean status) {
+    io.netty.channel.ChannelFuture send(TargetPdu pdu, boolean status) {
         pdu.statSn(status ? statSn++ : statSn);
         numbers(pdu);
-        channel.write(pdu);
+        return channel.write(pdu);
     }
 
     private void reject(IscsiPdu pdu, int reason) {
@@ -731,7 +898,25 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     private void closeAfterFlush() {
         closed = true;
+        closeAfterFlush(channel);
+    }
+
+    /** Seconds the last words (a Reject, a login failure) get to reach a peer that does not read. */
+    static final int LAST_WORDS_SECONDS = 5;
+
+    /** Flushes what is queued, then closes; a peer that reads nothing is closed on anyway. */
+    static void closeAfterFlush(Channel channel) {
         channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, LAST_WORDS_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Ends the connection now (ERL 0: nothing is recovered), for a peer that stopped cooperating. */
+    void drop(String why) {
+        LOG.info("{}: {}, closing {}", channel.remoteAddress(), why, session);
+        closed = true;
+        channel.close();
     }
 
 

@@ -102,8 +102,7 @@ public final class IscsiSession {
     /** Ends the session from outside (reinstatement, server shutdown): closes its connection. */
     public void terminate() {
         // Flush first: a response just written (e.g. to TARGET COLD RESET) still goes out.
-        channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
-                .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        IscsiConnection.closeAfterFlush(channel);
     }
 
     /** I_T nexus loss (SAM-5 6.3.4): called once when the connection is gone. */

@@ -6,6 +6,7 @@ import io.jtgt.iscsi.pdu.IscsiPdu;
 import io.jtgt.iscsi.pdu.ScsiResponsePdu;
 import io.jtgt.scsi.api.ScsiResponse;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
 
 /**
  * Turns a SCSI outcome into Data-In and SCSI Response PDUs (RFC 7143 11.4, 11.7): Data-In
@@ -17,8 +18,12 @@ final class ResponseWriter {
 
     private ResponseWriter() {}
 
-    /** Sends the response; takes ownership of {@code data}. */
-    static void respond(IscsiConnection connection, ScsiTask task, ScsiResponse response, ByteBuf data) {
+    /**
+     * Sends the response; takes ownership of {@code data}.
+     *
+     * @return the write of the last PDU: done when all of the response has gone to the socket
+     */
+    static ChannelFuture respond(IscsiConnection connection, ScsiTask task, ScsiResponse response, ByteBuf data) {
         try {
             long expected = Integer.toUnsignedLong(task.edtl);
             int produced = data == null ? 0 : data.readableBytes();
@@ -26,10 +31,12 @@ final class ResponseWriter {
             boolean good = response.status() == ScsiResponse.GOOD;
             int dataInCount = 0;
             if (task.readsData() && sendable > 0) {
-                dataInCount = dataIn(connection, task, data, (int) sendable, good ? response.status() : -1, expected,
-                        actualLength(task, produced));
+                int[] count = new int[1];
+                ChannelFuture last = dataIn(connection, task, data, (int) sendable, good ? response.status() : -1,
+                        expected, actualLength(task, produced), count);
+                dataInCount = count[0];
                 if (good) {
-                    return;
+                    return last;
                 }
             }
             ScsiResponsePdu pdu = new ScsiResponsePdu();
@@ -47,7 +54,7 @@ final class ResponseWriter {
                 System.arraycopy(sense, 0, segment, 2, sense.length);
                 pdu.data(segment);
             }
-            connection.send(pdu, true);
+            return connection.send(pdu, true);
         } finally {
             if (data != null) {
                 data.release();
@@ -87,16 +94,18 @@ final class ResponseWriter {
      * Writes {@code length} bytes of {@code data} as Data-In PDUs.
      *
      * @param status the status to put in the last PDU, or -1 to send it in a SCSI Response
-     * @return the number of Data-In PDUs sent
+     * @param count receives the number of Data-In PDUs sent
+     * @return the write of the last Data-In PDU
      */
-    private static int dataIn(IscsiConnection connection, ScsiTask task, ByteBuf data, int length, int status,
-            long expected, long produced) {
+    private static ChannelFuture dataIn(IscsiConnection connection, ScsiTask task, ByteBuf data, int length, int status,
+            long expected, long produced, int[] count) {
         int segment = connection.params().initiatorMaxRecvDataSegmentLength();
         int maxBurst = connection.params().intValue(ParameterTable.MAX_BURST_LENGTH);
         int offset = 0;
         int dataSn = 0;
         int burstLeft = maxBurst;
         int base = data.readerIndex();
+        ChannelFuture written = null;
         while (offset < length) {
             int size = Math.min(Math.min(segment, length - offset), burstLeft);
             DataInPdu pdu = new DataInPdu();
@@ -117,11 +126,12 @@ final class ResponseWriter {
                 pdu.hasStatus(true);
                 pdu.status(status);
                 pdu.residual(expected, produced);
-                connection.send(pdu, true);
+                written = connection.send(pdu, true);
             } else {
-                connection.send(pdu, false);
+                written = connection.send(pdu, false);
             }
         }
-        return dataSn;
+        count[0] = dataSn;
+        return written;
     }
 }

@@ -63,6 +63,9 @@ final class ScsiTask implements ScsiCommand {
     /** The CDB's own transfer length as scsi-core reported it; -1 if it did not. */
     private volatile int transferLength = -1;
 
+    /** Bytes of the data budgets this command holds until its data is done with. */
+    long dataHeld;
+
     boolean responded;
     /** Set by ABORT TASK: the response is suppressed and this runs when SCSI is done. */
     Runnable abortCompletion;

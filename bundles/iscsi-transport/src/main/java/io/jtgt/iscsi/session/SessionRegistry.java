@@ -10,7 +10,8 @@ import java.util.Map;
 public final class SessionRegistry implements SessionDirectory {
 
     private final Map<Integer, IscsiSession> sessions = new HashMap<>();
-    private final java.util.Set<Integer> reserved = new java.util.HashSet<>();
+    /** TSIHs handed to logins that have not completed yet, with their target (null: discovery). */
+    private final Map<Integer, String> reserved = new HashMap<>();
     private int nextTsih = 1;
 
     @Override
@@ -26,11 +27,28 @@ public final class SessionRegistry implements SessionDirectory {
 
     @Override
     public synchronized int allocateTsih() {
+        return reserve(null);
+    }
+
+    @Override
+    public synchronized int allocateTsih(String target, String initiatorName, long isid, int maxSessions) {
+        if (maxSessions > 0) {
+            long count = sessions.values().stream().filter(s -> !s.discovery() && s.target().name().equals(target)
+                    && !(s.isid() == isid && s.initiatorName().equals(initiatorName))).count()
+                    + reserved.values().stream().filter(target::equals).count();
+            if (count >= maxSessions) {
+                return 0;
+            }
+        }
+        return reserve(target);
+    }
+
+    private int reserve(String target) {
         for (int i = 0; i < 0xffff; i++) {
             int candidate = nextTsih;
             nextTsih = nextTsih == 0xffff ? 1 : nextTsih + 1;
-            if (!sessions.containsKey(candidate) && !reserved.contains(candidate)) {
-                reserved.add(candidate);
+            if (!sessions.containsKey(candidate) && !reserved.containsKey(candidate)) {
+                reserved.put(candidate, target);
                 return candidate;
             }
         }

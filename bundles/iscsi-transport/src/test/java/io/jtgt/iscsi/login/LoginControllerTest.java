@@ -11,6 +11,7 @@ import io.jtgt.iscsi.pdu.LoginResponsePdu;
 import io.jtgt.iscsi.server.TransportSettings;
 import io.jtgt.iscsi.testing.FakeRegistry;
 import io.jtgt.iscsi.text.TextParameters;
+import io.jtgt.scsi.config.TargetLimits;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +21,12 @@ import org.junit.jupiter.api.Test;
 class LoginControllerTest {
 
     private static final String TARGET = "iqn.2026-11.test:disk";
+    private static final String LIMITED = "iqn.2026-11.test:limited";
     private final FakeRegistry registry = new FakeRegistry()
             .add(TARGET, Map.of(5, List.of(0)), 8)
-            .add("iqn.2026-11.test:elsewhere", Map.of(1, List.of(9)), 8);
+            .add("iqn.2026-11.test:elsewhere", Map.of(1, List.of(9)), 8)
+            .add(LIMITED, Map.of(1, List.of(0)), 8,
+                    new TargetLimits(16384, 65536, 16384, null, false, null, null, null, null, null, null, null));
     private final Set<Integer> live = new HashSet<>();
     private final SessionDirectory sessions = new SessionDirectory() {
         private int next = 1;
@@ -256,5 +260,55 @@ class LoginControllerTest {
         assertEquals(LoginController.Outcome.COMPLETE, step.outcome());
         assertEquals("No", keys(step.response()).get("IFMarker"));
         assertEquals("Reject", keys(step.response()).get("OFMarkInt"));
+    }
+
+    @Test
+    void aTargetsOwnLimitsAreNegotiatedAndDefaultsBeyondThemAreOffered() {
+        TextParameters first = new TextParameters().add("InitiatorName", "iqn.2026-11.test:init")
+                .add("TargetName", LIMITED).add("MaxBurstLength", "1048576").add("InitialR2T", "No");
+        LoginController.Step s1 = login.handle(request(1, 3, true, first));
+        assertEquals(LoginController.Outcome.CONTINUE, s1.outcome());
+        assertFalse(s1.response().transit(), "offers need answers: no T=1 with them (RFC 7143 11.13.3)");
+        TextParameters k1 = keys(s1.response());
+        assertEquals("65536", k1.get("MaxBurstLength"), "the initiator's offer answered with the target's limit");
+        assertEquals("16384", k1.get("FirstBurstLength"), "the default 65536 is beyond the target's 16384: offered");
+        assertEquals("No", k1.get("ImmediateData"), "the default Yes is beyond the target's No: offered");
+        assertNull(k1.get("MaxOutstandingR2T"), "a default within the limits is not offered");
+        assertEquals("16384", k1.get("MaxRecvDataSegmentLength"), "the target's own declaration");
+
+        LoginController.Step s2 = login.handle(request(1, 3, true, new TextParameters()
+                .add("FirstBurstLength", "8192").add("ImmediateData", "No")));
+        assertEquals(LoginController.Outcome.COMPLETE, s2.outcome());
+        assertEquals(List.of(), keys(s2.response()).pairs(), "answers are not answered");
+        assertEquals(8192, login.negotiation().intValue("FirstBurstLength"));
+        assertEquals(65536, login.negotiation().intValue("MaxBurstLength"));
+        assertFalse(login.negotiation().boolValue("ImmediateData"));
+        assertEquals(16384, login.settings().maxRecvDataSegmentLength(), "the decoder's limit after login");
+    }
+
+    @Test
+    void anAnswerBeyondOurOfferOrNoAnswerFailsTheLogin() {
+        for (TextParameters answers : List.of(
+                new TextParameters().add("FirstBurstLength", "32768").add("ImmediateData", "No"),
+                new TextParameters().add("FirstBurstLength", "8192").add("ImmediateData", "Yes"),
+                new TextParameters().add("FirstBurstLength", "Reject").add("ImmediateData", "No"),
+                new TextParameters().add("ImmediateData", "No"))) {
+            LoginController fresh = new LoginController(new LoginContext(registry,
+                    new ParameterTable(TransportSettings.defaults(), List.of("None")), new NoAuthentication(), sessions,
+                    0, 128));
+            assertEquals(LoginController.Outcome.CONTINUE, fresh.handle(request(1, 3, true, new TextParameters()
+                    .add("InitiatorName", "iqn.2026-11.test:init").add("TargetName", LIMITED))).outcome());
+            LoginController.Step step = fresh.handle(request(1, 3, true, answers));
+            assertEquals(LoginController.Outcome.FAILED, step.outcome(), answers.pairs().toString());
+            assertEquals(LoginStatus.INITIATOR_ERROR, step.response().status());
+        }
+    }
+
+    @Test
+    void aTargetWithoutLimitsOfItsOwnRunsUnderTheDaemons() {
+        LoginController.Step step = login.handle(request(1, 3, true, identity()));
+        assertEquals(LoginController.Outcome.COMPLETE, step.outcome());
+        assertEquals("262144", keys(step.response()).get("MaxRecvDataSegmentLength"));
+        assertEquals(TransportSettings.defaults(), login.settings());
     }
 }

@@ -29,6 +29,7 @@ import io.jtgt.iscsi.pdu.TaskMgmtRequestPdu;
 import io.jtgt.iscsi.pdu.TaskMgmtResponsePdu;
 import io.jtgt.iscsi.pdu.TextRequestPdu;
 import io.jtgt.iscsi.pdu.TextResponsePdu;
+import io.jtgt.iscsi.server.ConnectionLimits;
 import io.jtgt.iscsi.server.TransportSettings;
 import io.jtgt.iscsi.testing.FakeRegistry;
 import io.jtgt.iscsi.testing.FakeRegistry.FakeNexus;
@@ -831,7 +832,8 @@ class FullFeaturePhaseTest {
 
     @Test
     void idleConnectionsArePingedAndClosedWhenSilent() {
-        connect(new TransportSettings(8192, 65536, 8192, true, false, 1, 128, 2, 0, 0, 5));
+        connect(new TransportSettings(8192, 65536, 8192, true, false, 1, 128, 2, 0, 0, 5)
+                .withLimits(ConnectionLimits.defaults().withNopInTimeout(5)));
         assertEquals(LoginStatus.SUCCESS, initiator.login(Initiator.normalLogin(TARGET)).status());
         channel.advanceTimeBy(6, java.util.concurrent.TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
@@ -852,7 +854,7 @@ class FullFeaturePhaseTest {
         channel.advanceTimeBy(6, java.util.concurrent.TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
         channel.runPendingTasks();
-        assertFalse(channel.isOpen(), "silent for a whole interval after the ping");
+        assertFalse(channel.isOpen(), "silent for the NOP-In timeout after the ping");
         assertTrue(nexus().closed);
     }
 

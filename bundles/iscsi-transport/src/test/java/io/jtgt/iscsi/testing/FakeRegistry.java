@@ -6,6 +6,7 @@ import io.jtgt.scsi.api.ScsiCommand;
 import io.jtgt.scsi.api.ScsiResponse;
 import io.jtgt.scsi.api.ScsiTarget;
 import io.jtgt.scsi.api.TargetRegistry;
+import io.jtgt.scsi.config.TargetLimits;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
@@ -28,7 +29,12 @@ public final class FakeRegistry implements TargetRegistry {
     private final List<FakeTarget> targets = new ArrayList<>();
 
     public FakeRegistry add(String name, Map<Integer, List<Integer>> groups, int blocks) {
-        targets.add(new FakeTarget(name, groups, new byte[blocks * BLOCK]));
+        return add(name, groups, blocks, TargetLimits.NONE);
+    }
+
+    /** A target with transport limits of its own (its io.jtgt.target keys). */
+    public FakeRegistry add(String name, Map<Integer, List<Integer>> groups, int blocks, TargetLimits limits) {
+        targets.add(new FakeTarget(name, groups, new byte[blocks * BLOCK], limits));
         return this;
     }
 
@@ -56,11 +62,13 @@ public final class FakeRegistry implements TargetRegistry {
         private final Map<Integer, List<Integer>> groups;
         public final byte[] disk;
         public final List<FakeNexus> nexuses = new CopyOnWriteArrayList<>();
+        private final TargetLimits limits;
 
-        FakeTarget(String name, Map<Integer, List<Integer>> groups, byte[] disk) {
+        FakeTarget(String name, Map<Integer, List<Integer>> groups, byte[] disk, TargetLimits limits) {
             this.name = name;
             this.groups = groups;
             this.disk = disk;
+            this.limits = limits;
             for (int i = 0; i < disk.length; i++) {
                 disk[i] = pattern(i);
             }
@@ -74,6 +82,11 @@ public final class FakeRegistry implements TargetRegistry {
         @Override
         public Map<Integer, List<Integer>> portalGroups() {
             return groups;
+        }
+
+        @Override
+        public TargetLimits limits() {
+            return limits;
         }
 
         @Override

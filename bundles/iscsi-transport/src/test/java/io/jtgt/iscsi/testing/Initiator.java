@@ -97,8 +97,30 @@ public final class Initiator {
         return pdus.get(0);
     }
 
-    /** A one-step login CSG=1 → FFP with the given keys; returns the response. */
+    /**
+     * A login CSG=1 → FFP with the given keys; returns the final response. When the target offers
+     * keys of its own (T=0 in the operational stage) they are accepted as offered and the request
+     * to transit repeated, as an initiator that takes the target's limits does.
+     */
+    private static final List<String> TARGET_DECLARATIONS = List.of("TargetPortalGroupTag", "TargetAlias",
+            "TargetAddress", "MaxRecvDataSegmentLength");
+
     public LoginResponsePdu login(TextParameters keys) {
+        LoginResponsePdu response = loginStep(keys);
+        for (int round = 0; round < 3 && response.status() == 0 && !response.transit(); round++) {
+            TextParameters answers = new TextParameters();
+            for (var pair : TextParameters.parse(response.data()).pairs()) {
+                if (keys.get(pair.getKey()) == null && !TARGET_DECLARATIONS.contains(pair.getKey())) {
+                    answers.add(pair.getKey(), pair.getValue()); // an offer of the target's
+                }
+            }
+            response = loginStep(answers);
+        }
+        return response;
+    }
+
+    /** One Login Request CSG=1, T=1 → FFP with {@code keys}; the target's response. */
+    public LoginResponsePdu loginStep(TextParameters keys) {
         LoginRequestPdu request = new LoginRequestPdu();
         request.transit(true);
         request.stages(1, 3);

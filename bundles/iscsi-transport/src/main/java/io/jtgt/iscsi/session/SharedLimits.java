@@ -1,0 +1,80 @@
+package io.jtgt.iscsi.session;
+
+import io.jtgt.iscsi.server.ConnectionLimits;
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The limits all connections of one server share (thread-safe): how many connections are open,
+ * in total and per initiator address, and how many bytes of command data all of them hold
+ * ({@link ConnectionLimits}).
+ */
+public final class SharedLimits {
+
+    /** What a new connection may do. */
+    public enum Admission {
+        /** Go ahead. */
+        ACCEPT,
+        /** Too many from this address: its login is answered "out of resources". */
+        REFUSE_LOGIN,
+        /** Too many in total: closed at once, before it costs anything more. */
+        CLOSE
+    }
+
+    private final ConnectionLimits limits;
+    private final Map<InetAddress, Integer> perAddress = new HashMap<>();
+    private int open;
+    private final AtomicLong dataBytes = new AtomicLong();
+
+    public SharedLimits(ConnectionLimits limits) {
+        this.limits = limits;
+    }
+
+    public ConnectionLimits limits() {
+        return limits;
+    }
+
+    /** Counts a new connection from {@code address}; pair with {@link #closed} unless CLOSE. */
+    public synchronized Admission opened(InetAddress address) {
+        if (open >= limits.maxConnections()) {
+            return Admission.CLOSE;
+        }
+        open++;
+        int fromThere = perAddress.merge(address, 1, Integer::sum);
+        return fromThere > limits.maxConnectionsPerAddress() ? Admission.REFUSE_LOGIN : Admission.ACCEPT;
+    }
+
+    public synchronized void closed(InetAddress address) {
+        open--;
+        perAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
+    }
+
+    /** Open connections now (for tests and management). */
+    public synchronized int openConnections() {
+        return open;
+    }
+
+    /** Takes {@code bytes} of the shared data budget, or nothing and false when it would overflow. */
+    boolean reserveData(long bytes) {
+        while (true) {
+            long used = dataBytes.get();
+            if (used + bytes > limits.maxDataBytes()) {
+                return false;
+            }
+            if (dataBytes.compareAndSet(used, used + bytes)) {
+                return true;
+            }
+        }
+    }
+
+    void releaseData(long bytes) {
+        dataBytes.addAndGet(-bytes);
+    }
+
+    /** Bytes of command data all connections hold now. */
+    public long dataBytes() {
+        return dataBytes.get();
+    }
+}
