@@ -125,7 +125,8 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             default -> throw new IllegalStateException();
         }
         counted = remote;
-        int seconds = context.shared().limits().loginTimeoutSeconds();
+        int seconds = refuseLogin ? Math.min(REFUSED_LOGIN_SECONDS, context.shared().limits().loginTimeoutSeconds())
+                : context.shared().limits().loginTimeoutSeconds();
         loginTimeout = ctx.executor().schedule(() -> {
             if (session == null && !closed) {
                 LOG.info("{}: no login within {} s, closing", channel.remoteAddress(), seconds);
@@ -900,6 +901,9 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         closed = true;
         closeAfterFlush(channel);
     }
+
+    /** A connection whose login will be refused gets this long to ask for it. */
+    private static final int REFUSED_LOGIN_SECONDS = 2;
 
     /** Seconds the last words (a Reject, a login failure) get to reach a peer that does not read. */
     static final int LAST_WORDS_SECONDS = 5;

@@ -17,9 +17,9 @@ public final class SharedLimits {
     public enum Admission {
         /** Go ahead. */
         ACCEPT,
-        /** Too many from this address: its login is answered "out of resources". */
+        /** Too many from this address: its login is answered "out of resources" (a few of them). */
         REFUSE_LOGIN,
-        /** Too many in total: closed at once, before it costs anything more. */
+        /** Too many in total, or far too many from this address: closed at once. */
         CLOSE
     }
 
@@ -41,10 +41,17 @@ public final class SharedLimits {
         if (open >= limits.maxConnections()) {
             return Admission.CLOSE;
         }
+        int fromThere = perAddress.getOrDefault(address, 0) + 1;
+        if (fromThere > limits.maxConnectionsPerAddress() + REFUSALS) {
+            return Admission.CLOSE; // a flood from one address: answering it would only help it
+        }
         open++;
-        int fromThere = perAddress.merge(address, 1, Integer::sum);
+        perAddress.put(address, fromThere);
         return fromThere > limits.maxConnectionsPerAddress() ? Admission.REFUSE_LOGIN : Admission.ACCEPT;
     }
+
+    /** Connections over the per-address limit that still get a login answer saying why. */
+    static final int REFUSALS = 8;
 
     public synchronized void closed(InetAddress address) {
         open--;

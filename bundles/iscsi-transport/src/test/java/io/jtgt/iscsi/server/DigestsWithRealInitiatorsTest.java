@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jtgt.iscsi.testing.RealTarget;
 import io.jtgt.scsi.api.NexusInfo;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * CRC32C digests judged by real initiators: QEMU's iSCSI driver and libiscsi offer header
@@ -18,18 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * digest on either side would break the I/O below. The session's negotiated parameters, recorded
  * through the I_T nexus, show what was agreed.
  */
-class DigestsWithRealInitiatorsTest {
+class DigestsWithRealInitiatorsTest extends RealTargetTest {
 
-    @TempDir
-    Path dir;
-    private RealTarget target;
-
-    @AfterEach
-    void stop() {
-        if (target != null) {
-            target.close();
-        }
-    }
 
     private Map<String, String> lastSessionParameters() {
         List<NexusInfo> nexuses = target.nexuses;

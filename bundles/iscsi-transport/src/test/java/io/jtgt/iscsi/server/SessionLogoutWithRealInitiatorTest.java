@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jtgt.iscsi.testing.RealTarget;
 import io.jtgt.scsi.api.ManagementService.SessionView;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An administrator ends a live qemu session through the management service: the request reaches
@@ -19,18 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * 11.9.1) and logs out at once, long before the grace period. libiscsi then logs in again by
  * itself, as a new session with another TSIH: the old one is gone.
  */
-class SessionLogoutWithRealInitiatorTest {
+class SessionLogoutWithRealInitiatorTest extends RealTargetTest {
 
-    @TempDir
-    Path dir;
-    private RealTarget target;
-
-    @AfterEach
-    void stop() {
-        if (target != null) {
-            target.close();
-        }
-    }
 
     @Test
     void theInitiatorIsAskedToLogOutAndLeaves() throws Exception {

@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jtgt.iscsi.testing.RealTarget;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A target removed under a live qemu session: the session is asked to log out (AsyncEvent 1,
@@ -16,18 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
  * have closed it — then keeps trying to log in again (libiscsi reconnects without limit) and is
  * refused each time with 0x0203. The grace timeout itself is covered by FullFeaturePhaseTest.
  */
-class TargetRemovalWithRealInitiatorTest {
+class TargetRemovalWithRealInitiatorTest extends RealTargetTest {
 
-    @TempDir
-    Path dir;
-    private RealTarget target;
-
-    @AfterEach
-    void stop() {
-        if (target != null) {
-            target.close();
-        }
-    }
 
     @Test
     void aRemovedTargetsSessionsAreAskedToLogOutThenClosed() throws Exception {

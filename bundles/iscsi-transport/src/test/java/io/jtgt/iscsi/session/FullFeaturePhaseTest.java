@@ -34,6 +34,7 @@ import io.jtgt.iscsi.server.TransportSettings;
 import io.jtgt.iscsi.testing.FakeRegistry;
 import io.jtgt.iscsi.testing.FakeRegistry.FakeNexus;
 import io.jtgt.iscsi.testing.Initiator;
+import io.jtgt.iscsi.testing.Pdus;
 import io.jtgt.iscsi.text.TextParameters;
 import io.jtgt.scsi.api.ScsiResponse;
 import io.netty.buffer.ByteBuf;
@@ -69,12 +70,16 @@ class FullFeaturePhaseTest {
     }
 
     private Initiator connect(TransportSettings settings, ParameterTable table) {
+        return connect(settings, table, new SharedLimits(settings.limits()));
+    }
+
+    private Initiator connect(TransportSettings settings, ParameterTable table, SharedLimits shared) {
         CodecSettings codec = new CodecSettings(settings.maxRecvDataSegmentLength());
         targetCodec = codec;
         LoginContext login = new LoginContext(registry, table,
                 new NoAuthentication(), sessions, 0, settings.queueDepth());
         ConnectionContext context = new ConnectionContext(login, settings, sessions,
-                (target, local) -> List.of("127.0.0.1:3260,1"));
+                (target, local) -> List.of("127.0.0.1:3260,1"), shared);
         channel = new EmbeddedChannel(new PduDecoder(codec), new PduEncoder(codec), new IscsiConnection(context, codec));
         initiator = new Initiator(channel);
         return initiator;
@@ -96,21 +101,11 @@ class FullFeaturePhaseTest {
     }
 
     private ScsiCommandPdu command(byte[] cdb, int edtl, boolean read, boolean write) {
-        ScsiCommandPdu pdu = new ScsiCommandPdu();
-        pdu.finalFlag(true);
-        pdu.read(read);
-        pdu.write(write);
-        pdu.taskAttribute(1);
-        pdu.initiatorTaskTag(initiator.itt++);
-        pdu.cmdSn(initiator.cmdSn++);
-        pdu.expectedDataTransferLength(edtl);
-        pdu.cdbField(cdb);
-        return pdu;
+        return Pdus.command(cdb, edtl, read, write, initiator.itt++, initiator.cmdSn++);
     }
 
     private static byte[] rw10(int opcode, int lba, int blocks) {
-        return new byte[] {(byte) opcode, 0, (byte) (lba >> 24), (byte) (lba >> 16), (byte) (lba >> 8), (byte) lba, 0,
-            (byte) (blocks >> 8), (byte) blocks, 0};
+        return Pdus.rw10(opcode, lba, blocks);
     }
 
     @Test
@@ -930,6 +925,43 @@ class FullFeaturePhaseTest {
         initiator.send(tmf(0x77a, TaskMgmtRequestPdu.CLEAR_TASK_SET));
         assertEquals(TaskMgmtResponsePdu.FUNCTION_COMPLETE, ((TaskMgmtResponsePdu) initiator.receiveOne()).response());
         assertEquals(List.of(0L), nexus().clearedByOthers);
+    }
+
+    @Test
+    void commandsWhoseDataTheBudgetsCannotHoldGetTaskSetFull() {
+        TransportSettings settings = TransportSettings.defaults().withLimits(
+                new ConnectionLimits(15, 30, 30, 100, 100, 0, 2L << 20, 3L << 20));
+        SharedLimits shared = new SharedLimits(settings.limits());
+        byte[] hang = {(byte) 0xc0, 0, 0, 0, 0, 0};
+        connect(settings, new ParameterTable(settings, List.of("None")), shared);
+        initiator.cmdSn = initiator.login(Initiator.normalLogin(TARGET)).expCmdSn();
+        Initiator a = initiator;
+        a.send(command(hang, 2 << 20, true, false)); // alone on its connection: always fits
+        assertEquals(2L << 20, shared.dataBytes());
+        a.send(command(hang, 512, true, false));
+        ScsiResponsePdu full = assertInstanceOf(ScsiResponsePdu.class, a.receiveOne());
+        assertEquals(ScsiResponse.TASK_SET_FULL, full.status(), "over the connection's 2 MiB");
+        a.send(command(new byte[6], 0, false, false));
+        assertEquals(ScsiResponse.GOOD, ((ScsiResponsePdu) a.receiveOne()).status(), "no data: no budget needed");
+
+        connect(settings, new ParameterTable(settings, List.of("None")), shared);
+        initiator.isid = 0x23d000000002L;
+        initiator.cmdSn = initiator.login(Initiator.normalLogin(TARGET)).expCmdSn();
+        Initiator b = initiator;
+        b.send(command(hang, 512, true, false));
+        b.send(command(hang, 1 << 20, true, false));
+        assertEquals(ScsiResponse.TASK_SET_FULL, ((ScsiResponsePdu) b.receiveOne()).status(), "over the daemon's 3 MiB");
+        assertEquals((2L << 20) + 512, shared.dataBytes());
+
+        nexus().hanging.get(0).complete(ScsiResponse.good());
+        assertInstanceOf(ScsiResponsePdu.class, a.receiveOne());
+        assertEquals(512, shared.dataBytes(), "given back when the command is done");
+        b.send(command(hang, 1 << 20, true, false));
+        assertTrue(b.receive().isEmpty(), "admitted now: it hangs like the others");
+        assertEquals(512 + (1 << 20), shared.dataBytes());
+        channel.close();
+        channel.runPendingTasks();
+        assertEquals(0, shared.dataBytes(), "a closed connection gives back what its commands held");
     }
 
     @Test

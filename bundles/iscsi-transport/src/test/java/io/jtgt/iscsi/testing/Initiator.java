@@ -2,13 +2,10 @@ package io.jtgt.iscsi.testing;
 
 import io.jtgt.iscsi.pdu.CodecSettings;
 import io.jtgt.iscsi.pdu.IscsiPdu;
-import io.jtgt.iscsi.pdu.LoginRequestPdu;
 import io.jtgt.iscsi.pdu.LoginResponsePdu;
 import io.jtgt.iscsi.pdu.PduDecoder;
-import io.jtgt.iscsi.pdu.PduEncoder;
 import io.jtgt.iscsi.text.TextParameters;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
@@ -44,15 +41,7 @@ public final class Initiator {
     }
 
     private void sendEncoded(IscsiPdu pdu, Integer flip) {
-        List<Object> out = new ArrayList<>();
-        PduEncoder.encode(ByteBufAllocator.DEFAULT, pdu, codec, out);
-        pdu.release();
-        ByteBuf all = Unpooled.buffer();
-        for (Object o : out) {
-            ByteBuf b = (ByteBuf) o;
-            all.writeBytes(b);
-            b.release();
-        }
+        ByteBuf all = Pdus.encode(pdu, codec);
         if (flip != null) {
             int at = flip >= 0 ? flip : all.writerIndex() + flip;
             all.setByte(at, all.getByte(at) ^ 0x01);
@@ -121,14 +110,7 @@ public final class Initiator {
 
     /** One Login Request CSG=1, T=1 → FFP with {@code keys}; the target's response. */
     public LoginResponsePdu loginStep(TextParameters keys) {
-        LoginRequestPdu request = new LoginRequestPdu();
-        request.transit(true);
-        request.stages(1, 3);
-        request.isid(isid);
-        request.initiatorTaskTag(itt++);
-        request.cmdSn(cmdSn);
-        request.data(keys.encode());
-        send(request);
+        send(Pdus.login(isid, itt++, cmdSn, keys));
         return (LoginResponsePdu) receiveOne();
     }
 

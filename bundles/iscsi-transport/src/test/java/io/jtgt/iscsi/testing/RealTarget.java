@@ -84,6 +84,25 @@ public final class RealTarget implements AutoCloseable {
         throw new IllegalStateException("LUNs not online: " + service.luns());
     }
 
+    /** Gives target {@code iqn} (IQN or OTHER_IQN) transport limits of its own, for the next logins. */
+    public void limit(String iqn, io.jtgt.scsi.config.TargetLimits limits) {
+        service.putTarget(new TargetDefinition(iqn, Map.of(1, List.of(0)), Map.of(0, iqn.equals(IQN) ? 1000L : 1001L),
+                limits));
+    }
+
+    /** The negotiated parameters of the last session logged in to {@code iqn}. */
+    public Map<String, String> lastParameters(String iqn) {
+        for (int i = nexuses.size() - 1; i >= 0; i--) {
+            NexusInfo info = nexuses.get(i);
+            if (info.portalAddress() != null && targetOf.get(info) != null && targetOf.get(info).equals(iqn)) {
+                return info.parameters().get();
+            }
+        }
+        throw new AssertionError("no session of " + iqn);
+    }
+
+    private final Map<NexusInfo, String> targetOf = new java.util.concurrent.ConcurrentHashMap<>();
+
     public int port() {
         return portal.boundAddress().getPort();
     }
@@ -186,7 +205,13 @@ public final class RealTarget implements AutoCloseable {
                 }
 
                 @Override
+                public io.jtgt.scsi.config.TargetLimits limits() {
+                    return target.limits();
+                }
+
+                @Override
                 public ItNexus connect(NexusInfo info) {
+                    targetOf.put(info, target.name());
                     nexuses.add(info);
                     return target.connect(info);
                 }
