@@ -175,6 +175,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         } catch (ProtocolViolation e) {
             protocolError(pdu, e.reason, e.getMessage());
         } catch (RuntimeException e) {
+            context.shared().internalError();
             LOG.error("{}: failed to handle {}", channel.remoteAddress(), pdu, e);
             protocolError(pdu, RejectPdu.PROTOCOL_ERROR, "internal error: " + e);
         } finally {
@@ -298,6 +299,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (cause instanceof java.io.IOException) {
             LOG.debug("{}: {}", channel.remoteAddress(), cause.toString());
         } else {
+            context.shared().internalError();
             LOG.warn("{}: closing after error", channel.remoteAddress(), cause);
         }
         ctx.close();
@@ -318,6 +320,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             try {
                 task.run();
             } catch (RuntimeException | Error e) {
+                context.shared().internalError();
                 LOG.error("{}: internal error, closing the connection", ch.remoteAddress(), e);
                 closed = true;
                 ch.close();
@@ -382,6 +385,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                         lunField -> abortTasks(lun -> lun == lunField).thenApply(aborted -> (Void) null),
                         created::requestLogout))); // jtgt:session-logout: RFC 7143 11.9.1 AsyncEvent 1
             } catch (RuntimeException e) {
+                context.shared().internalError();
                 LOG.error("{}: target {} refused the I_T nexus", channel.remoteAddress(), created.target().name(), e);
                 context.sessions().release(login.tsih());
                 response.release();
@@ -677,6 +681,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             }
             if (error != null || response == null) {
                 releaseData(task);
+                context.shared().internalError();
                 LOG.error("{}: {} failed in the SCSI layer", channel.remoteAddress(), task, error);
                 ResponseWriter.failure(this, task);
                 return;

@@ -27,6 +27,7 @@ public final class SharedLimits {
     private final Map<InetAddress, Integer> perAddress = new HashMap<>();
     private int open;
     private final AtomicLong dataBytes = new AtomicLong();
+    private final AtomicLong internalErrors = new AtomicLong();
 
     public SharedLimits(ConnectionLimits limits) {
         this.limits = limits;
@@ -78,6 +79,16 @@ public final class SharedLimits {
 
     void releaseData(long bytes) {
         dataBytes.addAndGet(-bytes);
+    }
+
+    /** A bug of ours showed (an exception no input should cause); counted for management and tests. */
+    void internalError() {
+        internalErrors.incrementAndGet();
+    }
+
+    /** How many internal errors connections have met since the server started. */
+    public long internalErrors() {
+        return internalErrors.get();
     }
 
     /** Bytes of command data all connections hold now. */
