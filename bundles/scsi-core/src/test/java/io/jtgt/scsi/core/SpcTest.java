@@ -49,6 +49,7 @@ class SpcTest {
         assertEquals(6, d[2], "SPC-4");
         assertEquals(0x12, d[3], "HISUP, response data format 2");
         assertEquals(d.length - 5, d[4]);
+        assertEquals(0x10, d[5], "TPGS 01b: implicit ALUA");
         assertEquals(0x02, d[7], "CMDQUE");
         assertEquals("JTGT    ", new String(d, 8, 8, StandardCharsets.US_ASCII));
         assertEquals(36, inquiry(0, 0, 36).length, "cut to the allocation length");
@@ -99,9 +100,14 @@ class SpcTest {
             if ((id[p + 1] & 0xF) == 4) {
                 assertEquals(1, id[p + 7], "relative target port = TPGT 1");
             }
+            if ((id[p + 1] & 0xF) == 5) {
+                assertEquals(4, len);
+                assertEquals(1, id[p + 7], "target port group = TPGT 1");
+            }
             p += 4 + len;
         }
-        assertEquals(List.of(0x03, 0x01, 0x14, 0x18, 0x28), types, "LU NAA, LU T10, port rel, port name, device name");
+        assertEquals(List.of(0x03, 0x01, 0x14, 0x15, 0x18, 0x28), types,
+                "LU NAA, LU T10, port rel, port group, port name, device name");
         byte[] limits = inquiry(1, 0xB0, 255);
         assertEquals(0x3C, limits[3]);
         assertEquals(65536, ((limits[8] & 0xFF) << 24) | ((limits[9] & 0xFF) << 16) | ((limits[10] & 0xFF) << 8)
@@ -235,5 +241,24 @@ class SpcTest {
         byte[] extended = data(h.run(TestCommand.lun(0, 0xA3, 0x0D, 0x80, 0, 0, 0, 0, 0, 0, 16, 0, 0)));
         assertEquals(16, extended.length);
         assertEquals(0x0C, extended[3], "ADDITIONAL DATA LENGTH");
+    }
+
+    @Test
+    void reportTargetPortGroupsNamesTheGroupOfVpd83AsActiveOptimized() {
+        h.ready();
+        byte[] d = data(h.run(TestCommand.lun(0, 0xA3, 0x0A, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0)));
+        assertEquals(4 + 12, d.length, "header and one group of one port");
+        assertEquals(12, ((d[2] & 0xFF) << 8) | (d[3] & 0xFF), "RETURN DATA LENGTH");
+        assertEquals(0x80, d[4] & 0xFF, "PREF, active/optimized");
+        assertEquals(0x01, d[5], "AO_SUP");
+        assertEquals(1, d[7], "target port group = TPGT 1, as in VPD 83h");
+        assertEquals(1, d[11], "one target port");
+        assertEquals(1, d[15], "relative target port = TPGT 1");
+        byte[] extended = data(h.run(TestCommand.lun(0, 0xA3, 0x20 | 0x0A, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0)));
+        assertEquals(8 + 12, extended.length);
+        assertEquals(0x10, extended[4], "FORMAT TYPE 001b");
+        assertEquals(16, extended[3], "RETURN DATA LENGTH counts all but its own 4 bytes");
+        assertEquals(8, data(h.run(TestCommand.lun(0, 0xA3, 0x0A, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0))).length,
+                "cut to the allocation length");
     }
 }

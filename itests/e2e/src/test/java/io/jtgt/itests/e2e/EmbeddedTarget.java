@@ -84,6 +84,7 @@ public final class EmbeddedTarget implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port = 0;
         private int portalCount = 1;
+        private int portalGroupCount = 1;
         private boolean backendInstalled = true;
 
         public Builder targetName(String name) {
@@ -97,6 +98,12 @@ public final class EmbeddedTarget implements AutoCloseable {
         }
 
         /** Port 0 (default) binds a free port. */
+        /** The address the portals listen on: 127.0.0.1 unless given, e.g. {@code ::1}. */
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
         public Builder port(int port) {
             this.port = port;
             return this;
@@ -111,6 +118,19 @@ public final class EmbeddedTarget implements AutoCloseable {
                 throw new IllegalArgumentException("at least one portal, not " + count);
             }
             this.portalCount = count;
+            return this;
+        }
+
+        /**
+         * Spreads the portals over {@code count} target portal groups (tags 1..count, the first
+         * groups getting the extra portals): paths through different iSCSI target ports, each its
+         * own ALUA target port group.
+         */
+        public Builder portalGroups(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("at least one portal group, not " + count);
+            }
+            this.portalGroupCount = count;
             return this;
         }
 
@@ -167,10 +187,13 @@ public final class EmbeddedTarget implements AutoCloseable {
                 lunToDevice.put(entry.getKey(), deviceId);
             }
             List<Integer> portalIds = new ArrayList<>();
+            Map<Integer, List<Integer>> groups = new TreeMap<>();
             for (int id = 0; id < builder.portalCount; id++) {
                 portalIds.add(id);
+                int tag = TPGT + id * Math.min(builder.portalGroupCount, builder.portalCount) / builder.portalCount;
+                groups.computeIfAbsent(tag, t -> new ArrayList<>()).add(id);
             }
-            service.putTarget(new TargetDefinition(targetName, Map.of(TPGT, portalIds), lunToDevice));
+            service.putTarget(new TargetDefinition(targetName, groups, lunToDevice));
             awaitLunState(builder.backendInstalled ? "ONLINE" : "NO_BACKEND");
             server = new IscsiServer(service, TransportSettings.defaults());
             for (int id : portalIds) {
@@ -262,10 +285,16 @@ public final class EmbeddedTarget implements AutoCloseable {
         return portalUrl(0);
     }
 
-    /** {@code iscsi://127.0.0.1:PORT} of portal {@code index} (see {@link Builder#portals(int)}). */
+    /**
+     * {@code iscsi://127.0.0.1:PORT} (or {@code iscsi://[::1]:PORT}, RFC 3986 3.2.2) of portal
+     * {@code index} (see {@link Builder#portals(int)}).
+     */
     public String portalUrl(int index) {
         RunningPortal portal = portals.get(index);
-        return "iscsi://" + portal.boundAddress().getAddress().getHostAddress() + ":" + portal.boundAddress().getPort();
+        java.net.InetAddress address = portal.boundAddress().getAddress();
+        String host = address instanceof java.net.Inet6Address ? "[" + address.getHostAddress() + "]"
+                : address.getHostAddress();
+        return "iscsi://" + host + ":" + portal.boundAddress().getPort();
     }
 
     /** {@code iscsi://127.0.0.1:PORT/IQN/LUN}, the form libiscsi and QEMU take. */

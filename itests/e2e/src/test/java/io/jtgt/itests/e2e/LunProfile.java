@@ -97,7 +97,7 @@ enum LunProfile {
     },
 
     /** The thin LUN reached through two portals of one target portal group: two paths, one LU. */
-    MULTIPATH("thin-provisioned, two portals in one portal group (two URLs)", 2) {
+    MULTIPATH("thin-provisioned, three portals in two portal groups (two URLs, one per group)", 3) {
         @Override
         EmbeddedTarget.Lun lun() {
             return EmbeddedTarget.Lun.thin(SIZE);
@@ -126,7 +126,7 @@ enum LunProfile {
 
     /** A fresh target serving this profile as LUN 0. */
     EmbeddedTarget start() {
-        return EmbeddedTarget.builder().lun(0, lun()).portals(portals).start();
+        return EmbeddedTarget.builder().lun(0, lun()).portals(portals).portalGroups(portals == 1 ? 1 : 2).start();
     }
 
     /** How long one suite on this profile may run before it counts as hung. */
@@ -136,7 +136,8 @@ enum LunProfile {
 
     /** The URLs iscsi-test-cu gets: one per path to LUN 0. */
     List<String> urls(EmbeddedTarget target) {
-        return portals == 1 ? List.of(target.url(0)) : List.of(target.url(0, 0), target.url(0, 1));
+        // the first portal (group 1) and the last (group 2): paths through two target ports
+        return portals == 1 ? List.of(target.url(0)) : List.of(target.url(0, 0), target.url(0, portals - 1));
     }
 
     /** Empty when the target serves the LUN as configured; otherwise what it got wrong. */

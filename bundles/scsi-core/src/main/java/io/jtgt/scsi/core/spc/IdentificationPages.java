@@ -26,6 +26,7 @@ final class IdentificationPages {
     private static final int TYPE_T10_VENDOR = 1;
     private static final int TYPE_NAA = 3;
     private static final int TYPE_RELATIVE_TARGET_PORT = 4;
+    private static final int TYPE_TARGET_PORT_GROUP = 5;
     private static final int TYPE_SCSI_NAME = 8;
 
     private IdentificationPages() {}
@@ -41,8 +42,8 @@ final class IdentificationPages {
 
     /**
      * The logical unit's NAA and T10 vendor id designators, then the target port's relative port
-     * identifier and iSCSI port name ({@code <iqn>,t,0x<tpgt>}, RFC 7143 / SPC-4 7.6.4.5), then the
-     * target device name: what multipath and the Linux sysfs vpd_pg83 expect from an iSCSI disk.
+     * identifier, its target port group and iSCSI port name ({@code <iqn>,t,0x<tpgt>}, RFC 7143 /
+     * SPC-4 7.6.4.5), then the target device name: what multipath and the Linux sysfs vpd_pg83 expect from an iSCSI disk.
      */
     static VpdPage deviceIdentification() {
         return new VpdPage(0x83, ctx -> {
@@ -56,8 +57,11 @@ final class IdentificationPages {
             putAscii(t10, 8, id.serial().length(), id.serial());
             designator(out, 0, CODE_SET_ASCII, ASSOC_LU, TYPE_T10_VENDOR, t10);
             byte[] relative = new byte[4];
-            put16(relative, 2, relativePortId(ctx));
+            put16(relative, 2, portId(ctx.tpgt()));
             designator(out, PROTOCOL_ISCSI, CODE_SET_BINARY, ASSOC_TARGET_PORT, TYPE_RELATIVE_TARGET_PORT, relative);
+            byte[] group = new byte[4];
+            put16(group, 2, portId(ctx.tpgt())); // SPC-4 7.8.6.8, as REPORT TARGET PORT GROUPS reports it
+            designator(out, 0, CODE_SET_BINARY, ASSOC_TARGET_PORT, TYPE_TARGET_PORT_GROUP, group);
             String portName = ctx.targetName() + ",t,0x" + String.format("%04x", ctx.tpgt() & 0xFFFF);
             designator(out, PROTOCOL_ISCSI, CODE_SET_UTF8, ASSOC_TARGET_PORT, TYPE_SCSI_NAME, scsiName(portName));
             designator(out, PROTOCOL_ISCSI, CODE_SET_UTF8, ASSOC_TARGET_DEVICE, TYPE_SCSI_NAME, scsiName(ctx.targetName()));
@@ -65,10 +69,14 @@ final class IdentificationPages {
         });
     }
 
-    /** The target port group tag is the iSCSI target port; relative port 0 is reserved (SPC-4 7.8.6.7). */
-    private static int relativePortId(CommandContext ctx) {
-        int tpgt = ctx.tpgt() & 0xFFFF;
-        return tpgt == 0 ? 1 : tpgt;
+    /**
+     * The relative target port and target port group identifier of an iSCSI target portal group:
+     * its tag, as each group is one port (RFC 7143 / SPC-4 7.6.4.5); 0 is reserved for both
+     * (SPC-4 7.8.6.7, 7.8.6.8).
+     */
+    static int portId(int tpgt) {
+        int tag = tpgt & 0xFFFF;
+        return tag == 0 ? 1 : tag;
     }
 
     /** SPC-4 7.8.6.11: null-terminated, padded with nulls to a multiple of 4. */

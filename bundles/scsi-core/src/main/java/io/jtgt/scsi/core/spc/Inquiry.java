@@ -61,6 +61,7 @@ final class Inquiry {
         d[2] = 0x06; // VERSION: SPC-4
         d[3] = 0x12; // HISUP (LUNs in SAM-5 format), RESPONSE DATA FORMAT 2
         d[4] = (byte) (STANDARD_LENGTH - 5); // ADDITIONAL LENGTH
+        d[5] = 0x10; // TPGS 01b: implicit ALUA, REPORT TARGET PORT GROUPS (SPC-4 5.16)
         d[7] = 0x02; // CMDQUE: full task management model
         putAscii(d, 8, 8, DeviceIdentity.VENDOR);
         putAscii(d, 16, 16, DeviceIdentity.PRODUCT);

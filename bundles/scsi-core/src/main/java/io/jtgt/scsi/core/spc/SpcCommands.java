@@ -84,6 +84,8 @@ public final class SpcCommands {
         b.add(0xA3, 0x0D, "REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS",
                 new int[] {0x1F, 0x80, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04},
                 ReportSupportedTaskManagementFunctions::execute, ANY_LUN);
+        b.add(0xA3, ReportTargetPortGroups.SERVICE_ACTION, "REPORT TARGET PORT GROUPS",
+                new int[] {0xFF, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04}, ReportTargetPortGroups::execute);
         b.add(0xA3, 0x0C, "REPORT SUPPORTED OPERATION CODES",
                 new int[] {0x1F, 0x87, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0x04},
                 ReportSupportedOperationCodes::execute);
