@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * thread waits for an operation. Buffers are handed to librbd by address when they are direct
  * and contiguous, otherwise staged through a pooled direct buffer.
  *
- * <p>Writes without FUA may sit in librbd's cache ({@code rbd_cache}, write-back once the first
- * flush was seen); FUA writes and {@link #flush()} end with {@code rbd_aio_flush}.
+ * <p>With librbd's cache off (the default, see {@link RbdSettings}) a write completes once the OSD
+ * committed it; should an administrator turn {@code rbd_cache} on, writes without FUA may sit in
+ * it, so FUA writes and {@link #flush()} still end with {@code rbd_aio_flush}.
  *
  * <p>A failed write may be indeterminate: after ETIMEDOUT ({@code rados_osd_op_timeout}) or a
  * lost connection the OSD may still apply it later. It is reported as failed (UNAVAILABLE →

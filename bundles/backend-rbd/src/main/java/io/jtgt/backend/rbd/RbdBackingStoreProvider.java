@@ -126,6 +126,12 @@ public final class RbdBackingStoreProvider implements BackingStoreProvider, Auto
                     LOG.info("RBD {}: the cluster answers again, opened at attempt {}", settings.displayName(), attempt);
                 }
                 LOG.info("Opened RBD image {} ({} bytes)", settings.displayName(), store.size());
+                if ("true".equalsIgnoreCase(settings.cephOptions().get("rbd_cache"))) {
+                    LOG.warn("RBD {}: rbd_cache=true: librbd's write-back cache can report a flush as done although"
+                            + " the write-back it waited for timed out on a failed OSD, losing acknowledged writes;"
+                            + " keep rbd_cache=false (the default) unless the data is expendable",
+                            settings.displayName());
+                }
                 result.complete(store);
             }
         } catch (Throwable t) {

@@ -10,17 +10,23 @@ import java.util.concurrent.TimeUnit;
 /**
  * An interactive {@code qemu-io} holding one iSCSI session open across commands, so a test can
  * change something under a logged-in initiator (e.g. resize the image) and see what that
- * initiator hears next. Its stdout is line-buffered ({@code stdbuf -oL}) so each answer arrives
- * as it is printed; stderr (qemu's iSCSI error reports) is merged in.
+ * initiator hears next. qemu-io prints its prompt once a command is done; one command is sent at
+ * a time, after the prompt (qemu-io reads stdin through stdio: lines sent ahead would sit in its
+ * buffer unseen). stdout is line-buffered ({@code stdbuf -oL}); stderr, where qemu reports iSCSI
+ * errors, is merged in.
  */
 final class QemuIoSession implements AutoCloseable {
+
+    private static final String PROMPT = "qemu-io> ";
 
     private final Process process;
     private final OutputStream stdin;
     private final StringBuffer output = new StringBuffer();
     private final Thread reader;
+    private int consumed;
 
-    QemuIoSession(String url) throws IOException {
+    /** Starts qemu-io on {@code url} and waits (bounded) until it has logged in and prompts. */
+    QemuIoSession(String url, Duration limit) throws IOException, InterruptedException {
         process = new ProcessBuilder("stdbuf", "-oL", "qemu-io", "-f", "raw", url).redirectErrorStream(true).start();
         stdin = process.getOutputStream();
         InputStream in = process.getInputStream();
@@ -36,32 +42,31 @@ final class QemuIoSession implements AutoCloseable {
         }, "qemu-io-reader");
         reader.setDaemon(true);
         reader.start();
+        untilPrompt("(open)", limit);
     }
 
-    /**
-     * Sends one command and waits (bounded) until the output printed after it contains
-     * {@code expected}; returns that output.
-     */
-    String command(String command, String expected, Duration limit) throws IOException, InterruptedException {
-        int from = output.length();
+    /** Sends one command and returns what it printed, once qemu-io prompts again (bounded). */
+    String command(String command, Duration limit) throws IOException, InterruptedException {
         stdin.write((command + "\n").getBytes(StandardCharsets.UTF_8));
         stdin.flush();
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (true) {
-            String since = output.substring(from);
-            if (since.contains(expected)) {
-                return since;
-            }
-            if (System.nanoTime() > deadline || !process.isAlive()) {
-                throw new AssertionError("qemu-io: '" + command + "' did not print '" + expected + "' within " + limit
-                        + "; output so far:\n" + output);
-            }
-            Thread.sleep(20);
-        }
+        return untilPrompt(command, limit);
     }
 
-    String output() {
-        return output.toString();
+    private String untilPrompt(String command, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            int at = output.indexOf(PROMPT, consumed);
+            if (at >= 0) {
+                String printed = output.substring(consumed, at);
+                consumed = at + PROMPT.length();
+                return printed;
+            }
+            if (System.nanoTime() > deadline || !process.isAlive()) {
+                throw new AssertionError("qemu-io: '" + command + "' did not finish within " + limit
+                        + "; output so far:\n" + output);
+            }
+            Thread.sleep(5);
+        }
     }
 
     @Override

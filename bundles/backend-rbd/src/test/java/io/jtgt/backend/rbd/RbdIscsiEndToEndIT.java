@@ -28,12 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(CephCluster.class)
 class RbdIscsiEndToEndIT {
 
-    private final CephCluster ceph;
-    private final String image = "e2e-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-    private RbdTarget target;
-
     @TempDir
     Path dir;
+
+    private final CephCluster ceph;
+    private final String image = RbdTarget.uniqueImage("e2e");
+    private RbdTarget target;
 
     RbdIscsiEndToEndIT(CephCluster ceph) {
         this.ceph = ceph;
@@ -139,10 +139,11 @@ class RbdIscsiEndToEndIT {
      */
     @Test
     void anRbdResizeElsewhereReachesEverySessionAsCapacityDataHasChanged() throws Exception {
-        try (QemuIoSession first = new QemuIoSession(target.url(0));
-                QemuIoSession second = new QemuIoSession(target.url(0))) {
+        try (QemuIoSession first = new QemuIoSession(target.url(0), seconds(60));
+                QemuIoSession second = new QemuIoSession(target.url(0), seconds(60))) {
             for (QemuIoSession s : List.of(first, second)) {
-                s.command("read -P 0 0 4k", "read 4096/4096", seconds(60));
+                String before = s.command("read -P 0 0 4k", seconds(60));
+                assertTrue(before.contains("read 4096/4096") && !before.contains("CheckCondition"), before);
             }
             target.awaitSessions(2, seconds(10));
             RbdBackingStore store = target.rbd.openStores().get(0);
@@ -156,9 +157,10 @@ class RbdIscsiEndToEndIT {
             assertEquals(96 * MIB, target.view(0).sizeBytes());
 
             for (QemuIoSession s : List.of(first, second)) {
-                String next = s.command("read -P 0 0 4k", "read 4096/4096", seconds(60));
+                String next = s.command("read -P 0 0 4k", seconds(60));
                 // qemu reports the unit attention and retries the command (block/iscsi.c)
                 assertTrue(next.contains("UNIT_ATTENTION") && next.contains("0x2a09"), next);
+                assertTrue(next.contains("read 4096/4096"), next);
             }
         }
         String capacity = Tools.run(dir, "iscsi-readcapacity16", target.url(0)).ok().output();

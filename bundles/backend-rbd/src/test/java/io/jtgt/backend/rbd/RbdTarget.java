@@ -127,6 +127,11 @@ final class RbdTarget implements AutoCloseable {
         file.close();
     }
 
+    /** An image name no earlier run or other test used. */
+    static String uniqueImage(String prefix) {
+        return prefix + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    }
+
     static Duration seconds(long s) {
         return Duration.of(s, TimeUnit.SECONDS.toChronoUnit());
     }
