@@ -16,6 +16,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * thread waits for an operation. Buffers are handed to librbd by address when they are direct
  * and contiguous, otherwise staged through a pooled direct buffer.
  *
- * <p>Writes without FUA may sit in librbd's cache ({@code rbd_cache}, write-back once the first
- * flush was seen); FUA writes and {@link #flush()} end with {@code rbd_aio_flush}.
+ * <p>With librbd's cache off (the default, see {@link RbdSettings}) a write completes once the OSD
+ * committed it; should an administrator turn {@code rbd_cache} on, writes without FUA may sit in
+ * it, so FUA writes and {@link #flush()} still end with {@code rbd_aio_flush}.
  *
  * <p>A failed write may be indeterminate: after ETIMEDOUT ({@code rados_osd_op_timeout}) or a
  * lost connection the OSD may still apply it later. It is reported as failed (UNAVAILABLE →
@@ -34,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The size follows resizes made elsewhere ({@code rbd resize}): librbd's header watch marks
  * the cached size stale and the new size is read on the provider's executor, so {@link #size()}
- * never blocks.
+ * never blocks; the {@link #sizeListener} then tells scsi-core, which raises CAPACITY DATA HAS
+ * CHANGED on every nexus of the LUN.
  */
 final class RbdBackingStore implements BackingStore {
 
@@ -55,6 +58,8 @@ final class RbdBackingStore implements BackingStore {
     private volatile boolean closed;
 
     private volatile long size;
+    private volatile LongConsumer sizeListener = newSize -> { };
+    private final AtomicInteger sizeChangesReported = new AtomicInteger();
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private final LibRbd.UpdateCallback headerUpdated; // strongly held while the watch exists
     private final long watchHandle;
@@ -87,6 +92,17 @@ final class RbdBackingStore implements BackingStore {
     @Override
     public long size() {
         return size;
+    }
+
+    /** Told when the header watch (or a flush) finds a size this store did not set itself. */
+    @Override
+    public void sizeListener(LongConsumer listener) {
+        this.sizeListener = listener;
+    }
+
+    /** How many size changes made elsewhere were reported to the listener (for diagnostics and tests). */
+    int sizeChangesReported() {
+        return sizeChangesReported.get();
     }
 
     @Override
@@ -268,7 +284,9 @@ final class RbdBackingStore implements BackingStore {
                         long now = readSize();
                         if (now != size) {
                             LOG.info("RBD {}: size changed from {} to {} bytes", name, size, now);
-                            size = now;
+                            size = now; // first: whoever hears of the change reads the new size
+                            sizeListener.accept(now); // scsi-core: CAPACITY DATA HAS CHANGED
+                            sizeChangesReported.incrementAndGet();
                         }
                     }
                 } catch (RuntimeException e) {

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Connecting and opening block (bounded by the cluster timeouts), so they run on a few
  * {@code jtgt-rbd-N} threads, as do closes and size refreshes; I/O itself never occupies a thread.
+ * An open the cluster did not answer is retried until it does (see {@link #retryLater}).
  */
 public final class RbdBackingStoreProvider implements BackingStoreProvider, AutoCloseable {
 
@@ -37,9 +38,12 @@ public final class RbdBackingStoreProvider implements BackingStoreProvider, Auto
 
     private static final int BLOCKING_THREADS = 4;
     private static final long CLOSE_TIMEOUT_SECONDS = 60;
+    static final long MAX_RETRY_DELAY_MILLIS = 30_000;
 
     private final ThreadPoolExecutor blocking;
     private final Set<RbdBackingStore> openStores = ConcurrentHashMap.newKeySet();
+    /** Opens waiting to be retried because the cluster did not answer. */
+    private final Set<CompletableFuture<BackingStore>> pendingOpens = ConcurrentHashMap.newKeySet();
     private final java.util.function.Supplier<LibRbd> loader;
     private volatile LibRbd lib;
     private volatile boolean missingLibraryLogged;
@@ -83,19 +87,22 @@ public final class RbdBackingStoreProvider implements BackingStoreProvider, Auto
             return result;
         }
         try {
-            blocking.execute(() -> openNow(settings, config.readOnly(), result));
+            blocking.execute(() -> openNow(settings, result, 1));
         } catch (RejectedExecutionException e) {
             result.completeExceptionally(new BackingStoreException(Kind.UNAVAILABLE, "rbd backend is shut down", e));
         }
         return result;
     }
 
-    private void openNow(RbdSettings settings, boolean readOnly, CompletableFuture<BackingStore> result) {
+    private void openNow(RbdSettings settings, CompletableFuture<BackingStore> result, int attempt) {
         LibRbd library;
         RbdConnection connection;
         try {
             library = library();
             connection = RbdConnection.open(settings);
+        } catch (ClusterUnreachableException e) {
+            retryLater(settings, result, attempt, e);
+            return;
         } catch (IllegalArgumentException | BackingStoreException e) {
             result.completeExceptionally(e);
             return;
@@ -115,7 +122,16 @@ public final class RbdBackingStoreProvider implements BackingStoreProvider, Auto
                 store.close();
                 result.completeExceptionally(new BackingStoreException(Kind.UNAVAILABLE, "rbd backend is shut down"));
             } else {
+                if (attempt > 1) {
+                    LOG.info("RBD {}: the cluster answers again, opened at attempt {}", settings.displayName(), attempt);
+                }
                 LOG.info("Opened RBD image {} ({} bytes)", settings.displayName(), store.size());
+                if ("true".equalsIgnoreCase(settings.cephOptions().get("rbd_cache"))) {
+                    LOG.warn("RBD {}: rbd_cache=true: librbd's write-back cache can report a flush as done although"
+                            + " the write-back it waited for timed out on a failed OSD, losing acknowledged writes;"
+                            + " keep rbd_cache=false (the default) unless the data is expendable",
+                            settings.displayName());
+                }
                 result.complete(store);
             }
         } catch (Throwable t) {
@@ -123,6 +139,58 @@ public final class RbdBackingStoreProvider implements BackingStoreProvider, Auto
             result.completeExceptionally(t instanceof BackingStoreException b ? b
                     : new BackingStoreException(Kind.UNAVAILABLE, "RBD " + settings.displayName() + ": " + t, t));
         }
+    }
+
+    /**
+     * The cluster did not answer (monitor or OSD down, frozen or restarting): the open stays
+     * pending, so the LUN answers NOT READY, IN PROCESS OF BECOMING READY (04h/01h) instead of
+     * failing for good, and is tried again after {@link #retryDelayMillis} until the cluster
+     * answers or the provider closes. Each attempt itself is bounded by the librados timeouts.
+     */
+    private void retryLater(RbdSettings settings, CompletableFuture<BackingStore> result, int attempt,
+            ClusterUnreachableException e) {
+        long delay = retryDelayMillis(attempt);
+        if (attempt == 1) {
+            LOG.warn("{}; the LUN stays NOT READY (becoming ready), opening is retried every {} s at most"
+                    + " until the cluster answers", e.getMessage(), MAX_RETRY_DELAY_MILLIS / 1000);
+        } else {
+            LOG.debug("RBD {}: attempt {} failed, next in {} ms: {}", settings.displayName(), attempt, delay,
+                    e.getMessage());
+        }
+        pendingOpens.add(result);
+        if (closed) { // close() may have run before the add: it must not stay pending
+            failPendingOpens();
+            return;
+        }
+        CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(() -> {
+            if (!pendingOpens.remove(result)) {
+                return; // failed by close()
+            }
+            try {
+                blocking.execute(() -> openNow(settings, result, attempt + 1));
+            } catch (RejectedExecutionException rejected) {
+                result.completeExceptionally(new BackingStoreException(Kind.UNAVAILABLE, "rbd backend is shut down",
+                        rejected));
+            }
+        });
+    }
+
+    /** 1, 2, 4, 8, 16 s, then every 30 s. */
+    static long retryDelayMillis(int attempt) {
+        return Math.min(MAX_RETRY_DELAY_MILLIS, 1000L << Math.min(attempt - 1, 5));
+    }
+
+    private void failPendingOpens() {
+        for (CompletableFuture<BackingStore> pending : List.copyOf(pendingOpens)) {
+            if (pendingOpens.remove(pending)) {
+                pending.completeExceptionally(new BackingStoreException(Kind.UNAVAILABLE, "rbd backend is shut down"));
+            }
+        }
+    }
+
+    /** The stores open now (for diagnostics and tests). */
+    List<RbdBackingStore> openStores() {
+        return List.copyOf(openStores);
     }
 
     private LibRbd library() {
@@ -151,6 +219,7 @@ public final class RbdBackingStoreProvider implements BackingStoreProvider, Auto
             return;
         }
         closed = true;
+        failPendingOpens();
         List<CompletableFuture<Void>> closing = openStores.stream().map(RbdBackingStore::close).toList();
         try {
             CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(CLOSE_TIMEOUT_SECONDS,

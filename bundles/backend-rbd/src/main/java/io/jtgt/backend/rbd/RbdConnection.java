@@ -129,6 +129,10 @@ final class RbdConnection {
         if (rc == -RbdErrors.ENOENT) {
             return new BackingStoreException(Kind.UNAVAILABLE, what + " (pool or image not found)", cause);
         }
+        if (ClusterUnreachableException.isUnreachable(rc)) {
+            return new ClusterUnreachableException(what + " (errno " + rc
+                    + ": no answer from the cluster within client_mount_timeout / rados_osd_op_timeout)", cause);
+        }
         if (rc == -1 || rc == -13 || rc == -RbdErrors.EINVAL) { // EPERM, EACCES; EINVAL for a malformed key
             what += " (check clientId/clientName, keyring or key)";
         }

@@ -20,6 +20,8 @@ final class RbdErrors {
     static final int ETIMEDOUT = 110;
     static final int ENOTCONN = 107;
     static final int ECONNREFUSED = 111;
+    static final int ENETUNREACH = 101;
+    static final int EHOSTUNREACH = 113;
     static final int EOPNOTSUPP = 95;
 
     private RbdErrors() {

@@ -36,6 +36,12 @@ class RbdSettingsTest {
     }
 
     @Test
+    void librbdsWriteBackCacheIsOffUnlessAskedFor() {
+        assertEquals("false", RbdSettings.from(config("rbd/x", Map.of())).cephOptions().get("rbd_cache"));
+        assertEquals("true", RbdSettings.from(config("rbd/x", Map.of("rbd_cache", "true"))).cephOptions().get("rbd_cache"));
+    }
+
+    @Test
     void theKeyIsMasked() {
         RbdSettings s = RbdSettings.from(config("rbd/x", Map.of("key", "AQBsecretsecret==")));
         assertEquals("AQBsecretsecret==", s.key());

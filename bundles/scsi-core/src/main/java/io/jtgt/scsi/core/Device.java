@@ -42,6 +42,8 @@ public final class Device {
     /** Size and block size of the store this device replaced, to detect a capacity change; or null. */
     private long[] replacedGeometry;
     private Runnable capacityChanged;
+    /** Raises CAPACITY DATA HAS CHANGED when the open store reports a resize made elsewhere; or null. */
+    private volatile Runnable resizedElsewhere;
     /** Bumped on every open and detach; an open that completes under an older generation is stale. */
     private long generation;
 
@@ -231,6 +233,11 @@ public final class Device {
         this.capacityChanged = onChange;
     }
 
+    /** What to run when the open store learns by itself that its size changed (BackingStore.sizeListener). */
+    void onResizedElsewhere(Runnable action) {
+        this.resizedElsewhere = action;
+    }
+
     /**
      * The definition changed in {@code deviceSize} only: the device stays (no close and reopen,
      * sessions and commands in flight go on) and takes the new definition. Growing the store is
@@ -279,6 +286,7 @@ public final class Device {
 
     private void opened(long gen, BackingStore store, Throwable err) {
         BackingStore stale = null;
+        BackingStore online = null;
         Runnable notify = null;
         synchronized (this) {
             if (gen != generation) {
@@ -308,13 +316,33 @@ public final class Device {
                     notify = capacityChanged;
                 }
                 replacedGeometry = null;
+                online = store;
             }
+        }
+        if (online != null) {
+            watchSize(online); // outside the monitor: the store's code runs here
         }
         if (stale != null) {
             closeQuietly(stale);
         }
         if (notify != null) {
             notify.run();
+        }
+    }
+
+    /** SBC-3 4.x: a resize the backend saw (not one jtgt made) is a capacity change too, while this store is ours. */
+    private void watchSize(BackingStore store) {
+        try {
+            store.sizeListener(newSize -> {
+                Medium m = medium;
+                Runnable action = resizedElsewhere;
+                if (m != null && m.store() == store && action != null) {
+                    LOG.info("storage {}: the backend reports a new size of {} bytes", definition.deviceId(), newSize);
+                    action.run();
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("storage {}: the store refused a size listener: {}", definition.deviceId(), describe(e));
         }
     }
 

@@ -133,6 +133,7 @@ public class ScsiTargetService implements TargetRegistry, ManagementService {
                 return;
             }
             Device device = new Device(def, reservationFiles, modeFiles);
+            device.onResizedElsewhere(() -> capacityChanged(def.deviceId()));
             if (old != null) {
                 device.inheritStats(old);
             }

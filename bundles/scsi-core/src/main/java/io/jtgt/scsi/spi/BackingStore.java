@@ -75,6 +75,19 @@ public interface BackingStore {
                 "this backend cannot resize a store"));
     }
 
+    /**
+     * Registers whom to tell when the store learns by itself that its size changed: a resize made
+     * outside jtgt (e.g. {@code rbd resize} by another client), not one asked for through
+     * {@link #resize}. The SCSI layer registers once, right after the open, and raises CAPACITY
+     * DATA HAS CHANGED (SBC-3, 2Ah/09h) when called. The listener gets the new size in bytes, may
+     * run on any thread, and does not block. The default ignores it: a store whose size changes
+     * only through {@link #resize} never calls it.
+     *
+     * @since 1.2
+     */
+    default void sizeListener(java.util.function.LongConsumer listener) {
+    }
+
     /** Releases the underlying resources after in-flight I/O finished; idempotent. */
     CompletableFuture<Void> close();
 }

@@ -48,6 +48,34 @@ class ResizeTest {
     }
 
     @Test
+    void aResizeTheBackendSawElsewhereRaisesCapacityDataHasChangedOnEveryNexus() {
+        try (Harness h = new Harness().ready()) {
+            ItNexus other = h.connect();
+            assertSense(Harness.run(other, TestCommand.lun(0, 0, 0, 0, 0, 0, 0)), 6, 0x29, 0); // its POWER ON
+
+            h.store().resizedElsewhere(3072 << 9); // e.g. rbd resize by another client
+
+            assertSense(h.run(READ_CAPACITY_10), 6, 0x2A, 0x09);
+            assertSense(Harness.run(other, TestCommand.lun(0, 0, 0, 0, 0, 0, 0)), 6, 0x2A, 0x09);
+            assertArrayEquals(new byte[] {0, 0, 0x0B, (byte) 0xFF, 0, 0, 2, 0}, data(h.run(READ_CAPACITY_10)));
+            assertGood(h.run(READ_CAPACITY_10)); // reported once per nexus
+        }
+    }
+
+    @Test
+    void aStoreNoLongerInUseRaisesNothing() {
+        try (Harness h = new Harness().ready()) {
+            MemoryBackingStore old = h.store();
+            h.service.putStorage(Harness.storage(1000, "mem:disk2", 2048L << 9, 9, false)); // reopened
+            assertTrue(old.closed && h.store() != old);
+            assertGood(h.run(READ_CAPACITY_10)); // same geometry: nothing to report
+            old.resizedElsewhere(4096 << 9);
+            assertArrayEquals(new byte[] {0, 0, 0x07, (byte) 0xFF, 0, 0, 2, 0}, data(h.run(READ_CAPACITY_10)),
+                    "no unit attention from the old store");
+        }
+    }
+
+    @Test
     void shrinkingIsRefusedAndShown() {
         try (Harness h = new Harness().ready()) {
             h.service.putStorage(withSize(1024L << 9));

@@ -113,6 +113,24 @@ public final class MemoryBackingStore implements BackingStore {
         return CompletableFuture.completedFuture(null);
     }
 
+    private volatile java.util.function.LongConsumer sizeListener;
+
+    @Override
+    public void sizeListener(java.util.function.LongConsumer listener) {
+        this.sizeListener = listener;
+    }
+
+    /** Grows as if another client resized the storage (e.g. {@code rbd resize}), and says so. */
+    public void resizedElsewhere(int newSize) {
+        synchronized (this) {
+            data = java.util.Arrays.copyOf(data, newSize);
+        }
+        java.util.function.LongConsumer listener = sizeListener;
+        if (listener != null) {
+            listener.accept(newSize);
+        }
+    }
+
     @Override
     public CompletableFuture<Void> close() {
         closed = true;
