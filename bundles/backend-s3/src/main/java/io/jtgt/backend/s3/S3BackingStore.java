@@ -25,9 +25,13 @@ import software.amazon.awssdk.services.s3.S3Client;
  * A virtual block device stored as fixed-size chunk objects under an S3 prefix.
  *
  * <ul>
- *   <li>A request is split at chunk boundaries; the pieces go out in parallel on the store's pool
- *       (its size bounds the S3 requests in flight for this LUN, and with it the memory: one
- *       chunk-sized buffer per running request at most).
+ *   <li>A request is split at chunk boundaries; the pieces go out in parallel on the store's pool,
+ *       whose {@code s3MaxConcurrency} threads bound the S3 requests in flight for this LUN.
+ *   <li>Memory: reads stream into the caller's buffer and whole-chunk writes stream from it; only
+ *       a read-modify-write holds a chunk-sized buffer, one per pool thread at most, so the store
+ *       never holds more than {@code s3MaxConcurrency × s3ChunkSize} of its own (see
+ *       {@link #bufferBytes()}). Data of commands waiting for a thread is the transport's, bounded
+ *       by its command window.
  *   <li>A chunk never written has no object and reads as zeros (sparse).
  *   <li>Every write piece holds its chunk's {@link ChunkLocks asynchronous lock}: a partial-chunk
  *       write is a read-modify-write of the whole object, and the lock keeps a concurrent write of
@@ -52,6 +56,7 @@ final class S3BackingStore implements BackingStore {
     private final Consumer<S3BackingStore> onClosed;
     private final ChunkLocks locks = new ChunkLocks();
     private final Capabilities capabilities;
+    private final Gauge bufferBytes = new Gauge();
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean closeStarted = new AtomicBoolean();
@@ -76,6 +81,16 @@ final class S3BackingStore implements BackingStore {
         return geometry;
     }
 
+    /** Bytes of read-modify-write buffers held now, and at most (bounded by s3MaxConcurrency × chunk size). */
+    Gauge bufferBytes() {
+        return bufferBytes;
+    }
+
+    /** S3 requests in flight now, and at most (bounded by s3MaxConcurrency). */
+    Gauge requestsInFlight() {
+        return objects.requestsInFlight();
+    }
+
     @Override
     public long size() {
         return geometry.size();
@@ -96,10 +111,8 @@ final class S3BackingStore implements BackingStore {
         return operation("read", offset, length, () -> {
             List<CompletableFuture<Void>> pieces = new ArrayList<>();
             forEachPiece(offset, length, (index, inChunk, pieceOffset, pieceLength) ->
-                    pieces.add(onPool(() -> {
-                        byte[] data = new byte[pieceLength];
-                        objects.readRange(index, inChunk, data, pieceLength);
-                        dst.setBytes(start + (int) (pieceOffset - offset), data); // disjoint ranges
+                    pieces.add(onPool(() -> { // disjoint ranges of dst: the pieces never overlap
+                        objects.readInto(index, inChunk, dst, start + (int) (pieceOffset - offset), pieceLength);
                         return null;
                     }, "read of chunk " + index)));
             return allOf(pieces).thenRun(() -> dst.writerIndex(start + length));
@@ -121,16 +134,18 @@ final class S3BackingStore implements BackingStore {
                 int from = srcStart + (int) (pieceOffset - offset);
                 pieces.add(locks.withLock(index, () -> onPool(() -> {
                     int chunkLength = geometry.chunkLength(index);
-                    byte[] chunk;
-                    if (pieceLength == chunkLength) { // full chunk: no read needed
-                        chunk = new byte[chunkLength];
-                        src.getBytes(from, chunk);
-                    } else { // SBC: a partial chunk is read, patched and written back whole
-                        chunk = new byte[chunkLength];
+                    if (pieceLength == chunkLength) { // full chunk: no read, PUT straight from src
+                        objects.put(index, src, from, pieceLength);
+                        return null;
+                    }
+                    byte[] chunk = acquireChunk(chunkLength); // SBC: read, patch, write back whole
+                    try {
                         objects.readRange(index, 0, chunk, chunkLength);
                         src.getBytes(from, chunk, inChunk, pieceLength);
+                        objects.put(index, chunk);
+                    } finally {
+                        releaseChunk(chunk);
                     }
-                    objects.put(index, chunk);
                     return null;
                 }, "write of chunk " + index)));
             });
@@ -157,15 +172,19 @@ final class S3BackingStore implements BackingStore {
                             objects.delete(index); // a whole chunk: its object goes
                             return null;
                         }
-                        byte[] chunk = new byte[chunkLength];
-                        if (!objects.readRange(index, 0, chunk, chunkLength)) {
-                            return null; // never written: already zeros
-                        }
-                        Arrays.fill(chunk, inChunk, inChunk + pieceLength, (byte) 0);
-                        if (allZero(chunk)) {
-                            objects.delete(index);
-                        } else {
-                            objects.put(index, chunk);
+                        byte[] chunk = acquireChunk(chunkLength);
+                        try {
+                            if (!objects.readRange(index, 0, chunk, chunkLength)) {
+                                return null; // never written: already zeros
+                            }
+                            Arrays.fill(chunk, inChunk, inChunk + pieceLength, (byte) 0);
+                            if (allZero(chunk)) {
+                                objects.delete(index);
+                            } else {
+                                objects.put(index, chunk);
+                            }
+                        } finally {
+                            releaseChunk(chunk);
                         }
                         return null;
                     }, "unmap of chunk " + index))));
@@ -283,6 +302,19 @@ final class S3BackingStore implements BackingStore {
 
     private static CompletableFuture<Void> allOf(List<CompletableFuture<Void>> pieces) {
         return pieces.size() == 1 ? pieces.get(0) : CompletableFuture.allOf(pieces.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * A chunk-sized buffer for one read-modify-write. Only pool tasks take one, and each at most
+     * one at a time, so a store never holds more than {@code s3MaxConcurrency} of them.
+     */
+    private byte[] acquireChunk(int length) {
+        bufferBytes.add(length);
+        return new byte[length];
+    }
+
+    private void releaseChunk(byte[] chunk) {
+        bufferBytes.subtract(chunk.length);
     }
 
     private static boolean allZero(byte[] bytes) {

@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -74,7 +75,13 @@ public final class S3BackingStoreProvider implements BackingStoreProvider, AutoC
             CompletableFuture<BackingStore> result) {
         S3Client client;
         try {
-            client = S3ClientFactory.create(options);
+            AwsCredentialsProvider credentials = S3ClientFactory.credentials(options);
+            try {
+                credentials.resolveCredentials(); // a missing profile or empty chain fails here, named as such
+            } catch (RuntimeException e) {
+                throw S3Failures.noCredentials(e, options);
+            }
+            client = S3ClientFactory.create(options, credentials);
         } catch (Throwable t) {
             pool.shutdown();
             result.completeExceptionally(S3Failures.openFailure(t, options));

@@ -3,6 +3,8 @@ package io.jtgt.backend.s3;
 import io.jtgt.scsi.spi.StorageConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -12,7 +14,10 @@ import java.util.Optional;
  * jtgt's optional static credentials and the bounds that keep a slow or dead S3 from stalling
  * a LUN forever (call/attempt timeouts, attempts, backoff, requests in flight).
  *
- * <p>{@link #toString()} never shows the secret key.
+ * <p>Credentials: {@code s3AccessKeyId}/{@code s3SecretAccessKey}, or {@code s3Profile} (a
+ * profile of the AWS shared files, optionally of the file {@code s3CredentialsFile}) so that no
+ * secret needs to sit in Config Admin, or else the SDK's default chain. {@link #toString()} never
+ * shows the secret key.
  */
 public record S3StorageOptions(
         long deviceId,
@@ -25,6 +30,8 @@ public record S3StorageOptions(
         boolean forcePathStyle,
         Optional<String> accessKeyId,
         Optional<String> secretAccessKey,
+        Optional<String> profile,
+        Optional<Path> credentialsFile,
         Duration apiCallTimeout,
         Duration apiCallAttemptTimeout,
         int maxAttempts,
@@ -71,10 +78,16 @@ public record S3StorageOptions(
             throw new IllegalArgumentException(
                     "s3AccessKeyId/s3SecretAccessKey: give both or neither (neither = the AWS default credential chain)");
         }
+        Optional<String> profile = nonEmpty(config, "s3Profile");
+        Optional<Path> credentialsFile = nonEmpty(config, "s3CredentialsFile").map(S3StorageOptions::parsePath);
+        if (accessKey.isPresent() && (profile.isPresent() || credentialsFile.isPresent())) {
+            throw new IllegalArgumentException("s3Profile/s3CredentialsFile: not together with s3AccessKeyId/"
+                    + "s3SecretAccessKey (one source of credentials per storage)");
+        }
         return new S3StorageOptions(config.deviceId(), bucket, prefix, chunkSize, chunkOption.isPresent(), endpoint,
                 nonEmpty(config, "s3Region"),
                 parseBoolean("s3ForcePathStyle", config.option("s3ForcePathStyle").orElse("false")),
-                accessKey, secretKey,
+                accessKey, secretKey, profile, credentialsFile,
                 millis(config, "s3ApiCallTimeoutMs", DEFAULT_API_CALL_TIMEOUT_MS),
                 millis(config, "s3ApiCallAttemptTimeoutMs", DEFAULT_API_CALL_ATTEMPT_TIMEOUT_MS),
                 config.option("s3MaxAttempts").map(v -> parseLong("s3MaxAttempts", v, 1, 20))
@@ -139,6 +152,31 @@ public record S3StorageOptions(
         throw new IllegalArgumentException(name + ": '" + value + "' is neither true nor false");
     }
 
+    private static Path parsePath(String value) {
+        Path path;
+        try {
+            path = Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("s3CredentialsFile: '" + value + "' is not a path: " + e.getMessage());
+        }
+        if (!path.isAbsolute()) {
+            throw new IllegalArgumentException("s3CredentialsFile: '" + value + "' is not an absolute path");
+        }
+        return path;
+    }
+
+    /** Where the credentials come from, for messages (never the secret itself). */
+    String credentialSource() {
+        if (accessKeyId.isPresent()) {
+            return "static " + accessKeyId.get() + "/****";
+        }
+        if (profile.isPresent() || credentialsFile.isPresent()) {
+            return "profile " + profile.orElse("default")
+                    + credentialsFile.map(f -> " in " + f).orElse(" in the AWS shared files");
+        }
+        return "default chain";
+    }
+
     private static URI parseEndpoint(String value) {
         try {
             URI uri = new URI(value);
@@ -157,7 +195,7 @@ public record S3StorageOptions(
         return "S3StorageOptions[" + describe() + ", chunkSize=" + chunkSize
                 + ", endpoint=" + endpoint.map(URI::toString).orElse("(AWS default)")
                 + ", region=" + region.orElse("(default chain)") + ", forcePathStyle=" + forcePathStyle
-                + ", credentials=" + accessKeyId.map(id -> "static " + id + "/****").orElse("default chain")
+                + ", credentials=" + credentialSource()
                 + ", apiCallTimeout=" + apiCallTimeout + ", apiCallAttemptTimeout=" + apiCallAttemptTimeout
                 + ", maxAttempts=" + maxAttempts + ", backoff=" + retryBaseDelay + ".." + retryMaxDelay
                 + ", maxConcurrency=" + maxConcurrency + "]";

@@ -51,6 +51,10 @@ final class S3ProxyServer implements AutoCloseable {
         }
     }
 
+    boolean running() {
+        return proxy != null;
+    }
+
     void restart() throws Exception {
         stop();
         start(port);
