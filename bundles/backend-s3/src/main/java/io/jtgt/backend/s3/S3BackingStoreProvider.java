@@ -88,8 +88,10 @@ public final class S3BackingStoreProvider implements BackingStoreProvider, AutoC
             return;
         }
         try {
-            Geometry geometry = settleGeometry(new ChunkObjects(client, options), options, config);
-            S3BackingStore store = new S3BackingStore(options, geometry, config.readOnly(), client, pool,
+            ChunkObjects objects = new ChunkObjects(client, options);
+            Geometry geometry = settleGeometry(objects, options, config);
+            ChunkMap map = ChunkMap.list(objects, geometry.chunkCount()); // one LIST per 1000 chunks written
+            S3BackingStore store = new S3BackingStore(options, geometry, map, config.readOnly(), client, pool,
                     openStores::remove);
             openStores.add(store);
             if (closed) { // lost a race with close(): do not leak the store

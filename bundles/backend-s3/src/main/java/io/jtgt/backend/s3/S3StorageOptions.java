@@ -37,7 +37,8 @@ public record S3StorageOptions(
         int maxAttempts,
         Duration retryBaseDelay,
         Duration retryMaxDelay,
-        int maxConcurrency) {
+        int maxConcurrency,
+        int cacheChunks) {
 
     public static final int DEFAULT_CHUNK_SIZE = 4 << 20; // the seed's 4 MiB
     /** Large enough for 4 MiB on a slow link, below the 30 s a Linux initiator waits per command. */
@@ -47,6 +48,8 @@ public record S3StorageOptions(
     public static final long DEFAULT_RETRY_BASE_DELAY_MS = 100;
     public static final long DEFAULT_RETRY_MAX_DELAY_MS = 2_000;
     public static final int DEFAULT_MAX_CONCURRENCY = 16;
+    /** Chunks whose content the store keeps (write-through) to skip read-modify-write GETs. */
+    public static final int DEFAULT_CACHE_CHUNKS = 8;
     /** Objects above 5 GiB need multipart uploads; chunks stay well below and fit a byte[]. */
     static final int MAX_CHUNK_SIZE = 1 << 30;
 
@@ -95,7 +98,9 @@ public record S3StorageOptions(
                 millis(config, "s3RetryBaseDelayMs", DEFAULT_RETRY_BASE_DELAY_MS),
                 millis(config, "s3RetryMaxDelayMs", DEFAULT_RETRY_MAX_DELAY_MS),
                 config.option("s3MaxConcurrency").map(v -> parseLong("s3MaxConcurrency", v, 1, 256))
-                        .orElse((long) DEFAULT_MAX_CONCURRENCY).intValue());
+                        .orElse((long) DEFAULT_MAX_CONCURRENCY).intValue(),
+                config.option("s3ChunkCache").map(v -> parseLong("s3ChunkCache", v, 0, 4096))
+                        .orElse((long) DEFAULT_CACHE_CHUNKS).intValue());
     }
 
     /** {@code s3:bucket/prefix} as configured, for messages. */
@@ -198,6 +203,6 @@ public record S3StorageOptions(
                 + ", credentials=" + credentialSource()
                 + ", apiCallTimeout=" + apiCallTimeout + ", apiCallAttemptTimeout=" + apiCallAttemptTimeout
                 + ", maxAttempts=" + maxAttempts + ", backoff=" + retryBaseDelay + ".." + retryMaxDelay
-                + ", maxConcurrency=" + maxConcurrency + "]";
+                + ", maxConcurrency=" + maxConcurrency + ", chunkCache=" + cacheChunks + "]";
     }
 }

@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * kept-alive connection; responses are pumped back unparsed (clients do not pipeline, so a
  * request arrives only after the previous response ended).
  */
-final class FreezableRelay implements AutoCloseable {
+public final class FreezableRelay implements AutoCloseable {
 
     static final String SLOW_DOWN_BODY = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SlowDown</Code>"
             + "<Message>Please reduce your request rate.</Message><RequestId>relay-503</RequestId></Error>";
@@ -47,17 +47,17 @@ final class FreezableRelay implements AutoCloseable {
     private volatile boolean frozen;
     private volatile boolean closed;
 
-    FreezableRelay(int targetPort) throws IOException {
+    public FreezableRelay(int targetPort) throws IOException {
         this.target = new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort);
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         daemon(this::acceptLoop, "relay-accept");
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + listener.getLocalPort();
     }
 
-    void freeze(boolean value) {
+    public void freeze(boolean value) {
         frozen = value;
     }
 
@@ -66,18 +66,18 @@ final class FreezableRelay implements AutoCloseable {
      * until called again); {@code beforeBody} answers an {@code Expect: 100-continue} request at
      * once instead of after its body.
      */
-    void throttle(int requests, boolean beforeBody) {
+    public void throttle(int requests, boolean beforeBody) {
         throttleBeforeBody = beforeBody;
         throttleLeft.set(requests);
     }
 
     /** Requests answered with 503 so far. */
-    int throttled() {
+    public int throttled() {
         return throttled.get();
     }
 
     /** Requests passed on to the server so far. */
-    int forwarded() {
+    public int forwarded() {
         return forwarded.get();
     }
 

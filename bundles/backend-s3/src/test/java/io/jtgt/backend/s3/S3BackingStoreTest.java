@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The S3 backend's data semantics against a real S3 server (s3proxy) started on 127.0.0.1 by the test. */
@@ -105,6 +106,32 @@ class S3BackingStoreTest {
             // without the chunk lock, one read-modify-write would overwrite another's block with stale zeros
             assertArrayEquals(blocks[i], java.util.Arrays.copyOfRange(chunk, i * 1024, i * 1024 + 512), "writer " + i);
             assertArrayEquals(new byte[512], java.util.Arrays.copyOfRange(chunk, i * 1024 + 512, i * 1024 + 1024));
+        }
+    }
+
+    /** Changes queued for a chunk while one is stored go out together: a few requests, not one each. */
+    @Test
+    void concurrentSmallWritesToOneChunkShareTheirRequestsAndTheCacheServesReads() throws Exception {
+        try (FreezableRelay relay = new FreezableRelay(s3.server.port())) {
+            BackingStore store = open(BUCKET + "/disk0", SIZE, options("s3Endpoint", relay.endpoint()));
+            int before = relay.forwarded();
+            List<CompletableFuture<Void>> writes = new ArrayList<>();
+            byte[] model = new byte[CHUNK];
+            for (int i = 0; i < 64; i++) {
+                byte[] block = pattern(512, 200 + i);
+                System.arraycopy(block, 0, model, i * 1024, 512);
+                writes.add(store.write(5L * CHUNK + i * 1024L, Unpooled.wrappedBuffer(block), false));
+            }
+            await(CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)));
+            int requests = relay.forwarded() - before;
+            assertTrue(requests <= 10, "64 writes of one chunk took " + requests + " requests");
+            int afterWrites = relay.forwarded();
+            assertArrayEquals(model, read(store, 5L * CHUNK, CHUNK));
+            assertEquals(afterWrites, relay.forwarded(), "the chunk was read from the cache");
+            try (S3Client direct = s3.server.client()) { // and S3 really holds it
+                assertArrayEquals(model, direct.getObjectAsBytes(b -> b.bucket(BUCKET).key(chunkKey("disk0", 5)))
+                        .asByteArray());
+            }
         }
     }
 

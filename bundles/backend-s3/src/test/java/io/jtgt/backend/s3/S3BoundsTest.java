@@ -18,13 +18,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 6 item 5: whatever the initiator throws at a LUN, the S3 requests in flight stay within
- * {@code s3MaxConcurrency} and the buffers the store holds within {@code s3MaxConcurrency} chunks
+ * {@code s3MaxConcurrency}, the buffers the store holds within {@code s3MaxConcurrency} chunks
  * (only a read-modify-write holds one; reads and whole-chunk writes stream from and into the
- * caller's buffers).
+ * caller's buffers) and its cache within {@code s3ChunkCache} chunks.
  */
 class S3BoundsTest {
 
     private static final int MAX_CONCURRENCY = 3;
+    private static final int CACHE_CHUNKS = 2;
     private static final int CHUNKS = 64;
 
     @RegisterExtension
@@ -33,7 +34,8 @@ class S3BoundsTest {
     @Test
     void manyConcurrentLargeWritesStayWithinTheRequestAndMemoryBounds() throws Exception {
         S3BackingStore store = s3.open(BUCKET + "/bounded", (long) CHUNKS * CHUNK,
-                s3.options("s3MaxConcurrency", Integer.toString(MAX_CONCURRENCY)));
+                s3.options("s3MaxConcurrency", Integer.toString(MAX_CONCURRENCY),
+                        "s3ChunkCache", Integer.toString(CACHE_CHUNKS)));
         byte[] model = new byte[CHUNKS * CHUNK];
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         // 16 writes of 3.5 chunks at once, each starting mid-chunk (two read-modify-writes and two
@@ -53,6 +55,8 @@ class S3BoundsTest {
         assertTrue(store.bufferBytes().peak() <= (long) MAX_CONCURRENCY * CHUNK,
                 "buffers peaked at " + store.bufferBytes().peak() + " bytes");
         assertTrue(store.bufferBytes().peak() > 0, "the read-modify-writes took buffers");
+        assertTrue(store.cacheBytes().peak() <= (long) CACHE_CHUNKS * CHUNK,
+                "the cache peaked at " + store.cacheBytes().peak() + " bytes");
         assertEquals(0, store.bufferBytes().current());
         assertEquals(0, store.requestsInFlight().current());
 

@@ -155,10 +155,6 @@ final class S3StoreFixture implements BeforeAllCallback, AfterAllCallback, Befor
         return prefix + "/chunk-" + String.format("%016x", index);
     }
 
-    int port() {
-        return Integer.parseInt(server.endpoint().replaceAll(".*:", ""));
-    }
-
     @Override
     public void afterEach(ExtensionContext context) throws Exception {
         for (BackingStore s : List.copyOf(stores)) {

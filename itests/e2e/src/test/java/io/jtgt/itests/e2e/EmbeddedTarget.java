@@ -9,6 +9,7 @@ import io.jtgt.scsi.config.PortalDefinition;
 import io.jtgt.scsi.config.StorageDefinition;
 import io.jtgt.scsi.config.TargetDefinition;
 import io.jtgt.scsi.core.ScsiTargetService;
+import io.jtgt.scsi.spi.BackingStoreProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -85,6 +86,7 @@ public final class EmbeddedTarget implements AutoCloseable {
         private int port = 0;
         private int portalCount = 1;
         private boolean backendInstalled = true;
+        private final List<BackingStoreProvider> otherBackends = new ArrayList<>();
 
         public Builder targetName(String name) {
             this.targetName = name;
@@ -111,6 +113,15 @@ public final class EmbeddedTarget implements AutoCloseable {
                 throw new IllegalArgumentException("at least one portal, not " + count);
             }
             this.portalCount = count;
+            return this;
+        }
+
+        /**
+         * Registers another backend too (e.g. s3), for LUNs whose {@code path} names its type
+         * ({@link Lun#with} {@code "path"}); the caller closes it after the target.
+         */
+        public Builder backend(BackingStoreProvider provider) {
+            otherBackends.add(provider);
             return this;
         }
 
@@ -155,6 +166,7 @@ public final class EmbeddedTarget implements AutoCloseable {
             if (builder.backendInstalled) {
                 service.addProvider(fileBackend);
             }
+            builder.otherBackends.forEach(service::addProvider);
             Map<Integer, Long> lunToDevice = new TreeMap<>();
             for (Map.Entry<Integer, Lun> entry : new TreeMap<>(luns).entrySet()) {
                 long deviceId = 1000L + entry.getKey();
