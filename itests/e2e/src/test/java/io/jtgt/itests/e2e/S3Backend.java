@@ -51,7 +51,7 @@ final class S3Backend implements AutoCloseable {
      * {@code base} (size, block size, profile properties) stored under {@code s3:BUCKET/prefix},
      * reached at {@code endpoint}, with the given further storage options ({@code name, value} pairs).
      */
-    EmbeddedTarget.Lun lun(EmbeddedTarget.Lun base, String prefix, String endpoint, String... options) {
+    EmbeddedTarget.Lun lunAt(EmbeddedTarget.Lun base, String prefix, String endpoint, String... options) {
         EmbeddedTarget.Lun lun = base.with("path", "s3:" + BUCKET + "/" + prefix);
         for (Map.Entry<String, String> e : options(endpoint, options).entrySet()) {
             lun = lun.with(e.getKey(), e.getValue());
@@ -60,7 +60,7 @@ final class S3Backend implements AutoCloseable {
     }
 
     EmbeddedTarget.Lun lun(EmbeddedTarget.Lun base, String prefix, String... options) {
-        return lun(base, prefix, server.endpoint(), options);
+        return lunAt(base, prefix, server.endpoint(), options);
     }
 
     private static Map<String, String> options(String endpoint, String... extra) {
