@@ -25,24 +25,30 @@ import software.amazon.awssdk.services.s3.S3Client;
  * A virtual block device stored as fixed-size chunk objects under an S3 prefix.
  *
  * <ul>
- *   <li>A request is split at chunk boundaries; the pieces go out in parallel on the store's pool
- *       (its size bounds the S3 requests in flight for this LUN, and with it the memory: one
- *       chunk-sized buffer per running request at most).
- *   <li>A chunk never written has no object and reads as zeros (sparse).
- *   <li>Every write piece holds its chunk's {@link ChunkLocks asynchronous lock}: a partial-chunk
- *       write is a read-modify-write of the whole object, and the lock keeps a concurrent write of
- *       another part of the same chunk from being overwritten by a stale copy. A full-chunk write
- *       skips the read.
- *   <li>No write-back cache: a write completes once S3 acknowledged every PUT it made, so FUA and
- *       SYNCHRONIZE CACHE have nothing left to do.
+ *   <li>A request is split at chunk boundaries; the pieces go out in parallel on the store's pool,
+ *       whose {@code s3MaxConcurrency} threads bound the S3 requests in flight for this LUN.
+ *   <li>A chunk never written has no object and reads as zeros (sparse); {@link ChunkMap} knows
+ *       which chunks may have one, so such reads and GET LBA STATUS cost no request.
+ *   <li>Writes and unmaps of a chunk are {@link ChunkUpdates queued per chunk} and stored one batch
+ *       at a time: a partial-chunk change is a read-modify-write of the whole object, and changes
+ *       arriving while one is stored go out together in the next batch, in arrival order, so no
+ *       change overwrites another with a stale copy. A batch ending in a full-chunk write skips the
+ *       read and streams the data; an unmap that leaves a chunk all zeros deletes its object.
+ *   <li>{@link ChunkCache} keeps the exact content of the last {@code s3ChunkCache} chunks this
+ *       store read-modify-wrote (write-through: what S3 acknowledged), so the next change of such a
+ *       chunk skips its GET and reads of it are served from memory.
+ *   <li>Memory: reads stream into the caller's buffer and whole-chunk writes stream from it; only
+ *       a read-modify-write holds a chunk-sized buffer, one per pool thread at most, so the store
+ *       holds at most {@code (s3MaxConcurrency + s3ChunkCache) × s3ChunkSize} of its own (see
+ *       {@link #bufferBytes()}, {@link #cacheBytes()}). Data of commands waiting for their turn is
+ *       the transport's, bounded by its command window.
+ *   <li>No write-back cache: a write completes once S3 acknowledged every PUT it is part of, so
+ *       FUA and SYNCHRONIZE CACHE have nothing left to do.
  * </ul>
  */
 final class S3BackingStore implements BackingStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(S3BackingStore.class);
-    /** Keys asked per LIST when mapping allocation: one request describes up to this many chunks. */
-    private static final int ALLOCATION_LIST_KEYS = 1000;
-
     private final S3StorageOptions options;
     private final Geometry geometry;
     private final boolean readOnly;
@@ -50,23 +56,28 @@ final class S3BackingStore implements BackingStore {
     private final ChunkObjects objects;
     private final ExecutorService pool;
     private final Consumer<S3BackingStore> onClosed;
-    private final ChunkLocks locks = new ChunkLocks();
+    private final ChunkUpdates updates = new ChunkUpdates(this::storeBatch);
+    private final ChunkCache cache;
+    private final ChunkMap map;
     private final Capabilities capabilities;
+    private final Gauge bufferBytes = new Gauge();
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean closeStarted = new AtomicBoolean();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile boolean closing;
 
-    S3BackingStore(S3StorageOptions options, Geometry geometry, boolean readOnly, S3Client client,
+    S3BackingStore(S3StorageOptions options, Geometry geometry, ChunkMap map, boolean readOnly, S3Client client,
             ExecutorService pool, Consumer<S3BackingStore> onClosed) {
         this.options = options;
         this.geometry = geometry;
+        this.map = map;
         this.readOnly = readOnly;
         this.client = client;
         this.objects = new ChunkObjects(client, options);
         this.pool = pool;
         this.onClosed = onClosed;
+        this.cache = new ChunkCache(options.cacheChunks());
         // unmap deletes whole-chunk objects and zeroes partial ones: both read back as zeros;
         // the chunk is the natural transfer unit (one request per chunk)
         this.capabilities = new Capabilities(!readOnly, true, true, false, geometry.chunkSize(), 1);
@@ -74,6 +85,21 @@ final class S3BackingStore implements BackingStore {
 
     Geometry geometry() {
         return geometry;
+    }
+
+    /** Bytes of read-modify-write buffers held now, and at most (bounded by s3MaxConcurrency × chunk size). */
+    Gauge bufferBytes() {
+        return bufferBytes;
+    }
+
+    /** Bytes of chunk content the cache holds now, and at most (bounded by s3ChunkCache × chunk size). */
+    Gauge cacheBytes() {
+        return cache.bytes();
+    }
+
+    /** S3 requests in flight now, and at most (bounded by s3MaxConcurrency). */
+    Gauge requestsInFlight() {
+        return objects.requestsInFlight();
     }
 
     @Override
@@ -95,13 +121,20 @@ final class S3BackingStore implements BackingStore {
         int start = dst.writerIndex();
         return operation("read", offset, length, () -> {
             List<CompletableFuture<Void>> pieces = new ArrayList<>();
-            forEachPiece(offset, length, (index, inChunk, pieceOffset, pieceLength) ->
+            forEachPiece(offset, length, (index, inChunk, pieceOffset, pieceLength) -> {
+                int at = start + (int) (pieceOffset - offset); // disjoint ranges of dst: pieces never overlap
+                byte[] known = cache.get(index);
+                if (!map.mayExist(index)) { // never written: zeros, no request (and no thread hop)
+                    dst.setZero(at, pieceLength);
+                } else if (known != null) { // known content: a copy
+                    dst.setBytes(at, known, inChunk, pieceLength);
+                } else {
                     pieces.add(onPool(() -> {
-                        byte[] data = new byte[pieceLength];
-                        objects.readRange(index, inChunk, data, pieceLength);
-                        dst.setBytes(start + (int) (pieceOffset - offset), data); // disjoint ranges
+                        objects.readInto(index, inChunk, dst, at, pieceLength);
                         return null;
-                    }, "read of chunk " + index)));
+                    }, "read of chunk " + index));
+                }
+            });
             return allOf(pieces).thenRun(() -> dst.writerIndex(start + length));
         });
     }
@@ -117,23 +150,8 @@ final class S3BackingStore implements BackingStore {
         // every PUT is acknowledged before the future completes: FUA needs nothing more
         return operation("write", offset, length, () -> {
             List<CompletableFuture<Void>> pieces = new ArrayList<>();
-            forEachPiece(offset, length, (index, inChunk, pieceOffset, pieceLength) -> {
-                int from = srcStart + (int) (pieceOffset - offset);
-                pieces.add(locks.withLock(index, () -> onPool(() -> {
-                    int chunkLength = geometry.chunkLength(index);
-                    byte[] chunk;
-                    if (pieceLength == chunkLength) { // full chunk: no read needed
-                        chunk = new byte[chunkLength];
-                        src.getBytes(from, chunk);
-                    } else { // SBC: a partial chunk is read, patched and written back whole
-                        chunk = new byte[chunkLength];
-                        objects.readRange(index, 0, chunk, chunkLength);
-                        src.getBytes(from, chunk, inChunk, pieceLength);
-                    }
-                    objects.put(index, chunk);
-                    return null;
-                }, "write of chunk " + index)));
-            });
+            forEachPiece(offset, length, (index, inChunk, pieceOffset, pieceLength) -> pieces.add(updates.submit(index,
+                    ChunkUpdates.Change.write(inChunk, pieceLength, src, srcStart + (int) (pieceOffset - offset)))));
             return allOf(pieces);
         });
     }
@@ -151,48 +169,24 @@ final class S3BackingStore implements BackingStore {
         return operation("unmap", offset, length, () -> {
             List<CompletableFuture<Void>> pieces = new ArrayList<>();
             forEachPiece(offset, length, (index, inChunk, pieceOffset, pieceLength) ->
-                    pieces.add(locks.withLock(index, () -> onPool(() -> {
-                        int chunkLength = geometry.chunkLength(index);
-                        if (pieceLength == chunkLength) {
-                            objects.delete(index); // a whole chunk: its object goes
-                            return null;
-                        }
-                        byte[] chunk = new byte[chunkLength];
-                        if (!objects.readRange(index, 0, chunk, chunkLength)) {
-                            return null; // never written: already zeros
-                        }
-                        Arrays.fill(chunk, inChunk, inChunk + pieceLength, (byte) 0);
-                        if (allZero(chunk)) {
-                            objects.delete(index);
-                        } else {
-                            objects.put(index, chunk);
-                        }
-                        return null;
-                    }, "unmap of chunk " + index))));
+                    pieces.add(updates.submit(index, ChunkUpdates.Change.unmap(inChunk, pieceLength))));
             return allOf(pieces);
         });
     }
 
-    /** A chunk is mapped when its object exists; the run ends at the first chunk that differs. */
+    /** A chunk is mapped when its object may exist ({@link ChunkMap}); no request is needed. */
     @Override
     public CompletableFuture<AllocationRun> allocation(long offset, long length) {
-        return operation("allocation query", offset, 0, () -> onPool(() -> {
+        return operation("allocation query", offset, 0, () -> {
             long end = Math.min(offset + length, geometry.size());
             if (offset >= end) {
-                return new AllocationRun(offset, length, false);
+                return CompletableFuture.completedFuture(new AllocationRun(offset, length, false));
             }
             long first = geometry.chunkOf(offset);
-            long[] written = objects.writtenChunksFrom(first, ALLOCATION_LIST_KEYS);
-            if (written.length > 0 && written[0] == first) {
-                int run = 1;
-                while (run < written.length && written[run] == first + run) {
-                    run++;
-                }
-                return new AllocationRun(offset, Math.min(end, geometry.chunkStart(first + run)) - offset, true);
-            }
-            long nextWritten = written.length > 0 ? geometry.chunkStart(written[0]) : end;
-            return new AllocationRun(offset, Math.min(end, nextWritten) - offset, false);
-        }, "allocation query at " + offset));
+            long run = map.runFrom(first, geometry.chunkOf(end - 1) + 1);
+            long runEnd = Math.min(end, geometry.chunkStart(first + run));
+            return CompletableFuture.completedFuture(new AllocationRun(offset, runEnd - offset, map.mayExist(first)));
+        });
     }
 
     @Override
@@ -204,6 +198,93 @@ final class S3BackingStore implements BackingStore {
             }
         }
         return closed;
+    }
+
+    // ---- storing a chunk's batch of changes
+
+    private CompletableFuture<Void> storeBatch(long index, List<ChunkUpdates.Change> batch) {
+        return onPool(() -> {
+            storeBatchNow(index, batch);
+            return null;
+        }, (batch.stream().allMatch(ChunkUpdates.Change::unmap) ? "unmap" : "write") + " of chunk " + index);
+    }
+
+    /**
+     * One GET at most (none when the cache knows the chunk or a change covers it whole), the
+     * changes applied in arrival order, then one PUT, or one DELETE when an unmap left only zeros.
+     * A batch whose last change covers the whole chunk needs no buffer: it is PUT straight from
+     * that change's data (or DELETEd).
+     */
+    private void storeBatchNow(long index, List<ChunkUpdates.Change> batch) {
+        int chunkLength = geometry.chunkLength(index);
+        int last = batch.size() - 1;
+        int whole = last;
+        while (whole >= 0 && !batch.get(whole).covers(chunkLength)) {
+            whole--;
+        }
+        ChunkUpdates.Change tail = batch.get(last);
+        try {
+            if (whole == last && tail.unmap()) { // a whole chunk unmapped: its object goes
+                delete(index);
+                return;
+            }
+            if (whole == last) {
+                cache.forget(index); // streamed, not kept: the cache would need a copy
+                map.markWritten(index);
+                objects.put(index, tail.data(), tail.dataIndex(), chunkLength);
+                return;
+            }
+            byte[] chunk = acquireChunk(chunkLength);
+            try {
+                if (whole < 0) {
+                    load(index, chunk, chunkLength);
+                }
+                for (int i = Math.max(whole, 0); i <= last; i++) {
+                    apply(batch.get(i), chunk);
+                }
+                if (batch.stream().anyMatch(ChunkUpdates.Change::unmap) && allZero(chunk)) {
+                    delete(index);
+                } else {
+                    map.markWritten(index);
+                    objects.put(index, chunk);
+                    cache.put(index, chunk); // the buffer now is the cached copy; never changed again
+                }
+            } finally {
+                releaseChunk(chunk);
+            }
+        } catch (RuntimeException e) {
+            cache.forget(index); // S3 may hold the old or the new content now
+            throw e;
+        }
+    }
+
+    /** The chunk's current content into {@code chunk}: zeros if never written, else from the cache or a GET. */
+    private void load(long index, byte[] chunk, int chunkLength) {
+        byte[] known = cache.get(index);
+        if (!map.mayExist(index)) {
+            Arrays.fill(chunk, (byte) 0);
+        } else if (known != null) {
+            System.arraycopy(known, 0, chunk, 0, chunkLength);
+        } else {
+            objects.readRange(index, 0, chunk, chunkLength);
+        }
+    }
+
+    /** The chunk's object goes (if it may exist); unmarked only once S3 acknowledged. */
+    private void delete(long index) {
+        cache.forget(index);
+        if (map.mayExist(index)) {
+            objects.delete(index);
+            map.markDeleted(index);
+        }
+    }
+
+    private static void apply(ChunkUpdates.Change change, byte[] chunk) {
+        if (change.data() == null) {
+            Arrays.fill(chunk, change.offset(), change.offset() + change.length(), (byte) 0);
+        } else {
+            change.data().getBytes(change.dataIndex(), chunk, change.offset(), change.length());
+        }
     }
 
     // ---- plumbing
@@ -283,6 +364,20 @@ final class S3BackingStore implements BackingStore {
 
     private static CompletableFuture<Void> allOf(List<CompletableFuture<Void>> pieces) {
         return pieces.size() == 1 ? pieces.get(0) : CompletableFuture.allOf(pieces.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * A chunk-sized buffer for one read-modify-write. Only pool tasks take one, and each at most
+     * one at a time, so a store never holds more than {@code s3MaxConcurrency} of them (besides the
+     * cache's {@code s3ChunkCache}).
+     */
+    private byte[] acquireChunk(int length) {
+        bufferBytes.add(length);
+        return new byte[length];
+    }
+
+    private void releaseChunk(byte[] chunk) {
+        bufferBytes.subtract(chunk.length);
     }
 
     private static boolean allZero(byte[] bytes) {

@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -74,15 +75,23 @@ public final class S3BackingStoreProvider implements BackingStoreProvider, AutoC
             CompletableFuture<BackingStore> result) {
         S3Client client;
         try {
-            client = S3ClientFactory.create(options);
+            AwsCredentialsProvider credentials = S3ClientFactory.credentials(options);
+            try {
+                credentials.resolveCredentials(); // a missing profile or empty chain fails here, named as such
+            } catch (RuntimeException e) {
+                throw S3Failures.noCredentials(e, options);
+            }
+            client = S3ClientFactory.create(options, credentials);
         } catch (Throwable t) {
             pool.shutdown();
             result.completeExceptionally(S3Failures.openFailure(t, options));
             return;
         }
         try {
-            Geometry geometry = settleGeometry(new ChunkObjects(client, options), options, config);
-            S3BackingStore store = new S3BackingStore(options, geometry, config.readOnly(), client, pool,
+            ChunkObjects objects = new ChunkObjects(client, options);
+            Geometry geometry = settleGeometry(objects, options, config);
+            ChunkMap map = ChunkMap.list(objects, geometry.chunkCount()); // one LIST per 1000 chunks written
+            S3BackingStore store = new S3BackingStore(options, geometry, map, config.readOnly(), client, pool,
                     openStores::remove);
             openStores.add(store);
             if (closed) { // lost a race with close(): do not leak the store

@@ -1,15 +1,19 @@
 package io.jtgt.backend.s3;
 
+import java.nio.file.Path;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
@@ -31,7 +35,7 @@ final class S3ClientFactory {
 
     private S3ClientFactory() {}
 
-    static S3Client create(S3StorageOptions options) {
+    static S3Client create(S3StorageOptions options, AwsCredentialsProvider credentials) {
         UrlConnectionHttpClient.Builder http = UrlConnectionHttpClient.builder()
                 .connectionTimeout(min(options.apiCallAttemptTimeout(), java.time.Duration.ofSeconds(5)))
                 .socketTimeout(options.apiCallAttemptTimeout());
@@ -46,7 +50,7 @@ final class S3ClientFactory {
                 .build();
         S3ClientBuilder builder = S3Client.builder()
                 .httpClient(http.build())
-                .credentialsProvider(credentials(options))
+                .credentialsProvider(credentials)
                 .region(region(options))
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallTimeout(options.apiCallTimeout())
@@ -61,12 +65,23 @@ final class S3ClientFactory {
         return builder.build();
     }
 
-    private static AwsCredentialsProvider credentials(S3StorageOptions options) {
+    /** The configured source of credentials; {@link #create} uses it, the provider checks it first. */
+    static AwsCredentialsProvider credentials(S3StorageOptions options) {
         if (options.accessKeyId().isPresent()) {
             return StaticCredentialsProvider.create(
                     AwsBasicCredentials.create(options.accessKeyId().get(), options.secretAccessKey().orElseThrow()));
         }
+        if (options.profile().isPresent() || options.credentialsFile().isPresent()) {
+            ProfileCredentialsProvider.Builder profile = ProfileCredentialsProvider.builder()
+                    .profileName(options.profile().orElse("default"));
+            options.credentialsFile().ifPresent(file -> profile.profileFile(credentialsFile(file)));
+            return profile.build();
+        }
         return DefaultCredentialsProvider.builder().build(); // env, system properties, shared files, instance roles
+    }
+
+    private static ProfileFile credentialsFile(Path file) {
+        return ProfileFile.builder().content(file).type(ProfileFile.Type.CREDENTIALS).build();
     }
 
     /**
@@ -76,6 +91,16 @@ final class S3ClientFactory {
     private static Region region(S3StorageOptions options) {
         if (options.region().isPresent()) {
             return Region.of(options.region().get());
+        }
+        if (options.profile().isPresent() && options.credentialsFile().isEmpty()) {
+            try { // the profile's own region, from the AWS config file
+                Region own = new AwsProfileRegionProvider(null, options.profile().get()).getRegion();
+                if (own != null) {
+                    return own;
+                }
+            } catch (RuntimeException none) {
+                // no region in that profile: the default chain decides
+            }
         }
         try {
             return DefaultAwsRegionProviderChain.builder().build().getRegion();

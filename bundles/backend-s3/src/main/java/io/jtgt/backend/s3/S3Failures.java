@@ -45,11 +45,14 @@ final class S3Failures {
         return new BackingStoreException(Kind.INTERNAL, what + " failed: " + cause, cause);
     }
 
-    /** An open failure as one line naming the storage and the cause (wrong credentials, no bucket). */
+    /**
+     * An open failure as one line naming the cause and the storage's place (bucket/prefix and
+     * endpoint): wrong credentials, no bucket, no answer. scsi-core logs it once, after the
+     * storage's deviceID, and shows it as the LUN's state detail.
+     */
     static BackingStoreException openFailure(Throwable t, S3StorageOptions options) {
         Throwable cause = unwrap(t);
-        String where = "storage " + options.deviceId() + " (" + options.describe()
-                + options.endpoint().map(e -> " at " + e).orElse("") + ")";
+        String where = " (" + options.describe() + options.endpoint().map(e -> " at " + e).orElse("") + ")";
         if (cause instanceof S3Exception s3) {
             String code = s3.awsErrorDetails() == null ? "" : s3.awsErrorDetails().errorCode();
             String why = switch (code == null ? "" : code) {
@@ -59,10 +62,16 @@ final class S3Failures {
                 case "AccessDenied" -> "S3 denied access (credentials lack permission on the bucket)";
                 default -> "S3 answered HTTP " + s3.statusCode() + " " + code;
             };
-            return new BackingStoreException(Kind.UNAVAILABLE, where + " cannot be opened: " + why, s3);
+            return new BackingStoreException(Kind.UNAVAILABLE, why + where, s3);
         }
         BackingStoreException b = classify(cause, "opening");
-        return new BackingStoreException(b.kind(), where + " cannot be opened: " + b.getMessage(), cause);
+        return new BackingStoreException(b.kind(), b.getMessage() + where, b.getCause());
+    }
+
+    /** The configured credential source yields nothing (no such profile, empty default chain). */
+    static BackingStoreException noCredentials(Throwable t, S3StorageOptions options) {
+        return new BackingStoreException(Kind.UNAVAILABLE, "no AWS credentials from the " + options.credentialSource()
+                + " (" + firstLine(unwrap(t).getMessage()) + ")", t);
     }
 
     static boolean isNotFound(Throwable t) {

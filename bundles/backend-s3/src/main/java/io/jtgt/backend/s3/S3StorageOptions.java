@@ -3,6 +3,8 @@ package io.jtgt.backend.s3;
 import io.jtgt.scsi.spi.StorageConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -12,7 +14,10 @@ import java.util.Optional;
  * jtgt's optional static credentials and the bounds that keep a slow or dead S3 from stalling
  * a LUN forever (call/attempt timeouts, attempts, backoff, requests in flight).
  *
- * <p>{@link #toString()} never shows the secret key.
+ * <p>Credentials: {@code s3AccessKeyId}/{@code s3SecretAccessKey}, or {@code s3Profile} (a
+ * profile of the AWS shared files, optionally of the file {@code s3CredentialsFile}) so that no
+ * secret needs to sit in Config Admin, or else the SDK's default chain. {@link #toString()} never
+ * shows the secret key.
  */
 public record S3StorageOptions(
         long deviceId,
@@ -25,12 +30,15 @@ public record S3StorageOptions(
         boolean forcePathStyle,
         Optional<String> accessKeyId,
         Optional<String> secretAccessKey,
+        Optional<String> profile,
+        Optional<Path> credentialsFile,
         Duration apiCallTimeout,
         Duration apiCallAttemptTimeout,
         int maxAttempts,
         Duration retryBaseDelay,
         Duration retryMaxDelay,
-        int maxConcurrency) {
+        int maxConcurrency,
+        int cacheChunks) {
 
     public static final int DEFAULT_CHUNK_SIZE = 4 << 20; // the seed's 4 MiB
     /** Large enough for 4 MiB on a slow link, below the 30 s a Linux initiator waits per command. */
@@ -40,6 +48,8 @@ public record S3StorageOptions(
     public static final long DEFAULT_RETRY_BASE_DELAY_MS = 100;
     public static final long DEFAULT_RETRY_MAX_DELAY_MS = 2_000;
     public static final int DEFAULT_MAX_CONCURRENCY = 16;
+    /** Chunks whose content the store keeps (write-through) to skip read-modify-write GETs. */
+    public static final int DEFAULT_CACHE_CHUNKS = 8;
     /** Objects above 5 GiB need multipart uploads; chunks stay well below and fit a byte[]. */
     static final int MAX_CHUNK_SIZE = 1 << 30;
 
@@ -71,10 +81,16 @@ public record S3StorageOptions(
             throw new IllegalArgumentException(
                     "s3AccessKeyId/s3SecretAccessKey: give both or neither (neither = the AWS default credential chain)");
         }
+        Optional<String> profile = nonEmpty(config, "s3Profile");
+        Optional<Path> credentialsFile = nonEmpty(config, "s3CredentialsFile").map(S3StorageOptions::parsePath);
+        if (accessKey.isPresent() && (profile.isPresent() || credentialsFile.isPresent())) {
+            throw new IllegalArgumentException("s3Profile/s3CredentialsFile: not together with s3AccessKeyId/"
+                    + "s3SecretAccessKey (one source of credentials per storage)");
+        }
         return new S3StorageOptions(config.deviceId(), bucket, prefix, chunkSize, chunkOption.isPresent(), endpoint,
                 nonEmpty(config, "s3Region"),
                 parseBoolean("s3ForcePathStyle", config.option("s3ForcePathStyle").orElse("false")),
-                accessKey, secretKey,
+                accessKey, secretKey, profile, credentialsFile,
                 millis(config, "s3ApiCallTimeoutMs", DEFAULT_API_CALL_TIMEOUT_MS),
                 millis(config, "s3ApiCallAttemptTimeoutMs", DEFAULT_API_CALL_ATTEMPT_TIMEOUT_MS),
                 config.option("s3MaxAttempts").map(v -> parseLong("s3MaxAttempts", v, 1, 20))
@@ -82,7 +98,9 @@ public record S3StorageOptions(
                 millis(config, "s3RetryBaseDelayMs", DEFAULT_RETRY_BASE_DELAY_MS),
                 millis(config, "s3RetryMaxDelayMs", DEFAULT_RETRY_MAX_DELAY_MS),
                 config.option("s3MaxConcurrency").map(v -> parseLong("s3MaxConcurrency", v, 1, 256))
-                        .orElse((long) DEFAULT_MAX_CONCURRENCY).intValue());
+                        .orElse((long) DEFAULT_MAX_CONCURRENCY).intValue(),
+                config.option("s3ChunkCache").map(v -> parseLong("s3ChunkCache", v, 0, 4096))
+                        .orElse((long) DEFAULT_CACHE_CHUNKS).intValue());
     }
 
     /** {@code s3:bucket/prefix} as configured, for messages. */
@@ -139,6 +157,31 @@ public record S3StorageOptions(
         throw new IllegalArgumentException(name + ": '" + value + "' is neither true nor false");
     }
 
+    private static Path parsePath(String value) {
+        Path path;
+        try {
+            path = Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("s3CredentialsFile: '" + value + "' is not a path: " + e.getMessage());
+        }
+        if (!path.isAbsolute()) {
+            throw new IllegalArgumentException("s3CredentialsFile: '" + value + "' is not an absolute path");
+        }
+        return path;
+    }
+
+    /** Where the credentials come from, for messages (never the secret itself). */
+    String credentialSource() {
+        if (accessKeyId.isPresent()) {
+            return "static " + accessKeyId.get() + "/****";
+        }
+        if (profile.isPresent() || credentialsFile.isPresent()) {
+            return "profile " + profile.orElse("default")
+                    + credentialsFile.map(f -> " in " + f).orElse(" in the AWS shared files");
+        }
+        return "default chain";
+    }
+
     private static URI parseEndpoint(String value) {
         try {
             URI uri = new URI(value);
@@ -157,9 +200,9 @@ public record S3StorageOptions(
         return "S3StorageOptions[" + describe() + ", chunkSize=" + chunkSize
                 + ", endpoint=" + endpoint.map(URI::toString).orElse("(AWS default)")
                 + ", region=" + region.orElse("(default chain)") + ", forcePathStyle=" + forcePathStyle
-                + ", credentials=" + accessKeyId.map(id -> "static " + id + "/****").orElse("default chain")
+                + ", credentials=" + credentialSource()
                 + ", apiCallTimeout=" + apiCallTimeout + ", apiCallAttemptTimeout=" + apiCallAttemptTimeout
                 + ", maxAttempts=" + maxAttempts + ", backoff=" + retryBaseDelay + ".." + retryMaxDelay
-                + ", maxConcurrency=" + maxConcurrency + "]";
+                + ", maxConcurrency=" + maxConcurrency + ", chunkCache=" + cacheChunks + "]";
     }
 }

@@ -1,5 +1,15 @@
 package io.jtgt.backend.s3;
 
+import static io.jtgt.backend.s3.S3StoreFixture.BUCKET;
+import static io.jtgt.backend.s3.S3StoreFixture.CHUNK;
+import static io.jtgt.backend.s3.S3StoreFixture.SIZE;
+import static io.jtgt.backend.s3.S3StoreFixture.await;
+import static io.jtgt.backend.s3.S3StoreFixture.chunkKey;
+import static io.jtgt.backend.s3.S3StoreFixture.config;
+import static io.jtgt.backend.s3.S3StoreFixture.failureOf;
+import static io.jtgt.backend.s3.S3StoreFixture.pattern;
+import static io.jtgt.backend.s3.S3StoreFixture.read;
+import static io.jtgt.backend.s3.S3StoreFixture.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,138 +20,42 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jtgt.scsi.spi.AllocationRun;
 import io.jtgt.scsi.spi.BackingStore;
 import io.jtgt.scsi.spi.BackingStoreException;
-import io.jtgt.scsi.spi.StorageConfig;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Object;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The S3 backend against a real S3 server (s3proxy) started on 127.0.0.1 by the test. */
+/** The S3 backend's data semantics against a real S3 server (s3proxy) started on 127.0.0.1 by the test. */
 class S3BackingStoreTest {
 
-    private static final int CHUNK = 64 * 1024;
-    private static final long SIZE = 16L * CHUNK; // 1 MiB
-    private static final String BUCKET = "jtgt-test";
-
-    @TempDir
-    Path dir;
-
-    private S3ProxyServer server;
-    private S3Client admin;
+    @RegisterExtension
+    static final S3StoreFixture s3 = new S3StoreFixture();
     private S3BackingStoreProvider provider;
-    private final List<BackingStore> stores = new ArrayList<>();
 
     @BeforeEach
-    void start() throws Exception {
-        server = new S3ProxyServer(dir).start(0);
-        admin = server.client();
-        admin.createBucket(b -> b.bucket(BUCKET));
-        provider = new S3BackingStoreProvider();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (BackingStore s : stores) {
-            s.close().get(30, TimeUnit.SECONDS);
-        }
-        provider.close();
-        admin.close();
-        server.close();
-    }
-
-    private Map<String, String> options(String... extra) {
-        Map<String, String> o = new HashMap<>();
-        o.put("s3Endpoint", server.endpoint());
-        o.put("s3Region", "us-east-1");
-        o.put("s3ForcePathStyle", "true");
-        o.put("s3AccessKeyId", S3ProxyServer.ACCESS_KEY);
-        o.put("s3SecretAccessKey", S3ProxyServer.SECRET_KEY);
-        o.put("s3ChunkSize", Integer.toString(CHUNK));
-        // tight bounds so that the fault tests end quickly
-        o.put("s3ApiCallTimeoutMs", "3000");
-        o.put("s3ApiCallAttemptTimeoutMs", "1000");
-        o.put("s3MaxAttempts", "3");
-        o.put("s3RetryBaseDelayMs", "50");
-        o.put("s3RetryMaxDelayMs", "200");
-        for (int i = 0; i < extra.length; i += 2) {
-            if (extra[i + 1] == null) {
-                o.remove(extra[i]);
-            } else {
-                o.put(extra[i], extra[i + 1]);
-            }
-        }
-        return o;
-    }
-
-    private static StorageConfig config(String location, long size, Map<String, String> options) {
-        return new StorageConfig(2000, "s3", location, size, 512, true, false, options);
-    }
-
-    private BackingStore open(String location, long size, Map<String, String> options) throws Exception {
-        BackingStore store = await(provider.open(config(location, size, options)));
-        stores.add(store);
-        return store;
+    void start() {
+        provider = s3.provider;
     }
 
     private BackingStore open() throws Exception {
-        return open(BUCKET + "/disk0", SIZE, options());
+        return s3.open();
     }
 
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.get(60, TimeUnit.SECONDS);
+    private BackingStore open(String location, long size, java.util.Map<String, String> options) throws Exception {
+        return s3.open(location, size, options);
     }
 
-    private static Throwable failureOf(CompletableFuture<?> future) {
-        return assertThrows(ExecutionException.class, () -> future.get(60, TimeUnit.SECONDS)).getCause();
-    }
-
-    private static byte[] pattern(int length, long seed) {
-        byte[] bytes = new byte[length];
-        new Random(seed).nextBytes(bytes);
-        return bytes;
-    }
-
-    private static byte[] read(BackingStore store, long offset, int length) throws Exception {
-        ByteBuf dst = PooledByteBufAllocator.DEFAULT.directBuffer(length);
-        try {
-            await(store.read(offset, dst, length));
-            assertEquals(length, dst.readableBytes());
-            byte[] bytes = new byte[length];
-            dst.readBytes(bytes);
-            return bytes;
-        } finally {
-            dst.release();
-        }
-    }
-
-    private static void write(BackingStore store, long offset, byte[] data) throws Exception {
-        await(store.write(offset, Unpooled.wrappedBuffer(data), false));
+    private java.util.Map<String, String> options(String... changes) {
+        return s3.options(changes);
     }
 
     private Set<String> objectKeys(String prefix) {
-        return admin.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)).contents().stream()
-                .map(S3Object::key).collect(Collectors.toSet());
-    }
-
-    private static String chunkKey(String prefix, long index) {
-        return prefix + "/chunk-" + String.format("%016x", index);
+        return s3.objectKeys(prefix);
     }
 
     @Test
@@ -195,6 +109,32 @@ class S3BackingStoreTest {
         }
     }
 
+    /** Changes queued for a chunk while one is stored go out together: a few requests, not one each. */
+    @Test
+    void concurrentSmallWritesToOneChunkShareTheirRequestsAndTheCacheServesReads() throws Exception {
+        try (FreezableRelay relay = new FreezableRelay(s3.server.port())) {
+            BackingStore store = open(BUCKET + "/disk0", SIZE, options("s3Endpoint", relay.endpoint()));
+            int before = relay.forwarded();
+            List<CompletableFuture<Void>> writes = new ArrayList<>();
+            byte[] model = new byte[CHUNK];
+            for (int i = 0; i < 64; i++) {
+                byte[] block = pattern(512, 200 + i);
+                System.arraycopy(block, 0, model, i * 1024, 512);
+                writes.add(store.write(5L * CHUNK + i * 1024L, Unpooled.wrappedBuffer(block), false));
+            }
+            await(CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)));
+            int requests = relay.forwarded() - before;
+            assertTrue(requests <= 10, "64 writes of one chunk took " + requests + " requests");
+            int afterWrites = relay.forwarded();
+            assertArrayEquals(model, read(store, 5L * CHUNK, CHUNK));
+            assertEquals(afterWrites, relay.forwarded(), "the chunk was read from the cache");
+            try (S3Client direct = s3.server.client()) { // and S3 really holds it
+                assertArrayEquals(model, direct.getObjectAsBytes(b -> b.bucket(BUCKET).key(chunkKey("disk0", 5)))
+                        .asByteArray());
+            }
+        }
+    }
+
     @Test
     void unmapDeletesWholeChunksAndZeroesPartialOnes() throws Exception {
         BackingStore store = open();
@@ -230,8 +170,7 @@ class S3BackingStoreTest {
     void geometryIsRecordedAndAMismatchedChunkSizeRefused() throws Exception {
         BackingStore first = open();
         write(first, 0, pattern(4096, 7));
-        await(first.close());
-        stores.remove(first);
+        s3.closeStore(first);
 
         Throwable refused = failureOf(provider.open(config(BUCKET + "/disk0", SIZE,
                 options("s3ChunkSize", Integer.toString(2 * CHUNK)))));
@@ -259,7 +198,7 @@ class S3BackingStoreTest {
                 options("s3SecretAccessKey", "not-the-secret"))));
         BackingStoreException e = assertInstanceOf(BackingStoreException.class, refused);
         assertEquals(BackingStoreException.Kind.UNAVAILABLE, e.kind());
-        assertTrue(e.getMessage().startsWith("storage 2000 (s3:" + BUCKET + "/disk0"), e.getMessage());
+        assertTrue(e.getMessage().contains("(s3:" + BUCKET + "/disk0 at " + s3.server.endpoint() + ")"), e.getMessage());
         assertTrue(e.getMessage().contains("secret key") || e.getMessage().contains("credentials"), e.getMessage());
         assertFalse(e.getMessage().contains("not-the-secret"), e.getMessage());
     }
@@ -269,64 +208,6 @@ class S3BackingStoreTest {
         Throwable refused = failureOf(provider.open(config("no-such-bucket/disk0", SIZE, options())));
         BackingStoreException e = assertInstanceOf(BackingStoreException.class, refused);
         assertTrue(e.getMessage().contains("bucket 'no-such-bucket' does not exist"), e.getMessage());
-    }
-
-    @Test
-    void aStoppedServerMeansUnavailableWithinTheBoundThenServiceResumes() throws Exception {
-        BackingStore store = open();
-        byte[] acknowledged = pattern(CHUNK + 4096, 8);
-        write(store, 0, acknowledged);
-        server.stop();
-
-        long start = System.nanoTime();
-        Throwable writeFailure = failureOf(store.write(4L * CHUNK, Unpooled.wrappedBuffer(pattern(512, 9)), true));
-        Throwable readFailure = failureOf(store.read(0, Unpooled.buffer(4096), 4096));
-        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertEquals(BackingStoreException.Kind.UNAVAILABLE, assertInstanceOf(BackingStoreException.class, writeFailure).kind());
-        assertEquals(BackingStoreException.Kind.UNAVAILABLE, assertInstanceOf(BackingStoreException.class, readFailure).kind());
-        assertTrue(elapsedMs < 2 * 3000 + 2000, "both failures took " + elapsedMs + " ms");
-
-        server.restart();
-        assertArrayEquals(acknowledged, read(store, 0, acknowledged.length)); // nothing acknowledged was lost
-        byte[] after = pattern(512, 10);
-        write(store, 4L * CHUNK, after);
-        assertArrayEquals(after, read(store, 4L * CHUNK, 512));
-    }
-
-    @Test
-    void aFrozenServerFailsTheOpenWithinTheCallTimeout() throws Exception {
-        // a listening socket that never answers: the TCP handshake succeeds, the request hangs
-        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            long start = System.nanoTime();
-            Throwable refused = failureOf(provider.open(config(BUCKET + "/disk0", SIZE,
-                    options("s3Endpoint", "http://127.0.0.1:" + silent.getLocalPort()))));
-            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            BackingStoreException e = assertInstanceOf(BackingStoreException.class, refused);
-            assertEquals(BackingStoreException.Kind.UNAVAILABLE, e.kind());
-            assertTrue(e.getMessage().contains("did not answer in time"), e.getMessage());
-            assertTrue(elapsedMs < 3000 + 2000, "gave up after " + elapsedMs + " ms");
-        }
-    }
-
-    @Test
-    void aServerThatHangsMidIoMeansUnavailableWithinTheCallTimeoutThenServiceResumes() throws Exception {
-        try (FreezableRelay relay = new FreezableRelay(Integer.parseInt(server.endpoint().replaceAll(".*:", "")))) {
-            BackingStore store = open(BUCKET + "/disk0", SIZE, options("s3Endpoint", relay.endpoint()));
-            byte[] before = pattern(4096, 11);
-            write(store, 0, before);
-            relay.freeze(true);
-            long start = System.nanoTime();
-            Throwable failure = failureOf(store.write(CHUNK, Unpooled.wrappedBuffer(pattern(CHUNK, 12)), true));
-            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            BackingStoreException e = assertInstanceOf(BackingStoreException.class, failure);
-            assertEquals(BackingStoreException.Kind.UNAVAILABLE, e.kind(), e::toString);
-            assertTrue(elapsedMs < 3000 + 2000, "gave up after " + elapsedMs + " ms");
-            relay.freeze(false);
-            assertArrayEquals(before, read(store, 0, 4096));
-            byte[] after = pattern(CHUNK, 13);
-            write(store, CHUNK, after);
-            assertArrayEquals(after, read(store, CHUNK, CHUNK));
-        }
     }
 
     @Test

@@ -14,22 +14,23 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * A real S3 server for the tests: s3proxy on 127.0.0.1 over a filesystem blob store (so that a
  * stopped and restarted server still has what it acknowledged), with V2/V4 authentication.
+ * Shipped in this module's test jar for itests/e2e.
  */
-final class S3ProxyServer implements AutoCloseable {
+public final class S3ProxyServer implements AutoCloseable {
 
-    static final String ACCESS_KEY = "jtgt-test-access";
-    static final String SECRET_KEY = "jtgt-test-secret-0123456789";
+    public static final String ACCESS_KEY = "jtgt-test-access";
+    public static final String SECRET_KEY = "jtgt-test-secret-0123456789";
 
     private final Path dir;
     private S3Proxy proxy;
     private int port;
 
-    S3ProxyServer(Path dir) {
+    public S3ProxyServer(Path dir) {
         this.dir = dir;
     }
 
     /** Starts on {@code port} (0 = any free port; the port is kept for {@link #restart()}). */
-    S3ProxyServer start(int wantedPort) throws Exception {
+    public S3ProxyServer start(int wantedPort) throws Exception {
         proxy = S3Proxy.builder()
                 .blobStore(new FilesystemNio2BlobStore(dir.toString()))
                 .endpoint(URI.create("http://127.0.0.1:" + wantedPort))
@@ -44,24 +45,32 @@ final class S3ProxyServer implements AutoCloseable {
         return this;
     }
 
-    void stop() throws Exception {
+    public void stop() throws Exception {
         if (proxy != null) {
             proxy.stop();
             proxy = null;
         }
     }
 
-    void restart() throws Exception {
+    public boolean running() {
+        return proxy != null;
+    }
+
+    public void restart() throws Exception {
         stop();
         start(port);
     }
 
-    String endpoint() {
+    public int port() {
+        return port;
+    }
+
+    public String endpoint() {
         return "http://127.0.0.1:" + port;
     }
 
     /** A plain SDK client on the server, for setting up buckets and inspecting objects. */
-    S3Client client() {
+    public S3Client client() {
         return S3Client.builder()
                 .httpClient(UrlConnectionHttpClient.create())
                 .endpointOverride(URI.create(endpoint()))

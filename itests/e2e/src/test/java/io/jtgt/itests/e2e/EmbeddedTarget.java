@@ -9,6 +9,7 @@ import io.jtgt.scsi.config.PortalDefinition;
 import io.jtgt.scsi.config.StorageDefinition;
 import io.jtgt.scsi.config.TargetDefinition;
 import io.jtgt.scsi.core.ScsiTargetService;
+import io.jtgt.scsi.spi.BackingStoreProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -86,6 +87,7 @@ public final class EmbeddedTarget implements AutoCloseable {
         private int portalCount = 1;
         private int portalGroupCount = 1;
         private boolean backendInstalled = true;
+        private final List<BackingStoreProvider> otherBackends = new ArrayList<>();
 
         public Builder targetName(String name) {
             this.targetName = name;
@@ -134,6 +136,15 @@ public final class EmbeddedTarget implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Registers another backend too (e.g. s3), for LUNs whose {@code path} names its type
+         * ({@link Lun#with} {@code "path"}); the caller closes it after the target.
+         */
+        public Builder backend(BackingStoreProvider provider) {
+            otherBackends.add(provider);
+            return this;
+        }
+
         /** Starts with no file backend registered: the LUNs exist but are NOT READY until {@link #installBackend()}. */
         public Builder withoutBackend() {
             this.backendInstalled = false;
@@ -175,6 +186,7 @@ public final class EmbeddedTarget implements AutoCloseable {
             if (builder.backendInstalled) {
                 service.addProvider(fileBackend);
             }
+            builder.otherBackends.forEach(service::addProvider);
             Map<Integer, Long> lunToDevice = new TreeMap<>();
             for (Map.Entry<Integer, Lun> entry : new TreeMap<>(luns).entrySet()) {
                 long deviceId = 1000L + entry.getKey();

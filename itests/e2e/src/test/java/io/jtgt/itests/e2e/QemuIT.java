@@ -68,16 +68,21 @@ class QemuIT {
     }
 
     private ExternalCommand.Result qemuIo(int lun, List<String> commands) {
+        return qemuIo(target.url(lun), commands);
+    }
+
+    /** {@code qemu-io -f raw -c COMMAND... URL}, within the time limit. */
+    static ExternalCommand.Result qemuIo(String url, List<String> commands) {
         List<String> argv = new ArrayList<>(List.of("qemu-io", "-f", "raw"));
         for (String c : commands) {
             argv.add("-c");
             argv.add(c);
         }
-        argv.add(target.url(lun));
+        argv.add(url);
         return ExternalCommand.run(QEMU_TIMEOUT, argv);
     }
 
-    private static void assertClean(ExternalCommand.Result result) {
+    static void assertClean(ExternalCommand.Result result) {
         assertFalse(result.timedOut(), result::describe);
         assertFalse(result.output().contains("Pattern verification failed"), result::describe);
         assertFalse(result.output().contains("failed"), result::describe);
@@ -191,7 +196,7 @@ class QemuIT {
         }
     }
 
-    private static int count(String text, String prefix) {
+    static int count(String text, String prefix) {
         return (int) text.lines().filter(l -> l.startsWith(prefix)).count();
     }
 }
