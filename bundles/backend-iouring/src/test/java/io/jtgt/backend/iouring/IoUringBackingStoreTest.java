@@ -250,4 +250,34 @@ class IoUringBackingStoreTest {
         assertArrayEquals(random(4096, 4), read(store, 0, 4096));
         await(store.close());
     }
+
+    @Test
+    void aNumaStorageGetsRingsPinnedToItsNode() throws Exception {
+        int last = Math.max(0, Runtime.getRuntime().availableProcessors() - 1);
+        io.jtgt.numa.NumaPlacement numa = new io.jtgt.numa.NumaPlacement(new io.jtgt.numa.NumaTopology(List.of(
+                new io.jtgt.numa.NumaNode(0, new int[] {0}, 0), new io.jtgt.numa.NumaNode(1, new int[] {last}, 0))),
+                new io.jtgt.numa.NumaSettings(true, 64, 65536), io.jtgt.numa.Affinity.system());
+        IoUringBackingStoreProvider provider = new IoUringBackingStoreProvider(64, 2,
+                IoUringAvailability.unusableReason(), numa);
+        providers.add(provider);
+        assumeTrue(provider.usesIoUring(), "io_uring not usable on this machine");
+        IoUringBackingStore store = (IoUringBackingStore) await(provider.open(config(dir.resolve("numa.img"), MIB,
+                Map.of("enableNUMA", "true", "numaNode", "1"))));
+        String ringThread = null;
+        for (int i = 0; i < 200 && ringThread == null; i++) { // completions run on the ring's loop
+            ByteBuf dst = Unpooled.directBuffer(512);
+            CompletableFuture<String> where = new CompletableFuture<>();
+            store.read(0, dst, 512).whenComplete((v, t) -> where.complete(Thread.currentThread().getName()));
+            String name = await(where);
+            dst.release();
+            if (name.startsWith("jtgt-iouring")) {
+                ringThread = name;
+            }
+        }
+        assertTrue(ringThread != null && ringThread.endsWith("-node1"), "ring thread " + ringThread);
+        ExecutionException bad = assertThrows(ExecutionException.class, () -> await(provider.open(
+                config(dir.resolve("numa9.img"), MIB, Map.of("enableNUMA", "true", "numaNode", "9")))));
+        assertTrue(bad.getCause().getMessage().contains("numaNode=9"), bad.getCause().getMessage());
+        await(store.close());
+    }
 }

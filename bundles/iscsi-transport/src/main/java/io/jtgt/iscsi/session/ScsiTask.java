@@ -133,6 +133,13 @@ final class ScsiTask implements ScsiCommand {
         return future;
     }
 
+    /** The connection's allocator (its NUMA node's pool when placement is active). */
+    @Override
+    public io.netty.buffer.ByteBufAllocator allocator() {
+        io.netty.channel.Channel ch = connection.channel();
+        return ch == null ? io.netty.buffer.PooledByteBufAllocator.DEFAULT : ch.alloc();
+    }
+
     @Override
     public void scsiTransferLength(int bytes) {
         transferLength = bytes;
