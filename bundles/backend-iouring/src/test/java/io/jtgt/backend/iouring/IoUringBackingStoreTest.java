@@ -280,4 +280,61 @@ class IoUringBackingStoreTest {
         assertTrue(bad.getCause().getMessage().contains("numaNode=9"), bad.getCause().getMessage());
         await(store.close());
     }
+
+    @Test
+    void disabledByPropertyFallsBackWithOneLogLineSayingWhy() throws Exception {
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        String previous = System.getProperty(IoUringAvailability.DISABLE_PROPERTY);
+        System.setProperty(IoUringAvailability.DISABLE_PROPERTY, "true");
+        IoUringBackingStoreProvider provider;
+        try {
+            System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            provider = new IoUringBackingStoreProvider(64, 2); // the public constructor: real probe
+            providers.add(provider);
+            BackingStore store = await(provider.open(config(dir.resolve("prop.img"), MIB, Map.of())));
+            roundTrip(store);
+            await(store.close());
+        } finally {
+            System.setErr(stderr);
+            if (previous == null) {
+                System.clearProperty(IoUringAvailability.DISABLE_PROPERTY);
+            } else {
+                System.setProperty(IoUringAvailability.DISABLE_PROPERTY, previous);
+            }
+        }
+        assertFalse(provider.usesIoUring());
+        List<String> why = captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(l -> l.contains("falls back to FileChannel I/O")).toList();
+        assertEquals(1, why.size(), "exactly one fallback line: " + why);
+        assertTrue(why.get(0).contains("WARN") && why.get(0).contains("disabled by the system property jtgt.iouring.disable"),
+                why.get(0));
+    }
+
+    @Test
+    void queueDepthIsHonouredAndTheRestWaitsInOrder() throws Exception {
+        IoUringBackingStore store = (IoUringBackingStore) await(ringProvider(64).open(
+                config(dir.resolve("qd.img"), 4 * MIB, Map.of("ioUringQueueDepth", "3"))));
+        byte[] data = random(256 * 1024, 21);
+        ByteBuf src = Unpooled.directBuffer(data.length).writeBytes(data);
+        await(store.write(0, src, false));
+        src.release();
+        List<CompletableFuture<Void>> reads = new ArrayList<>();
+        List<ByteBuf> buffers = new ArrayList<>();
+        for (int i = 0; i < 64; i++) { // far more than 2 rings x depth 3
+            ByteBuf dst = Unpooled.directBuffer(4096);
+            buffers.add(dst);
+            reads.add(store.read((long) i * 4096, dst, 4096));
+        }
+        for (int i = 0; i < 64; i++) {
+            await(reads.get(i));
+            byte[] got = new byte[4096];
+            buffers.get(i).readBytes(got);
+            assertArrayEquals(java.util.Arrays.copyOfRange(data, i * 4096, (i + 1) * 4096), got, "read " + i);
+            buffers.get(i).release();
+        }
+        assertTrue(store.peakInRing() <= 3, "peak " + store.peakInRing() + " > ioUringQueueDepth 3");
+        assertEquals(3, store.peakInRing(), "64 concurrent reads fill the depth");
+        await(store.close());
+    }
 }

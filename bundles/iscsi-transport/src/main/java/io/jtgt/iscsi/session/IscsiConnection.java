@@ -701,7 +701,8 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     void send(TargetPdu pdu, boolean status) {
         pdu.statSn(status ? statSn++ : statSn);
         numbers(pdu);
-        channel.write(pdu);
+        // No promise per PDU (steady-state garbage): a failed write reaches exceptionCaught, which closes.
+        channel.write(pdu, channel.voidPromise());
     }
 
     private void reject(IscsiPdu pdu, int reason) {

@@ -9,6 +9,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +25,30 @@ public final class NumaComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(NumaComponent.class);
 
+    private BundleContext context;
+    private NumaSettings current;
     private ServiceRegistration<NumaPlacement> registration;
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
+        this.context = context;
+        publish(settings(properties));
+    }
+
+    /**
+     * The performance PID changes for other keys too (ioUringQueueDepth) and arrives after boot:
+     * only a change of the NUMA settings republishes, so the transport is not restarted for nothing.
+     */
+    @Modified
+    void modified(Map<String, Object> properties) {
+        NumaSettings settings = settings(properties);
+        if (!settings.equals(current)) {
+            unregister();
+            publish(settings);
+        }
+    }
+
+    private static NumaSettings settings(Map<String, Object> properties) {
         NumaSettings settings;
         try {
             settings = NumaSettings.fromProperties(properties);
@@ -35,13 +56,22 @@ public final class NumaComponent {
             LOG.error("io.jtgt.performance: {}; NUMA placement off", e.getMessage());
             settings = NumaSettings.defaults();
         }
+        return settings;
+    }
+
+    private void publish(NumaSettings settings) {
         NumaPlacement placement = NumaPlacement.system(settings);
         LOG.info("NUMA: {}", placement.describe());
+        current = settings;
         registration = context.registerService(NumaPlacement.class, placement, null);
     }
 
     @Deactivate
     void deactivate() {
+        unregister();
+    }
+
+    private void unregister() {
         try {
             registration.unregister();
         } catch (IllegalStateException alreadyGone) {
