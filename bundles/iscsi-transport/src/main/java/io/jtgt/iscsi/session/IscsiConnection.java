@@ -31,6 +31,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -38,9 +40,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +62,8 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private final ConnectionContext context;
     private final CodecSettings codec;
     private final LoginController login;
-    private final Map<Integer, ScsiTask> tasks = new HashMap<>();
+    /** By ITT; a primitive-keyed map: no Integer and no node per command. */
+    private final IntObjectHashMap<ScsiTask> tasks = new IntObjectHashMap<>();
     private final DataOutTransfers transfers = new DataOutTransfers(this);
 
     private Channel channel;
@@ -160,7 +161,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         ClosedChannelException cause = new ClosedChannelException();
         for (ScsiTask task : tasks.values()) {
             task.dropData(() -> cause);
-            task.abortRequested.complete(null);
+            task.requestAbort();
             if (task.aborted() && !task.responded) {
                 // Nothing will be answered on this connection any more: a pending abort is done.
                 Runnable completion = task.abortCompletion;
@@ -467,7 +468,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (existing != null) {
             transfers.forget(existing); // a finished task still draining unsolicited data: the ITT is reused
         }
-        byte[] cdb = Cdbs.cdb(pdu.cdbField(), Cdbs.extendedCdb(pdu.ahs()));
+        byte[] cdb = Cdbs.cdb(pdu);
         ScsiTask task = new ScsiTask(this, itt, pdu.cmdSn(), pdu.lun(), cdb, attribute(pdu.taskAttribute()), edtl,
                 pdu.read(), write);
         if (write) {
@@ -486,11 +487,43 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
-        result.whenComplete((response, error) -> runOnLoop(() -> scsiDone(task, response, error), () -> {
+        result.whenComplete(task); // the task itself is the callback: no lambdas per command
+    }
+
+    /**
+     * scsi-core finished {@code task} (any thread): {@link #scsiDone} on this connection's loop,
+     * without a task hop when already there. A failure inside is a bug of ours and closes this
+     * connection only, as in {@link #runOnLoop}.
+     */
+    void completeOnLoop(ScsiTask task) {
+        Channel ch = channel;
+        if (ch != null && ch.eventLoop().inEventLoop()) {
+            finish(task);
+            return;
+        }
+        try {
+            if (ch == null) {
+                throw new java.util.concurrent.RejectedExecutionException("no channel");
+            }
+            ch.eventLoop().execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            ScsiResponse response = task.takeResponse();
+            task.takeError();
             if (response != null && response.data() != null) {
                 response.data().release();
             }
-        }));
+        }
+    }
+
+    /** On the loop: the task's outcome goes out (see {@link #completeOnLoop}). */
+    void finish(ScsiTask task) {
+        try {
+            scsiDone(task, task.takeResponse(), task.takeError());
+        } catch (RuntimeException | Error e) {
+            LOG.error("{}: internal error, closing the connection", channel.remoteAddress(), e);
+            closed = true;
+            channel.close();
+        }
     }
 
     private static TaskAttribute attribute(int attr) {
@@ -515,7 +548,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             // Data-Out still in flight is drained and dropped; R2Ts are withdrawn.
             transfers.withdraw(task, () -> new CancellationException("command completed before its data arrived"));
             if (task.unsolicitedDone) {
-                tasks.remove(task.itt, task);
+                removeTask(task);
             }
             if (task.aborted()) {
                 task.abortCompletion.run(); // RFC 7143 11.5.1: no response for an aborted task
@@ -608,8 +641,15 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     // ---------------------------------------------------------------- helpers used by collaborators
 
-    Map<Integer, ScsiTask> tasks() {
+    IntObjectMap<ScsiTask> tasks() {
         return tasks;
+    }
+
+    /** Removes {@code task} if it still holds its ITT (a reused ITT may belong to a newer task). */
+    void removeTask(ScsiTask task) {
+        if (tasks.get(task.itt) == task) {
+            tasks.remove(task.itt);
+        }
     }
 
     IscsiSession session() {
@@ -674,7 +714,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                     }
                 };
                 transfers.withdraw(task, () -> new CancellationException("task aborted"));
-                task.abortRequested.complete(null);
+                task.requestAbort();
             }
         }, () -> done.complete(null));
         return done;
@@ -739,7 +779,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         LOG.warn("{}: {} rejected, dropping {}: {}", channel.remoteAddress(), pdu, e.task, e.getMessage());
         reject(pdu, e.reason);
         ScsiTask task = e.task;
-        tasks.remove(task.itt, task);
+        removeTask(task);
         if (!task.responded && !task.aborted()) {
             task.abortCompletion = () -> { };
         }
