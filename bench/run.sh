@@ -156,7 +156,8 @@ CONFIG=$WORK/jtgt-bench.json
     echo '"iscsitargets":{'
     echo "  \"$IQN_FILE\":{\"tpgts\":{\"1\":[0]},\"luns\":{\"0\":1000}}"
     [ "$WITH_IOURING" = 1 ] && echo " ,\"$IQN_URING\":{\"tpgts\":{\"1\":[0]},\"luns\":{\"0\":1001}}"
-    echo '},"performance":{"ioUringQueueDepth":4096}}'
+    # BENCH_NUMA=1: performance.enableNUMA on (a single-node machine must show the same numbers)
+    echo '},"performance":{"ioUringQueueDepth":4096'"$([ -n "${BENCH_NUMA:-}" ] && echo ',"enableNUMA":true')"'}}'
 } >"$CONFIG"
 
 export JTGT_STATE_DIR=$WORK/state
@@ -189,7 +190,7 @@ wait_lun() { # url, seconds
     local deadline=$((SECONDS + $2))
     while [ $SECONDS -lt $deadline ]; do
         kill -0 "$JTGT_PID" 2>/dev/null || die "jtgt exited, see $WORK/jtgt.log"
-        if iscsi-readcapacity16 "$1" >/dev/null 2>&1 \
+        if timeout 10 iscsi-readcapacity16 "$1" >/dev/null 2>&1 \
             && timeout 10 iscsi-perf -m 1 -b 8 -t 1 "$1" >/dev/null 2>&1; then
             return 0
         fi
@@ -273,8 +274,10 @@ for t in "${TARGETS[@]}"; do
     rep=warmup
     run_row "$t" rr4k-qd32
     run_row "$t" qr1m-d8
+    run_row "$t" qw4k-d32 # the write path JIT-compiled too, not only the reads
 done
 : >"$RESULTS"
+MEASURE_START=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)
 n=${#TARGETS[@]}
 for rep in $(seq 1 "$REPS"); do
     for row in "${ROWS[@]}"; do
@@ -287,6 +290,14 @@ for rep in $(seq 1 "$REPS"); do
         done
     done
 done
+
+if [ -n "${BENCH_JFR:-}" ]; then
+    # Allocation of the measured window (after the warm-up) per I/O of the jtgt targets.
+    jcmd "$JTGT_PID" JFR.dump filename="$WORK/jtgt-measured.jfr" >/dev/null 2>&1 || die "jcmd JFR.dump failed"
+    JTGT_IOS=$(awk -F '\t' '$1 ~ /^jtgt/ {s += $7} END {print s + 0}' "$RESULTS")
+    python3 "$BENCH_DIR/jfr-alloc.py" "$WORK/jtgt-measured.jfr" --since "$MEASURE_START" --ios "$JTGT_IOS" \
+        | tee "$WORK/jfr-alloc.txt" >&2
+fi
 
 # ---------------------------------------------------------------- ceiling
 CEIL=$WORK/ceiling.tsv

@@ -26,6 +26,8 @@ final class BackingFileOpener {
 
     private final Optional<LinuxFileCalls> linux;
     private final Executor executor;
+    /** The seed's per-storage NUMA keys, which the provider reads. */
+    static final java.util.Set<String> NUMA_OPTIONS = java.util.Set.of("enableNUMA", "numaNode");
 
     BackingFileOpener(Optional<LinuxFileCalls> linux, Executor executor) {
         this.linux = linux;
@@ -33,6 +35,12 @@ final class BackingFileOpener {
     }
 
     FileBackingStore open(StorageConfig config, Consumer<FileBackingStore> onClosed) throws IOException {
+        return open(config, onClosed, executor);
+    }
+
+    /** Opens a store whose I/O runs on {@code ioExecutor} (its NUMA node's pool, or the shared one). */
+    FileBackingStore open(StorageConfig config, Consumer<FileBackingStore> onClosed, Executor ioExecutor)
+            throws IOException {
         String where = "storage deviceID=" + config.deviceId();
         if (config.location() == null || config.location().isBlank()) {
             throw new IllegalArgumentException(where + ": path is empty; expected file:/abs/path.img");
@@ -50,7 +58,7 @@ final class BackingFileOpener {
             created = true;
         }
         try {
-            return openExisting(config, where, path, blockSize, onClosed);
+            return openExisting(config, where, path, blockSize, onClosed, ioExecutor);
         } catch (IOException | RuntimeException e) {
             if (created) {
                 Files.deleteIfExists(path); // do not leave a half-made device behind
@@ -107,7 +115,7 @@ final class BackingFileOpener {
     }
 
     private FileBackingStore openExisting(StorageConfig config, String where, Path path, int blockSize,
-            Consumer<FileBackingStore> onClosed) throws IOException {
+            Consumer<FileBackingStore> onClosed, Executor ioExecutor) throws IOException {
         boolean readOnly = config.readOnly();
         FileChannel channel = null;
         FileChannel dsyncChannel = null;
@@ -128,9 +136,10 @@ final class BackingFileOpener {
                 LOG.info("{}: {} exists with {} bytes; deviceSize {} is ignored (the file's size wins)",
                         where, path, size, config.deviceSize());
             }
-            if (!config.options().isEmpty()) {
-                // e.g. the seed's per-storage enableNUMA/numaNode: accepted in the config, no effect on a file.
-                LOG.info("{}: options {} have no effect on the file backend", where, config.options().keySet());
+            java.util.Set<String> ignored = new java.util.TreeSet<>(config.options().keySet());
+            ignored.removeAll(NUMA_OPTIONS); // placed by the provider (its node's I/O pool)
+            if (!ignored.isEmpty()) {
+                LOG.info("{}: options {} have no effect on the file backend", where, ignored);
             }
             if (size % blockSize != 0) {
                 LOG.warn("{}: {} bytes of {} is not a multiple of the block size {}; the tail is not addressable",
@@ -143,7 +152,7 @@ final class BackingFileOpener {
             // unmapReadsZeros: a punched hole (or any never-written range) of a file reads as zeros.
             Capabilities capabilities = new Capabilities(canUnmap, true, canReportAllocation, true, 0, 1);
             FileBackingStore store = new FileBackingStore(path, channel, dsyncChannel, nativeFile, capabilities,
-                    blockSize, size, executor, onClosed);
+                    blockSize, size, ioExecutor, onClosed);
             LOG.info("Opened {}", store);
             return store;
         } catch (IOException | RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.jtgt.backend.file;
 
+import io.jtgt.numa.NumaPlacement;
 import io.jtgt.scsi.spi.BackingStore;
 import io.jtgt.scsi.spi.BackingStoreException;
 import io.jtgt.scsi.spi.BackingStoreException.Kind;
@@ -40,6 +41,10 @@ public final class FileBackingStoreProvider implements BackingStoreProvider, Aut
 
     private final ThreadPoolExecutor pool;
     private final BackingFileOpener opener;
+    private final int ioThreads;
+    private final NumaPlacement numa;
+    /** With NUMA active: one pool per node, its threads pinned to the node (storages with numaNode). */
+    private final java.util.Map<Integer, ThreadPoolExecutor> nodePools = new ConcurrentHashMap<>();
     private final Set<FileBackingStore> openStores = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -48,11 +53,23 @@ public final class FileBackingStoreProvider implements BackingStoreProvider, Aut
     }
 
     public FileBackingStoreProvider(int ioThreads) {
-        this(ioThreads, LinuxFileCalls.load());
+        this(ioThreads, NumaPlacement.inactive());
+    }
+
+    /**
+     * A provider whose storages with {@code enableNUMA}/{@code numaNode} run their I/O on threads
+     * pinned to that node (when {@code numa} is active).
+     */
+    public FileBackingStoreProvider(int ioThreads, NumaPlacement numa) {
+        this(ioThreads, LinuxFileCalls.load(), numa);
     }
 
     /** For tests: {@code linux} empty behaves as a platform without JNA/libc. */
     FileBackingStoreProvider(int ioThreads, Optional<LinuxFileCalls> linux) {
+        this(ioThreads, linux, NumaPlacement.inactive());
+    }
+
+    FileBackingStoreProvider(int ioThreads, Optional<LinuxFileCalls> linux, NumaPlacement numa) {
         if (ioThreads < 1) {
             throw new IllegalArgumentException("ioThreads must be at least 1, was " + ioThreads);
         }
@@ -60,6 +77,8 @@ public final class FileBackingStoreProvider implements BackingStoreProvider, Aut
                 new LinkedBlockingQueue<>(), new NamedThreadFactory("jtgt-file-io"));
         this.pool.allowCoreThreadTimeOut(true);
         this.opener = new BackingFileOpener(linux, pool);
+        this.ioThreads = ioThreads;
+        this.numa = numa;
     }
 
     @Override
@@ -74,10 +93,18 @@ public final class FileBackingStoreProvider implements BackingStoreProvider, Aut
             result.completeExceptionally(new BackingStoreException(Kind.UNAVAILABLE, "file backend is shut down"));
             return result;
         }
+        java.util.concurrent.Executor io;
+        try {
+            int node = numa.storageNode(config.deviceId(), config.options());
+            io = node < 0 ? pool : nodePools.computeIfAbsent(node, this::nodePool);
+        } catch (IllegalArgumentException e) {
+            result.completeExceptionally(e); // numaNode names no node here
+            return result;
+        }
         try {
             pool.execute(() -> {
                 try {
-                    FileBackingStore store = opener.open(config, openStores::remove);
+                    FileBackingStore store = opener.open(config, openStores::remove, io);
                     openStores.add(store);
                     if (closed) { // lost a race with close(): do not leak the store
                         store.close();
@@ -97,6 +124,13 @@ public final class FileBackingStoreProvider implements BackingStoreProvider, Aut
             result.completeExceptionally(new BackingStoreException(Kind.UNAVAILABLE, "file backend is shut down", e));
         }
         return result;
+    }
+
+    private ThreadPoolExecutor nodePool(int node) {
+        ThreadPoolExecutor p = new ThreadPoolExecutor(ioThreads, ioThreads, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), numa.threadFactory("jtgt-file-io", node));
+        p.allowCoreThreadTimeOut(true);
+        return p;
     }
 
     /**
@@ -119,6 +153,7 @@ public final class FileBackingStoreProvider implements BackingStoreProvider, Aut
         } catch (Exception e) {
             LOG.warn("Not every file store closed cleanly: {}", e.toString());
         }
+        nodePools.values().forEach(ThreadPoolExecutor::shutdown);
         pool.shutdown();
         try {
             if (!pool.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

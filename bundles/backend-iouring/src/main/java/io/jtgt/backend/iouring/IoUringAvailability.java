@@ -22,7 +22,13 @@ final class IoUringAvailability {
         return unusableReason(DISABLED_SYSCTL);
     }
 
+    /** {@code -Djtgt.iouring.disable=true}: serve iouring storages with FileChannel I/O (to compare, or to test the fallback). */
+    static final String DISABLE_PROPERTY = "jtgt.iouring.disable";
+
     static Optional<String> unusableReason(Path sysctl) {
+        if (Boolean.getBoolean(DISABLE_PROPERTY)) {
+            return Optional.of("disabled by the system property " + DISABLE_PROPERTY);
+        }
         try {
             Optional<String> sysctlReason = sysctlReason(sysctl);
             if (sysctlReason.isPresent()) {

@@ -72,6 +72,15 @@ final class IoUringBackingStore implements BackingStore {
         return direct;
     }
 
+    /** The most ops any of this store's rings held at once. */
+    int peakInRing() {
+        int peak = 0;
+        for (RingFile ring : rings) {
+            peak = Math.max(peak, ring.peakInRing());
+        }
+        return peak;
+    }
+
     @Override
     public long size() {
         return size;

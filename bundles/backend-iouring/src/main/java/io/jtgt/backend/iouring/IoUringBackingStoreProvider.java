@@ -1,5 +1,6 @@
 package io.jtgt.backend.iouring;
 
+import io.jtgt.numa.NumaPlacement;
 import io.jtgt.scsi.spi.BackingStore;
 import io.jtgt.scsi.spi.BackingStoreException;
 import io.jtgt.scsi.spi.BackingStoreException.Kind;
@@ -62,6 +63,14 @@ public final class IoUringBackingStoreProvider implements BackingStoreProvider, 
     private final List<IoEventLoop> loops = new ArrayList<>();
     private final ThreadPoolExecutor blocking;
     private final ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+    private final NumaPlacement numa;
+    private final int ringsPerGroup;
+    private final IoUringIoHandlerConfig ringConfig;
+    /** With NUMA active: rings whose threads are pinned to a node, for storages with numaNode. */
+    private final java.util.Map<Integer, NodeRings> nodeRings = new ConcurrentHashMap<>();
+
+    private record NodeRings(MultiThreadIoEventLoopGroup group, List<IoEventLoop> loops) {
+    }
     private final Set<BackingStore> openStores = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -76,11 +85,24 @@ public final class IoUringBackingStoreProvider implements BackingStoreProvider, 
      * @param rings number of rings (event-loop threads); more than one spreads large buffered copies
      */
     public IoUringBackingStoreProvider(int defaultQueueDepth, int rings) {
-        this(defaultQueueDepth, rings, IoUringAvailability.unusableReason());
+        this(defaultQueueDepth, rings, NumaPlacement.inactive());
+    }
+
+    /**
+     * A provider whose storages with {@code enableNUMA}/{@code numaNode} get rings of their own,
+     * their threads pinned to that node, and bounce buffers from the node's pool (when {@code numa}
+     * is active).
+     */
+    public IoUringBackingStoreProvider(int defaultQueueDepth, int rings, NumaPlacement numa) {
+        this(defaultQueueDepth, rings, IoUringAvailability.unusableReason(), numa);
     }
 
     /** For tests: {@code unusable} present forces the FileChannel fallback. */
     IoUringBackingStoreProvider(int defaultQueueDepth, int rings, Optional<String> unusable) {
+        this(defaultQueueDepth, rings, unusable, NumaPlacement.inactive());
+    }
+
+    IoUringBackingStoreProvider(int defaultQueueDepth, int rings, Optional<String> unusable, NumaPlacement numa) {
         if (defaultQueueDepth < 1) {
             throw new IllegalArgumentException("ioUringQueueDepth must be at least 1, was " + defaultQueueDepth);
         }
@@ -88,6 +110,9 @@ public final class IoUringBackingStoreProvider implements BackingStoreProvider, 
             throw new IllegalArgumentException("rings must be at least 1, was " + rings);
         }
         this.defaultQueueDepth = Math.min(defaultQueueDepth, StoreOptions.MAX_QUEUE_DEPTH);
+        this.numa = numa;
+        this.ringsPerGroup = rings;
+        this.ringConfig = new IoUringIoHandlerConfig().setRingSize(powerOfTwoAtLeast(this.defaultQueueDepth));
         this.blocking = new ThreadPoolExecutor(16, 16, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 new DefaultThreadFactory("jtgt-iouring-blocking", true));
         this.blocking.allowCoreThreadTimeOut(true);
@@ -95,10 +120,8 @@ public final class IoUringBackingStoreProvider implements BackingStoreProvider, 
         String reason = unusable.orElse(null);
         if (reason == null) {
             try {
-                IoUringIoHandlerConfig config = new IoUringIoHandlerConfig()
-                        .setRingSize(powerOfTwoAtLeast(this.defaultQueueDepth));
                 created = new MultiThreadIoEventLoopGroup(rings, new DefaultThreadFactory("jtgt-iouring", true),
-                        IoUringIoHandler.newFactory(config));
+                        IoUringIoHandler.newFactory(ringConfig));
                 for (EventExecutor executor : created) {
                     loops.add((IoEventLoop) executor);
                 }
@@ -140,15 +163,17 @@ public final class IoUringBackingStoreProvider implements BackingStoreProvider, 
             return CompletableFuture.failedFuture(new BackingStoreException(Kind.UNAVAILABLE, "iouring backend is shut down"));
         }
         StoreOptions options;
+        int node;
         try {
             options = StoreOptions.of(config, defaultQueueDepth);
+            node = numa.storageNode(config.deviceId(), config.options());
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
         CompletableFuture<BackingStore> result = new CompletableFuture<>();
         CompletableFuture.supplyAsync(() -> prepare(config, options.path()), blocking)
                 .thenCompose(prepared -> group != null
-                        ? openOnRing(config, options, prepared)
+                        ? openOnRing(config, options, prepared, node)
                         : openFallback(config, options, prepared))
                 .whenComplete((store, failure) -> {
                     if (failure == null) {
@@ -183,9 +208,28 @@ public final class IoUringBackingStoreProvider implements BackingStoreProvider, 
         }
     }
 
-    private CompletableFuture<BackingStore> openOnRing(StorageConfig config, StoreOptions options, Prepared prepared) {
+    /** The rings of {@code node} (created at first use, threads pinned there); the shared ones for -1. */
+    private List<IoEventLoop> loopsOf(int node) {
+        if (node < 0) {
+            return loops;
+        }
+        return nodeRings.computeIfAbsent(node, n -> {
+            int count = Math.max(1, Math.min(ringsPerGroup, numa.topology().node(n).orElseThrow().cpus().length));
+            MultiThreadIoEventLoopGroup g = new MultiThreadIoEventLoopGroup(count, numa.threadFactory("jtgt-iouring", n),
+                    IoUringIoHandler.newFactory(ringConfig));
+            List<IoEventLoop> l = new ArrayList<>();
+            for (EventExecutor executor : g) {
+                l.add((IoEventLoop) executor);
+            }
+            LOG.info("backendType=iouring: {} io_uring rings pinned to NUMA node {}", count, n);
+            return new NodeRings(g, List.copyOf(l));
+        }).loops();
+    }
+
+    private CompletableFuture<BackingStore> openOnRing(StorageConfig config, StoreOptions options, Prepared prepared,
+            int node) {
         List<CompletableFuture<RingFile>> registering = new ArrayList<>();
-        for (IoEventLoop loop : loops) {
+        for (IoEventLoop loop : loopsOf(node)) {
             registering.add(RingFile.register(loop, options.queueDepth()));
         }
         return CompletableFuture.allOf(registering.toArray(CompletableFuture[]::new)).thenCompose(v -> {
@@ -207,7 +251,8 @@ public final class IoUringBackingStoreProvider implements BackingStoreProvider, 
                         return CompletableFuture.completedFuture(new int[] {fd, options.direct() ? 1 : 0});
                     })
                     .thenCompose(f -> f)
-                    .thenCompose(fdAndDirect -> finishOpen(config, options, prepared, rings, fdAndDirect[0], fdAndDirect[1] == 1)
+                    .thenCompose(fdAndDirect -> finishOpen(config, options, prepared, rings, fdAndDirect[0], fdAndDirect[1] == 1,
+                            numa.allocator(node))
                             .whenComplete((store, failure) -> {
                                 if (failure != null) { // e.g. preallocation refused: leave nothing open
                                     RingOp closeOp = new RingOp(RingOp.OP_CLOSE, fdAndDirect[0], 0, 0, 0, 0);
@@ -223,7 +268,7 @@ public final class IoUringBackingStoreProvider implements BackingStoreProvider, 
     }
 
     private CompletableFuture<BackingStore> finishOpen(StorageConfig config, StoreOptions options, Prepared prepared,
-            RingFile[] rings, int fd, boolean direct) {
+            RingFile[] rings, int fd, boolean direct, ByteBufAllocator bounceAllocator) {
         boolean writable = !config.readOnly();
         CompletableFuture<Integer> allocated = CompletableFuture.completedFuture(0);
         if (writable && prepared.created() && !config.thinProvisioning()) {
@@ -240,7 +285,7 @@ public final class IoUringBackingStoreProvider implements BackingStoreProvider, 
                     .handle((r, failure) -> failure == null);
         }).thenApply(canUnmap -> {
             IoUringBackingStore store = new IoUringBackingStore(options.path(), fd, rings, direct, config.readOnly(),
-                    prepared.size(), canUnmap, allocator, openStores::remove);
+                    prepared.size(), canUnmap, bounceAllocator, openStores::remove);
             LOG.info("storage {}: opened {} through io_uring (queue depth {}{}, unmap {})", config.deviceId(),
                     options.path(), options.queueDepth(), direct ? ", O_DIRECT" : "", canUnmap ? "on" : "off");
             return store;
@@ -309,6 +354,9 @@ public final class IoUringBackingStoreProvider implements BackingStoreProvider, 
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             LOG.warn("Not every iouring store closed cleanly: {}", e.toString());
+        }
+        for (NodeRings n : nodeRings.values()) {
+            n.group().shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
         if (group != null) {
             group.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);

@@ -27,6 +27,9 @@ final class RingFile implements IoUringIoHandle {
     private int freeCount;
     private final ArrayDeque<RingOp> waiting = new ArrayDeque<>();
     private IoRegistration registration;
+    /** Ops in the ring now, and the most there ever were (tests check the queue depth holds). */
+    private int inRing;
+    private int peakInRing;
 
     private RingFile(IoEventLoop loop, int depth) {
         this.loop = loop;
@@ -57,6 +60,11 @@ final class RingFile implements IoUringIoHandle {
         return loop;
     }
 
+    /** The most ops this store ever had in the ring at once (read on the loop, or after it is quiet). */
+    int peakInRing() {
+        return peakInRing;
+    }
+
     /** Queues {@code op}; from a foreign thread this is one task hop onto the ring's loop. */
     void submit(RingOp op) {
         if (loop.inEventLoop()) {
@@ -77,6 +85,7 @@ final class RingFile implements IoUringIoHandle {
         }
         int slot = freeSlots[--freeCount];
         slots[slot] = op;
+        peakInRing = Math.max(peakInRing, ++inRing);
         issue(op, slot);
     }
 
@@ -107,6 +116,7 @@ final class RingFile implements IoUringIoHandle {
     }
 
     private void release(int slot) {
+        inRing--;
         slots[slot] = null;
         freeSlots[freeCount++] = slot;
         RingOp next = waiting.poll();

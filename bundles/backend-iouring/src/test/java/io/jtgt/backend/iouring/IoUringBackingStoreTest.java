@@ -250,4 +250,91 @@ class IoUringBackingStoreTest {
         assertArrayEquals(random(4096, 4), read(store, 0, 4096));
         await(store.close());
     }
+
+    @Test
+    void aNumaStorageGetsRingsPinnedToItsNode() throws Exception {
+        int last = Math.max(0, Runtime.getRuntime().availableProcessors() - 1);
+        io.jtgt.numa.NumaPlacement numa = new io.jtgt.numa.NumaPlacement(new io.jtgt.numa.NumaTopology(List.of(
+                new io.jtgt.numa.NumaNode(0, new int[] {0}, 0), new io.jtgt.numa.NumaNode(1, new int[] {last}, 0))),
+                new io.jtgt.numa.NumaSettings(true, 64, 65536), io.jtgt.numa.Affinity.system());
+        IoUringBackingStoreProvider provider = new IoUringBackingStoreProvider(64, 2,
+                IoUringAvailability.unusableReason(), numa);
+        providers.add(provider);
+        assumeTrue(provider.usesIoUring(), "io_uring not usable on this machine");
+        IoUringBackingStore store = (IoUringBackingStore) await(provider.open(config(dir.resolve("numa.img"), MIB,
+                Map.of("enableNUMA", "true", "numaNode", "1"))));
+        String ringThread = null;
+        for (int i = 0; i < 200 && ringThread == null; i++) { // completions run on the ring's loop
+            ByteBuf dst = Unpooled.directBuffer(512);
+            CompletableFuture<String> where = new CompletableFuture<>();
+            store.read(0, dst, 512).whenComplete((v, t) -> where.complete(Thread.currentThread().getName()));
+            String name = await(where);
+            dst.release();
+            if (name.startsWith("jtgt-iouring")) {
+                ringThread = name;
+            }
+        }
+        assertTrue(ringThread != null && ringThread.endsWith("-node1"), "ring thread " + ringThread);
+        ExecutionException bad = assertThrows(ExecutionException.class, () -> await(provider.open(
+                config(dir.resolve("numa9.img"), MIB, Map.of("enableNUMA", "true", "numaNode", "9")))));
+        assertTrue(bad.getCause().getMessage().contains("numaNode=9"), bad.getCause().getMessage());
+        await(store.close());
+    }
+
+    @Test
+    void disabledByPropertyFallsBackWithOneLogLineSayingWhy() throws Exception {
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        String previous = System.getProperty(IoUringAvailability.DISABLE_PROPERTY);
+        System.setProperty(IoUringAvailability.DISABLE_PROPERTY, "true");
+        IoUringBackingStoreProvider provider;
+        try {
+            System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            provider = new IoUringBackingStoreProvider(64, 2); // the public constructor: real probe
+            providers.add(provider);
+            BackingStore store = await(provider.open(config(dir.resolve("prop.img"), MIB, Map.of())));
+            roundTrip(store);
+            await(store.close());
+        } finally {
+            System.setErr(stderr);
+            if (previous == null) {
+                System.clearProperty(IoUringAvailability.DISABLE_PROPERTY);
+            } else {
+                System.setProperty(IoUringAvailability.DISABLE_PROPERTY, previous);
+            }
+        }
+        assertFalse(provider.usesIoUring());
+        List<String> why = captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(l -> l.contains("falls back to FileChannel I/O")).toList();
+        assertEquals(1, why.size(), "exactly one fallback line: " + why);
+        assertTrue(why.get(0).contains("WARN") && why.get(0).contains("disabled by the system property jtgt.iouring.disable"),
+                why.get(0));
+    }
+
+    @Test
+    void queueDepthIsHonouredAndTheRestWaitsInOrder() throws Exception {
+        IoUringBackingStore store = (IoUringBackingStore) await(ringProvider(64).open(
+                config(dir.resolve("qd.img"), 4 * MIB, Map.of("ioUringQueueDepth", "3"))));
+        byte[] data = random(256 * 1024, 21);
+        ByteBuf src = Unpooled.directBuffer(data.length).writeBytes(data);
+        await(store.write(0, src, false));
+        src.release();
+        List<CompletableFuture<Void>> reads = new ArrayList<>();
+        List<ByteBuf> buffers = new ArrayList<>();
+        for (int i = 0; i < 64; i++) { // far more than 2 rings x depth 3
+            ByteBuf dst = Unpooled.directBuffer(4096);
+            buffers.add(dst);
+            reads.add(store.read((long) i * 4096, dst, 4096));
+        }
+        for (int i = 0; i < 64; i++) {
+            await(reads.get(i));
+            byte[] got = new byte[4096];
+            buffers.get(i).readBytes(got);
+            assertArrayEquals(java.util.Arrays.copyOfRange(data, i * 4096, (i + 1) * 4096), got, "read " + i);
+            buffers.get(i).release();
+        }
+        assertTrue(store.peakInRing() <= 3, "peak " + store.peakInRing() + " > ioUringQueueDepth 3");
+        assertEquals(3, store.peakInRing(), "64 concurrent reads fill the depth");
+        await(store.close());
+    }
 }

@@ -3,6 +3,7 @@ package io.jtgt.iscsi.osgi;
 import io.jtgt.iscsi.auth.AccessRules;
 import io.jtgt.iscsi.server.IscsiServer;
 import io.jtgt.iscsi.server.TransportSettings;
+import io.jtgt.numa.NumaPlacement;
 import io.jtgt.scsi.api.TargetRegistry;
 import java.io.IOException;
 import java.util.Dictionary;
@@ -17,6 +18,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The {@code io.jtgt.auth} configurations are read here, before the server exists, so that no
  * portal ever serves a CHAP-protected target without its rule; {@link AccessRuleComponent}s then
- * keep the rules current.
+ * keep the rules current. The optional {@link NumaPlacement} spreads the connection loops over
+ * the NUMA nodes (performance.enableNUMA on a multi-node machine).
  */
 @Component(
         service = IscsiServerComponent.class,
@@ -42,7 +46,8 @@ public final class IscsiServerComponent {
 
     @Activate
     public IscsiServerComponent(@Reference TargetRegistry registry, @Reference ConfigurationAdmin configurations,
-            Map<String, Object> properties) {
+            @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+            NumaPlacement numa, Map<String, Object> properties) {
         TransportSettings settings;
         try {
             settings = TransportSettings.fromProperties(properties);
@@ -50,7 +55,8 @@ public final class IscsiServerComponent {
             LOG.error("io.jtgt.iscsi: {}; using the default iSCSI settings", e.getMessage());
             settings = TransportSettings.defaults();
         }
-        this.server = new IscsiServer(registry, settings, preloadAccessRules(configurations));
+        this.server = new IscsiServer(registry, settings, preloadAccessRules(configurations),
+                numa == null ? NumaPlacement.inactive() : numa);
     }
 
     private static AccessRules preloadAccessRules(ConfigurationAdmin configurations) {

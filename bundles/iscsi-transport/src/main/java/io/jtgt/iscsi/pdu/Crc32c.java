@@ -9,6 +9,8 @@ import java.util.zip.CRC32C;
  */
 public final class Crc32c {
 
+    private static final byte[] PADDING = new byte[3];
+
     private Crc32c() {}
 
     /** CRC32C of {@code length} bytes at {@code index}, as the wire-order int to {@code writeIntLE}. */
@@ -36,7 +38,7 @@ public final class Crc32c {
         CRC32C crc = new CRC32C();
         update(crc, data, data.readerIndex(), data.readableBytes());
         if (padding > 0) {
-            crc.update(new byte[padding]);
+            crc.update(PADDING, 0, padding); // no array per digest
         }
         return (int) crc.getValue();
     }

@@ -32,8 +32,7 @@ public abstract class IscsiPdu {
 
     /** A new PDU with the given opcode; all other fields zero. */
     protected IscsiPdu(int opcode) {
-        this.bhs = Unpooled.buffer(BHS_LENGTH, BHS_LENGTH);
-        bhs.writeZero(BHS_LENGTH);
+        this.bhs = Unpooled.wrappedBuffer(new byte[BHS_LENGTH]); // zeroed, writer index at 48
         bhs.setByte(0, opcode & 0x3f);
     }
 

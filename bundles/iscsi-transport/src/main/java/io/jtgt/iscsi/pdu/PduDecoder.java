@@ -53,8 +53,10 @@ public final class PduDecoder extends ByteToMessageDecoder {
                 return;
             }
         }
-        ByteBuf bhs = Unpooled.buffer(IscsiPdu.BHS_LENGTH, IscsiPdu.BHS_LENGTH);
-        in.readBytes(bhs);
+        // A plain wrapped array: no allocator bookkeeping (metrics, leak tracking) per PDU header.
+        byte[] header = new byte[IscsiPdu.BHS_LENGTH];
+        in.readBytes(header);
+        ByteBuf bhs = Unpooled.wrappedBuffer(header);
         IscsiPdu pdu = IscsiPdu.fromBhs(bhs);
         if (ahsLength > 0) {
             byte[] ahs = new byte[ahsLength];

@@ -13,6 +13,7 @@ import io.jtgt.iscsi.session.IscsiConnection;
 import io.jtgt.iscsi.session.IscsiSession;
 import io.jtgt.iscsi.session.SessionRegistry;
 import io.jtgt.iscsi.session.SharedLimits;
+import io.jtgt.numa.NumaPlacement;
 import io.jtgt.scsi.api.ScsiTarget;
 import io.jtgt.scsi.api.TargetRegistry;
 import io.jtgt.scsi.config.PortalDefinition;
@@ -55,6 +56,7 @@ public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
     private final boolean epoll;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
+    private final NumaPlacement numa;
     /** Our registration for target removals (sessions are asked to log out). */
     private final AutoCloseable targetListener;
     private volatile boolean closed;
@@ -69,6 +71,17 @@ public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
      * for discovery); the rules may change while it runs and apply to the next login.
      */
     public IscsiServer(TargetRegistry registry, TransportSettings settings, AccessRules accessRules) {
+        this(registry, settings, accessRules, NumaPlacement.inactive());
+    }
+
+    /**
+     * A server whose connection event loops are spread over the NUMA nodes, each loop's thread
+     * pinned to its node and each connection allocating from its loop's node pool, when
+     * {@code numa} is active; otherwise exactly as without it.
+     */
+    public IscsiServer(TargetRegistry registry, TransportSettings settings, AccessRules accessRules,
+            NumaPlacement numa) {
+        this.numa = numa;
         this.registry = registry;
         this.accessRules = accessRules;
         this.authenticator = new ChapAuthenticator(accessRules);
@@ -77,7 +90,12 @@ public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
         this.shared = new SharedLimits(settings.limits());
         this.epoll = Transports.epoll();
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, Transports.ioHandlerFactory(epoll));
-        this.workerGroup = new MultiThreadIoEventLoopGroup(settings.ioThreads(), Transports.ioHandlerFactory(epoll));
+        this.workerGroup = numa.active()
+                // at least one loop per node; 0 means Netty's default of 2 x cores
+                ? new MultiThreadIoEventLoopGroup(Math.max(numa.nodes().size(), settings.ioThreads() > 0
+                        ? settings.ioThreads() : 2 * Runtime.getRuntime().availableProcessors()),
+                        numa.roundRobinThreadFactory("jtgt-iscsi"), Transports.ioHandlerFactory(epoll))
+                : new MultiThreadIoEventLoopGroup(settings.ioThreads(), Transports.ioHandlerFactory(epoll));
         this.targetListener = registry.addTargetListener(this::targetRemoved);
     }
 
@@ -103,6 +121,10 @@ public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (numa.active()) {
+                            // runs on the channel's loop: its thread is pinned to one node, use that node's pool
+                            ch.config().setAllocator(numa.allocatorOfCurrentThread());
+                        }
                         CodecSettings codec = new CodecSettings(settings.maxRecvDataSegmentLength());
                         ch.pipeline().addLast("flush", new FlushConsolidationHandler(64, true));
                         ch.pipeline().addLast("decoder", new PduDecoder(codec));

@@ -18,15 +18,34 @@ final class Cdbs {
             System.arraycopy(extended, 0, cdb, 16, extended.length);
             return cdb;
         }
-        int length = switch ((field[0] & 0xff) >> 5) {
+        byte[] cdb = new byte[length(field[0])];
+        System.arraycopy(field, 0, cdb, 0, cdb.length);
+        return cdb;
+    }
+
+    /**
+     * The command's CDB straight from its BHS (no 16-byte field copy in between), with an
+     * extended-CDB AHS appended when there is one.
+     */
+    static byte[] cdb(io.jtgt.iscsi.pdu.ScsiCommandPdu pdu) {
+        byte[] extended = pdu.ahs().length == 0 ? null : extendedCdb(pdu.ahs());
+        if (extended != null) {
+            return cdb(pdu.cdbField(), extended);
+        }
+        io.netty.buffer.ByteBuf bhs = pdu.bhs();
+        byte[] cdb = new byte[length(bhs.getByte(32))];
+        bhs.getBytes(32, cdb);
+        return cdb;
+    }
+
+    /** CDB length from the operation code's group. */
+    private static int length(byte opcode) {
+        return switch ((opcode & 0xff) >> 5) {
             case 0 -> 6;
             case 1, 2 -> 10;
             case 5 -> 12;
             default -> 16; // group 4 (16 bytes), 3 (variable, fits here when short), 6–7 vendor
         };
-        byte[] cdb = new byte[length];
-        System.arraycopy(field, 0, cdb, 0, length);
-        return cdb;
     }
 
     /** Extracts an extended CDB (AHS type 1) from the AHS bytes, or null. */

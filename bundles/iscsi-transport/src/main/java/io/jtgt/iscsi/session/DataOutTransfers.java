@@ -244,7 +244,7 @@ final class DataOutTransfers {
 
     /** Removes a finished task that was still draining Data-Out. */
     void forget(ScsiTask task) {
-        connection.tasks().remove(task.itt, task);
+        connection.removeTask(task);
         withdraw(task, () -> new CancellationException("task ended"));
     }
 

@@ -32,6 +32,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -39,9 +41,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -67,7 +67,8 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private final ConnectionContext context;
     private final CodecSettings codec;
     private final LoginController login;
-    private final Map<Integer, ScsiTask> tasks = new HashMap<>();
+    /** By ITT; a primitive-keyed map: no Integer and no node per command. */
+    private final IntObjectHashMap<ScsiTask> tasks = new IntObjectHashMap<>();
     private final DataOutTransfers transfers = new DataOutTransfers(this);
 
     private Channel channel;
@@ -207,7 +208,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         ClosedChannelException cause = new ClosedChannelException();
         for (ScsiTask task : tasks.values()) {
             task.dropData(() -> cause);
-            task.abortRequested.complete(null);
+            task.requestAbort();
             if (task.aborted() && !task.responded) {
                 // Nothing will be answered on this connection any more: a pending abort is done.
                 Runnable completion = task.abortCompletion;
@@ -570,7 +571,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (existing != null) {
             transfers.forget(existing); // a finished task still draining unsolicited data: the ITT is reused
         }
-        byte[] cdb = Cdbs.cdb(pdu.cdbField(), Cdbs.extendedCdb(pdu.ahs()));
+        byte[] cdb = Cdbs.cdb(pdu);
         ScsiTask task = new ScsiTask(this, itt, pdu.cmdSn(), pdu.lun(), cdb, attribute(pdu.taskAttribute()), edtl,
                 pdu.read(), write);
         boolean admitted = reserveData(task);
@@ -642,11 +643,43 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             } catch (RuntimeException e) {
                 result = CompletableFuture.failedFuture(e);
             }
-            result.whenComplete((response, error) -> runOnLoop(() -> scsiDone(task, response, error), () -> {
-                if (response != null && response.data() != null) {
-                    response.data().release();
-                }
-            }));
+            result.whenComplete(task); // the task itself is the callback: no lambdas per command
+        }
+    }
+
+    /**
+     * scsi-core finished {@code task} (any thread): {@link #scsiDone} on this connection's loop,
+     * without a task hop when already there. A failure inside is a bug of ours and closes this
+     * connection only, as in {@link #runOnLoop}.
+     */
+    void completeOnLoop(ScsiTask task) {
+        Channel ch = channel;
+        if (ch != null && ch.eventLoop().inEventLoop()) {
+            finish(task);
+            return;
+        }
+        try {
+            if (ch == null) {
+                throw new java.util.concurrent.RejectedExecutionException("no channel");
+            }
+            ch.eventLoop().execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            ScsiResponse response = task.takeResponse();
+            task.takeError();
+            if (response != null && response.data() != null) {
+                response.data().release();
+            }
+        }
+    }
+
+    /** On the loop: the task's outcome goes out (see {@link #completeOnLoop}). */
+    void finish(ScsiTask task) {
+        try {
+            scsiDone(task, task.takeResponse(), task.takeError());
+        } catch (RuntimeException | Error e) {
+            LOG.error("{}: internal error, closing the connection", channel.remoteAddress(), e);
+            closed = true;
+            channel.close();
         }
     }
 
@@ -672,7 +705,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             // Data-Out still in flight is drained and dropped; R2Ts are withdrawn.
             transfers.withdraw(task, () -> new CancellationException("command completed before its data arrived"));
             if (task.unsolicitedDone) {
-                tasks.remove(task.itt, task);
+                removeTask(task);
             }
             if (task.aborted()) {
                 releaseData(task);
@@ -774,8 +807,15 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
 
     // ---------------------------------------------------------------- helpers used by collaborators
 
-    Map<Integer, ScsiTask> tasks() {
+    IntObjectMap<ScsiTask> tasks() {
         return tasks;
+    }
+
+    /** Removes {@code task} if it still holds its ITT (a reused ITT may belong to a newer task). */
+    void removeTask(ScsiTask task) {
+        if (tasks.get(task.itt) == task) {
+            tasks.remove(task.itt);
+        }
     }
 
     IscsiSession session() {
@@ -841,7 +881,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                     }
                 };
                 transfers.withdraw(task, () -> new CancellationException("task aborted"));
-                task.abortRequested.complete(null);
+                task.requestAbort();
                 if (waiting.remove(task)) {
                     scsiDone(task, null, null); // never started: nothing of scsi-core to wait for
                 }
@@ -872,10 +912,23 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** Sends a response PDU, consuming a StatSN when {@code status} is true. */
-    io.netty.channel.ChannelFuture send(TargetPdu pdu, boolean status) {
+    void send(TargetPdu pdu, boolean status) {
+        send(pdu, status, false);
+    }
+
+    /**
+     * Sends a response PDU, consuming a StatSN when {@code status} is true; when {@code watched},
+     * the returned future tells when it left for the socket (the only promise a command costs, and
+     * only while it holds data of the budget), otherwise it is the void promise and takes no listener.
+     */
+    io.netty.channel.ChannelFuture send(TargetPdu pdu, boolean status, boolean watched) {
         pdu.statSn(status ? statSn++ : statSn);
         numbers(pdu);
-        return channel.write(pdu);
+        if (watched) {
+            return channel.write(pdu);
+        }
+        // No promise per PDU (steady-state garbage): a failed write reaches exceptionCaught, which closes.
+        return channel.write(pdu, channel.voidPromise());
     }
 
     private void reject(IscsiPdu pdu, int reason) {
@@ -933,7 +986,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         LOG.warn("{}: {} rejected, dropping {}: {}", channel.remoteAddress(), pdu, e.task, e.getMessage());
         reject(pdu, e.reason);
         ScsiTask task = e.task;
-        tasks.remove(task.itt, task);
+        removeTask(task);
         if (!task.responded && !task.aborted()) {
             task.abortCompletion = () -> { };
         }

@@ -54,7 +54,7 @@ final class ResponseWriter {
                 System.arraycopy(sense, 0, segment, 2, sense.length);
                 pdu.data(segment);
             }
-            return connection.send(pdu, true);
+            return connection.send(pdu, true, task.dataHeld > 0);
         } finally {
             if (data != null) {
                 data.release();
@@ -126,9 +126,9 @@ final class ResponseWriter {
                 pdu.hasStatus(true);
                 pdu.status(status);
                 pdu.residual(expected, produced);
-                written = connection.send(pdu, true);
+                written = connection.send(pdu, true, task.dataHeld > 0);
             } else {
-                written = connection.send(pdu, false);
+                written = connection.send(pdu, false, last && task.dataHeld > 0);
             }
         }
         count[0] = dataSn;

@@ -16,7 +16,8 @@ import java.util.concurrent.CompletableFuture;
  * backends do positional I/O on a single contiguous region, and copying lets the decoder's
  * input buffers go at once instead of pinning them for the whole (R2T-paced) transfer.
  */
-final class ScsiTask implements ScsiCommand {
+final class ScsiTask implements ScsiCommand, java.util.function.BiConsumer<io.jtgt.scsi.api.ScsiResponse, Throwable>,
+        Runnable {
 
     /** An R2T we sent and whose Data-Out sequence is not complete yet. */
     static final class R2t {
@@ -58,7 +59,7 @@ final class ScsiTask implements ScsiCommand {
     boolean discarding;
     int nextR2tOffset = -1;
     int r2tSn;
-    final List<R2t> r2ts = new ArrayList<>(2);
+    final List<R2t> r2ts = new ArrayList<>(); // no array until a first R2T (most commands have none)
 
     /** The CDB's own transfer length as scsi-core reported it; -1 if it did not. */
     private volatile int transferLength = -1;
@@ -73,11 +74,56 @@ final class ScsiTask implements ScsiCommand {
      * Completed when the task is aborted or its connection is lost, so that a long-running command
      * (SANITIZE) can end its task while its operation goes on (SBC-3 5.30, SAM-5 7.2).
      */
-    final CompletableFuture<Void> abortRequested = new CompletableFuture<>();
+    private CompletableFuture<Void> abortRequested; // made when first asked for (SANITIZE); guarded by this
+    private boolean abortWanted;
+
+    /** scsi-core's outcome, handed from its thread to the loop (written before the hop, read after). */
+    private io.jtgt.scsi.api.ScsiResponse response;
+    private Throwable error;
 
     @Override
-    public java.util.concurrent.CompletionStage<Void> abortRequested() {
+    public synchronized java.util.concurrent.CompletionStage<Void> abortRequested() {
+        if (abortRequested == null) {
+            abortRequested = new CompletableFuture<>();
+            if (abortWanted) {
+                abortRequested.complete(null);
+            }
+        }
         return abortRequested;
+    }
+
+    /** The task is being aborted or its connection is gone (completes {@link #abortRequested()}). */
+    synchronized void requestAbort() {
+        abortWanted = true;
+        if (abortRequested != null) {
+            abortRequested.complete(null);
+        }
+    }
+
+    /** scsi-core finished (its thread): keep the outcome, continue on the connection's loop. */
+    @Override
+    public void accept(io.jtgt.scsi.api.ScsiResponse r, Throwable t) {
+        this.response = r;
+        this.error = t;
+        connection.completeOnLoop(this);
+    }
+
+    /** On the connection's loop, after {@link #accept}'s hop. */
+    @Override
+    public void run() {
+        connection.finish(this);
+    }
+
+    io.jtgt.scsi.api.ScsiResponse takeResponse() {
+        io.jtgt.scsi.api.ScsiResponse r = response;
+        response = null;
+        return r;
+    }
+
+    Throwable takeError() {
+        Throwable t = error;
+        error = null;
+        return t;
     }
 
     ScsiTask(IscsiConnection connection, int itt, int cmdSn, long lun, byte[] cdb, TaskAttribute attribute,
@@ -134,6 +180,13 @@ final class ScsiTask implements ScsiCommand {
         connection.runOnLoop(() -> connection.receiveData(this, length, future), () ->
                 future.completeExceptionally(new IllegalStateException("connection closed")));
         return future;
+    }
+
+    /** The connection's allocator (its NUMA node's pool when placement is active). */
+    @Override
+    public io.netty.buffer.ByteBufAllocator allocator() {
+        io.netty.channel.Channel ch = connection.channel();
+        return ch == null ? io.netty.buffer.PooledByteBufAllocator.DEFAULT : ch.alloc();
     }
 
     @Override

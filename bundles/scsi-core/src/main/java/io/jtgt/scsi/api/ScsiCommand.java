@@ -57,4 +57,15 @@ public interface ScsiCommand {
     default java.util.concurrent.CompletionStage<Void> abortRequested() {
         return new CompletableFuture<>();
     }
+
+    /**
+     * Where the command's Data-In buffer should come from: the transport's allocator for the
+     * connection (e.g. the pool of the NUMA node its event loop is pinned to), so the buffer the
+     * backend fills is the one the socket sends. The default is Netty's shared pool.
+     *
+     * @since 2.4
+     */
+    default io.netty.buffer.ByteBufAllocator allocator() {
+        return io.netty.buffer.PooledByteBufAllocator.DEFAULT;
+    }
 }

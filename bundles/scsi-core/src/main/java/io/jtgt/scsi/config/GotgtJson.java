@@ -226,6 +226,10 @@ public final class GotgtJson {
                 result.put(f.getKey(), scalar(f.getValue()));
             }
         });
+        // The NUMA keys are read by the numa bundle; a wrong type or range is refused here, naming the field.
+        ConfigValues.booleanValue("performance", result, "enableNUMA", false);
+        ConfigValues.longValue("performance", result, "numaBufferPoolSize", 1, 1 << 16, 1024L);
+        ConfigValues.longValue("performance", result, "numaBufferSize", 4096, 64L << 20, 262144L);
         return result;
     }
 

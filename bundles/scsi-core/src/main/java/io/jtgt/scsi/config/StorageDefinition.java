@@ -53,6 +53,11 @@ public record StorageDefinition(
     public static final String REMOVABLE = "removable";
     public static final String PHYSICAL_BLOCK_SHIFT = "physicalBlockShift";
     public static final String SANITIZE_RATE = "sanitizeRate";
+    /** gotgt per-storage NUMA keys: checked here, kept as backend options (the backends place the store). */
+    public static final String ENABLE_NUMA = "enableNUMA";
+    public static final String NUMA_NODE = "numaNode";
+    /** Linux's MAX_NUMNODES is at most 1024 (CONFIG_NODES_SHIFT 10). */
+    public static final int MAX_NUMA_NODE = 1023;
 
     /** Largest physical block: 64 KiB (an exponent of at most 7 over 512-byte blocks). */
     public static final int MAX_PHYSICAL_BLOCK_SHIFT = 16;
@@ -100,6 +105,8 @@ public record StorageDefinition(
                     "is smaller than blockShift " + blockShift);
         }
         int sanitizeRate = (int) ConfigValues.longValue(owner, props, SANITIZE_RATE, 0, 1 << 20, 0L);
+        ConfigValues.booleanValue(owner, props, ENABLE_NUMA, false);
+        ConfigValues.longValue(owner, props, NUMA_NODE, 0, MAX_NUMA_NODE, 0L);
         Map<String, String> options = new TreeMap<>();
         for (Map.Entry<String, ?> e : props.entrySet()) {
             String key = e.getKey();

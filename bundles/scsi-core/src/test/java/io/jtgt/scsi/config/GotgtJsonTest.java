@@ -100,4 +100,26 @@ class GotgtJsonTest {
                 {"iscsitargets":{"iqn.2026-11.io.jtgt:t":{"tpgts":{},"luns":{},"maxBurstLength":1}}}"""));
         assertTrue(e.getMessage().contains("maxBurstLength=1 is out of range"), e.getMessage());
     }
+
+    @Test
+    void numaKeysOfTheSeedAreCheckedAndKept() {
+        JtgtConfiguration c = GotgtJson.parse("""
+                {"performance":{"enableNUMA":true,"numaBufferPoolSize":1024,"numaBufferSize":262144},
+                 "storages":[{"deviceID":1000,"path":"/var/tmp/disk.img","backendType":"iouring",
+                              "enableNUMA":true,"numaNode":1}]}""");
+        assertEquals(Map.of("enableNUMA", true, "numaBufferPoolSize", 1024, "numaBufferSize", 262144), c.performance());
+        assertEquals(Map.of("enableNUMA", "true", "numaNode", "1"), c.storages().get(0).options());
+        String node = assertThrows(ConfigException.class, () -> GotgtJson.parse(
+                "{\"storages\":[{\"deviceID\":1,\"path\":\"/a\",\"numaNode\":-1}]}")).getMessage();
+        assertTrue(node.contains("numaNode"), node);
+        String enable = assertThrows(ConfigException.class, () -> GotgtJson.parse(
+                "{\"storages\":[{\"deviceID\":1,\"path\":\"/a\",\"enableNUMA\":\"perhaps\"}]}")).getMessage();
+        assertTrue(enable.contains("enableNUMA"), enable);
+        String size = assertThrows(ConfigException.class, () -> GotgtJson.parse(
+                "{\"performance\":{\"numaBufferSize\":12}}")).getMessage();
+        assertTrue(size.contains("numaBufferSize"), size);
+        String pool = assertThrows(ConfigException.class, () -> GotgtJson.parse(
+                "{\"performance\":{\"numaBufferPoolSize\":\"many\"}}")).getMessage();
+        assertTrue(pool.contains("numaBufferPoolSize"), pool);
+    }
 }

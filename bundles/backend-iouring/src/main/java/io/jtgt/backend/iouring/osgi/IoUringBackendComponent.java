@@ -1,6 +1,7 @@
 package io.jtgt.backend.iouring.osgi;
 
 import io.jtgt.backend.iouring.IoUringBackingStoreProvider;
+import io.jtgt.numa.NumaPlacement;
 import io.jtgt.scsi.spi.BackingStoreProvider;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -11,12 +12,16 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * Publishes an {@link IoUringBackingStoreProvider} as the {@code backendType=iouring}
  * {@link BackingStoreProvider}. Reads the {@code io.jtgt.performance} singleton (optional) for the
  * default {@code ioUringQueueDepth}; a change restarts the component (no @Modified), which
- * reopens the stores with the new rings.
+ * reopens the stores with the new rings. Storages with {@code enableNUMA}/{@code numaNode} get rings
+ * pinned to their node when the {@link NumaPlacement} is active (optional reference).
  */
 @Component(immediate = true, service = {}, configurationPid = "io.jtgt.performance",
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -27,10 +32,13 @@ public final class IoUringBackendComponent {
     private IoUringBackingStoreProvider provider;
     private ServiceRegistration<BackingStoreProvider> registration;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+    NumaPlacement numa;
+
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
         provider = new IoUringBackingStoreProvider(queueDepth(properties.get(QUEUE_DEPTH)),
-                IoUringBackingStoreProvider.defaultRings());
+                IoUringBackingStoreProvider.defaultRings(), numa == null ? NumaPlacement.inactive() : numa);
         Dictionary<String, Object> serviceProperties = new Hashtable<>();
         serviceProperties.put(BackingStoreProvider.BACKEND_TYPE, provider.backendType());
         registration = context.registerService(BackingStoreProvider.class, provider, serviceProperties);

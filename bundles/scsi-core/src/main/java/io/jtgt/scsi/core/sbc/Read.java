@@ -4,6 +4,7 @@ import io.jtgt.scsi.api.ScsiResponse;
 import io.jtgt.scsi.core.CommandContext;
 import io.jtgt.scsi.core.Medium;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -26,13 +27,18 @@ final class Read {
             return CommandContext.good(); // SBC-3 5.9: zero length transfers nothing and is not an error
         }
         // SBC-4 4.29: never a torn view of a WRITE ATOMIC in flight on this range
-        return ctx.device().atomicWriteGate().plain(io.lba(), io.blocks(), () -> read(m, io.offset(m), io.bytes(m)))
+        return ctx.device().atomicWriteGate().plain(io.lba(), io.blocks(), () -> read(ctx.command().allocator(), m, io.offset(m), io.bytes(m)))
                 .thenApply(ScsiResponse::good);
     }
 
     /** Reads {@code bytes} at {@code offset} into a new pooled buffer, released on failure. */
     static CompletableFuture<ByteBuf> read(Medium m, long offset, int bytes) {
-        ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(bytes, bytes);
+        return read(PooledByteBufAllocator.DEFAULT, m, offset, bytes);
+    }
+
+    /** As {@link #read(Medium, long, int)}, the buffer from {@code allocator} (the transport's, for Data-In). */
+    static CompletableFuture<ByteBuf> read(ByteBufAllocator allocator, Medium m, long offset, int bytes) {
+        ByteBuf buf = allocator.directBuffer(bytes, bytes);
         CompletableFuture<Void> f;
         try {
             f = m.store().read(offset, buf, bytes);
