@@ -73,13 +73,13 @@ public class ConfigAdminService implements AdminService {
         ConfigSnapshot snapshot = snapshot();
         Stored<StorageDefinition> existing = snapshot.storages.get(storage.deviceId());
         if (existing != null) {
-            throw new ConfigException("storage " + storage.deviceId() + ": deviceID=" + storage.deviceId()
+            throw ConfigException.conflict("storage " + storage.deviceId() + ": deviceID=" + storage.deviceId()
                     + " exists already (" + existing.pid() + ")");
         }
         for (Stored<StorageDefinition> other : snapshot.storages.values()) {
             StorageDefinition o = other.definition();
             if (o.backendType().equals(storage.backendType()) && o.location().equals(storage.location())) {
-                throw new ConfigException("storage " + storage.deviceId() + ": path=" + storage.path()
+                throw ConfigException.conflict("storage " + storage.deviceId() + ": path=" + storage.path()
                         + " is used by storage " + o.deviceId() + " already");
             }
         }
@@ -95,7 +95,7 @@ public class ConfigAdminService implements AdminService {
         List<Stored<TargetDefinition>> users = snapshot.targets.values().stream()
                 .filter(t -> t.definition().luns().containsValue(deviceId)).toList();
         if (!users.isEmpty() && !force) {
-            throw new ConfigException("storage " + deviceId + ": is mapped to " + users.stream()
+            throw ConfigException.conflict("storage " + deviceId + ": is mapped to " + users.stream()
                     .map(t -> describeLuns(t.definition(), deviceId)).collect(Collectors.joining(", "))
                     + "; unmap it first or force the removal");
         }
@@ -167,7 +167,7 @@ public class ConfigAdminService implements AdminService {
         TargetDefinition target = validTarget(props);
         Stored<TargetDefinition> existing = snapshot.target(target.name());
         if (existing != null) {
-            throw new ConfigException("target " + target.name() + ": exists already (" + existing.pid() + ")");
+            throw ConfigException.conflict("target " + target.name() + ": exists already (" + existing.pid() + ")");
         }
         checkPortals(snapshot, target);
         String pid = create(snapshot, ConfigPids.TARGET, ConfigNames.target(target.name()), target.toProperties());
@@ -195,11 +195,11 @@ public class ConfigAdminService implements AdminService {
         String owner = "target " + target.definition().name();
         Long mapped = target.definition().luns().get(lun);
         if (mapped != null) {
-            throw new ConfigException(owner + ": " + TargetDefinition.LUN_PREFIX + lun + "=" + mapped
+            throw ConfigException.conflict(owner + ": " + TargetDefinition.LUN_PREFIX + lun + "=" + mapped
                     + " is mapped already; unmap it first");
         }
         if (!snapshot.storages.containsKey(deviceId)) {
-            throw new ConfigException(owner + ": " + TargetDefinition.LUN_PREFIX + lun + "=" + deviceId
+            throw ConfigException.notFound(owner + ": " + TargetDefinition.LUN_PREFIX + lun + "=" + deviceId
                     + " names no storage deviceID");
         }
         Map<String, Object> props = Properties.own(Properties.toMap(target.configuration().getProperties()));
@@ -215,7 +215,7 @@ public class ConfigAdminService implements AdminService {
         Stored<TargetDefinition> target = requireTarget(snapshot(), targetName);
         String owner = "target " + target.definition().name();
         if (!target.definition().luns().containsKey(lun)) {
-            throw new ConfigException(owner + ": LUN " + lun + " is not mapped");
+            throw ConfigException.notFound(owner + ": LUN " + lun + " is not mapped");
         }
         Map<String, Object> props = Properties.own(Properties.toMap(target.configuration().getProperties()));
         props.keySet().removeIf(k -> k.startsWith(TargetDefinition.LUN_PREFIX)
@@ -237,11 +237,11 @@ public class ConfigAdminService implements AdminService {
         ConfigSnapshot snapshot = snapshot();
         Stored<PortalDefinition> existing = snapshot.portals.get(id);
         if (existing != null) {
-            throw new ConfigException("portal " + id + ": id=" + id + " exists already (" + existing.pid() + ")");
+            throw ConfigException.conflict("portal " + id + ": id=" + id + " exists already (" + existing.pid() + ")");
         }
         for (Stored<PortalDefinition> other : snapshot.portals.values()) {
             if (other.definition().address().equals(portal.address()) && portal.port() != 0) {
-                throw new ConfigException("portal " + id + ": portal=" + portal.address() + " is portal "
+                throw ConfigException.conflict("portal " + id + ": portal=" + portal.address() + " is portal "
                         + other.definition().id() + " already");
             }
         }
@@ -255,12 +255,12 @@ public class ConfigAdminService implements AdminService {
         ConfigSnapshot snapshot = snapshot();
         Stored<PortalDefinition> portal = snapshot.portals.get(id);
         if (portal == null) {
-            throw new ConfigException("portal " + id + ": does not exist");
+            throw ConfigException.notFound("portal " + id + ": does not exist");
         }
         List<Stored<TargetDefinition>> users = snapshot.targets.values().stream()
                 .filter(t -> t.definition().portalGroups().values().stream().anyMatch(ids -> ids.contains(id))).toList();
         if (!users.isEmpty() && !force) {
-            throw new ConfigException("portal " + id + ": is in a portal group of " + users.stream()
+            throw ConfigException.conflict("portal " + id + ": is in a portal group of " + users.stream()
                     .map(t -> t.definition().name()).collect(Collectors.joining(", "))
                     + "; take it out first or force the removal");
         }
@@ -288,11 +288,11 @@ public class ConfigAdminService implements AdminService {
         Stored<TargetDefinition> target = requireTarget(snapshot, targetName);
         String owner = "target " + target.definition().name();
         if (!snapshot.portals.containsKey(portalId)) {
-            throw new ConfigException(owner + ": portal id " + portalId + " names no portal");
+            throw ConfigException.notFound(owner + ": portal id " + portalId + " names no portal");
         }
         List<Integer> ids = new ArrayList<>(target.definition().portalGroups().getOrDefault(tag, List.of()));
         if (ids.contains(portalId)) {
-            throw new ConfigException(owner + ": portal " + portalId + " is in portal group " + tag + " already");
+            throw ConfigException.conflict(owner + ": portal " + portalId + " is in portal group " + tag + " already");
         }
         ids.add(portalId);
         Map<String, Object> props = Properties.own(Properties.toMap(target.configuration().getProperties()));
@@ -310,7 +310,7 @@ public class ConfigAdminService implements AdminService {
         String owner = "target " + target.definition().name();
         List<Integer> ids = new ArrayList<>(target.definition().portalGroups().getOrDefault(tag, List.of()));
         if (!ids.remove((Integer) portalId)) {
-            throw new ConfigException(owner + ": portal " + portalId + " is not in portal group " + tag);
+            throw ConfigException.notFound(owner + ": portal " + portalId + " is not in portal group " + tag);
         }
         Map<String, Object> props = Properties.own(Properties.toMap(target.configuration().getProperties()));
         props.keySet().removeIf(k -> isGroupKey(k, tag));
@@ -357,7 +357,7 @@ public class ConfigAdminService implements AdminService {
         Stored<AccessRuleConfig> rule = existingRule(snapshot, target);
         String name = rule != null ? rule.definition().target() : requireAccessTarget(snapshot, target);
         if (rule == null) {
-            throw new ConfigException("target " + name + ": initiator " + initiatorName + " is not on its list");
+            throw ConfigException.notFound("target " + name + ": initiator " + initiatorName + " is not on its list");
         }
         AccessRuleConfig result = rule.definition().withoutInitiator(initiatorName == null ? "" : initiatorName.trim());
         write(snapshot, rule, result);
@@ -385,7 +385,7 @@ public class ConfigAdminService implements AdminService {
         Stored<AccessRuleConfig> rule = existingRule(snapshot, target);
         String name = rule != null ? rule.definition().target() : requireAccessTarget(snapshot, target);
         if (rule == null || rule.definition().userName() == null) {
-            throw new ConfigException("target " + name + ": has no CHAP account");
+            throw ConfigException.notFound("target " + name + ": has no CHAP account");
         }
         AccessRuleConfig result = rule.definition().withoutChap();
         write(snapshot, rule, result);
@@ -524,7 +524,7 @@ public class ConfigAdminService implements AdminService {
     private static Stored<StorageDefinition> requireStorage(ConfigSnapshot snapshot, long deviceId) {
         Stored<StorageDefinition> storage = snapshot.storages.get(deviceId);
         if (storage == null) {
-            throw new ConfigException("storage " + deviceId + ": does not exist");
+            throw ConfigException.notFound("storage " + deviceId + ": does not exist");
         }
         return storage;
     }
@@ -532,7 +532,7 @@ public class ConfigAdminService implements AdminService {
     private static Stored<TargetDefinition> requireTarget(ConfigSnapshot snapshot, String name) {
         Stored<TargetDefinition> target = name == null ? null : snapshot.target(name.trim());
         if (target == null) {
-            throw new ConfigException("target " + name + ": does not exist");
+            throw ConfigException.notFound("target " + name + ": does not exist");
         }
         return target;
     }
@@ -544,7 +544,7 @@ public class ConfigAdminService implements AdminService {
     private static void checkPortals(ConfigSnapshot snapshot, TargetDefinition target) {
         target.portalGroups().forEach((tag, ids) -> ids.forEach(id -> {
             if (!snapshot.portals.containsKey(id)) {
-                throw new ConfigException("target " + target.name() + ": " + TargetDefinition.TPGT_PREFIX + tag
+                throw ConfigException.notFound("target " + target.name() + ": " + TargetDefinition.TPGT_PREFIX + tag
                         + " portal id " + id + " names no portal");
             }
         }));

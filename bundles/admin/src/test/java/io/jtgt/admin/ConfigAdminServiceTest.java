@@ -65,6 +65,29 @@ class ConfigAdminServiceTest {
         refused(() -> admin.removeStorage(4242, false), "storage 4242", "does not exist");
     }
 
+    /** What a REST layer maps to 404 and 409: the kind, not the message, says which. */
+    @Test
+    void refusalsTellMissingObjectsAndConflictsApart() {
+        storage(1000);
+        admin.createTarget(TARGET, Map.of());
+        assertEquals(ConfigException.Kind.NOT_FOUND,
+                assertThrows(ConfigException.class, () -> admin.removeStorage(4242, false)).kind());
+        assertEquals(ConfigException.Kind.NOT_FOUND,
+                assertThrows(ConfigException.class, () -> admin.mapLun(TARGET, 0, 4242)).kind());
+        assertEquals(ConfigException.Kind.NOT_FOUND,
+                assertThrows(ConfigException.class, () -> admin.unmapLun("iqn.2026-11.io.jtgt:none", 0)).kind());
+        assertEquals(ConfigException.Kind.NOT_FOUND, assertThrows(ConfigException.class, () -> admin.removeChap(TARGET)).kind());
+        assertEquals(ConfigException.Kind.CONFLICT, assertThrows(ConfigException.class, () -> storage(1000)).kind());
+        assertEquals(ConfigException.Kind.CONFLICT,
+                assertThrows(ConfigException.class, () -> admin.createTarget(TARGET, Map.of())).kind());
+        admin.mapLun(TARGET, 0, 1000);
+        assertEquals(ConfigException.Kind.CONFLICT,
+                assertThrows(ConfigException.class, () -> admin.removeStorage(1000, false)).kind());
+        assertEquals(ConfigException.Kind.CONFLICT, assertThrows(ConfigException.class, () -> admin.mapLun(TARGET, 0, 1000)).kind());
+        assertEquals(ConfigException.Kind.INVALID, assertThrows(ConfigException.class,
+                () -> admin.createStorage(Map.of("deviceID", 1, "path", "/x.img", "blockShift", 7))).kind());
+    }
+
     @Test
     void resizeWritesDeviceSizeAndRefusesShrinkingOrPartialBlocks() {
         storage(1000);
