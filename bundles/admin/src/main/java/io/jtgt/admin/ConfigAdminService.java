@@ -50,6 +50,17 @@ public class ConfigAdminService implements AdminService {
     private final ConfigurationAdmin configAdmin;
     /** Karaf's etc/ (file install's folder), or null when there is none: Config Admin only. */
     private final CfgFiles files;
+    /**
+     * PIDs whose configuration (and file) this service deleted, with when. File install deletes
+     * the file of a deleted configuration when Config Admin's asynchronous CM_DELETED event for
+     * that PID reaches it, and then the configuration of that file: a configuration re-created at
+     * once under the same name (acl-remove, then chap-set on the same target) would lose its new
+     * file and then itself. So a deleted name is not reused for {@link #REUSE_DELAY_NANOS}.
+     */
+    private final Map<String, Long> deletedPids = new java.util.HashMap<>();
+
+    /** Far longer than Config Admin takes to deliver an event. */
+    static final long REUSE_DELAY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     /** Changes Config Admin only (its own store keeps them; nothing in an etc/ folder). */
     public ConfigAdminService(ConfigurationAdmin configAdmin) {
@@ -556,9 +567,11 @@ public class ConfigAdminService implements AdminService {
      */
     private String create(ConfigSnapshot snapshot, String factoryPid, String baseName, Map<String, ?> props) {
         String base = baseName;
-        String name = ConfigNames.free(factoryPid, base, snapshot.pids);
+        java.util.Set<String> taken = new java.util.HashSet<>(snapshot.pids);
+        taken.addAll(recentlyDeletedPids());
+        String name = ConfigNames.free(factoryPid, base, taken);
         for (int i = 2; files != null && files.exists(factoryPid, name); i++) {
-            name = ConfigNames.free(factoryPid, base + "-" + i, snapshot.pids);
+            name = ConfigNames.free(factoryPid, base + "-" + i, taken);
         }
         Map<String, Object> bookkeeping = new LinkedHashMap<>();
         try {
@@ -579,6 +592,12 @@ public class ConfigAdminService implements AdminService {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + factoryPid + "~" + name + ": " + e.getMessage(), e);
         }
+    }
+
+    private java.util.Set<String> recentlyDeletedPids() {
+        long now = System.nanoTime();
+        deletedPids.values().removeIf(at -> now - at > REUSE_DELAY_NANOS);
+        return deletedPids.keySet();
     }
 
     /** Creates or updates a singleton configuration (its .cfg file first, when there is an etc/ and it is new). */
@@ -633,6 +652,7 @@ public class ConfigAdminService implements AdminService {
         try {
             if (files != null && c.getProperties() != null) {
                 files.delete(c.getProperties().get(CfgFiles.FILENAME));
+                deletedPids.put(c.getPid(), System.nanoTime());
             }
             c.delete();
         } catch (IllegalStateException e) {

@@ -283,6 +283,26 @@ class ConfigAdminServiceTest {
         assertTrue(admin.accessRules().isEmpty(), "the removed target's access rule went with it");
     }
 
+    /**
+     * File install deletes a removed configuration's file when the CM_DELETED event reaches it,
+     * by PID, later: a rule re-created at once must not get that PID and file name back.
+     */
+    @Test
+    void aNameJustDeletedIsNotReusedForItsFile(@TempDir Path etc) throws Exception {
+        ConfigAdminService withEtc = new ConfigAdminService(configAdmin, etc);
+        withEtc.createTarget(TARGET, Map.of());
+        withEtc.addInitiator(TARGET, "iqn.2026-11.org.example:host1");
+        Path first = etc.resolve("io.jtgt.auth-iqn.2026-11.io.jtgt_disk1.cfg");
+        assertTrue(Files.exists(first));
+        withEtc.removeInitiator(TARGET, "iqn.2026-11.org.example:host1");
+        assertFalse(Files.exists(first), "an open rule has no file");
+        withEtc.setChap(TARGET, "alice", "twelve-bytes-at-least", null, null);
+        assertFalse(Files.exists(first), "the deleted name is not reused");
+        Path second = etc.resolve("io.jtgt.auth-iqn.2026-11.io.jtgt_disk1-2.cfg");
+        assertTrue(Files.readString(second).contains("userName = alice"));
+        assertEquals("alice", withEtc.accessRules().get(0).userName());
+    }
+
     @Test
     void newConfigurationsGetTheirCfgFileInEtcAndLoseItWhenRemoved(@TempDir Path etc) throws Exception {
         ConfigAdminService withEtc = new ConfigAdminService(configAdmin, etc);
