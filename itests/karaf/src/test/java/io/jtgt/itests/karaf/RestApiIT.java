@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -146,10 +147,11 @@ public class RestApiIT {
         assertEquals("lun: 'zero' is not a whole number",
                 error(send("POST", lunPath, ADMIN, "{\"lun\": \"zero\", \"deviceID\": 5000}"), 400));
 
-        assertTrue(Files.readString(etc.resolve("io.jtgt.portal-8.cfg")).contains("portal = " + portal));
-        assertTrue(Files.readString(etc.resolve("io.jtgt.storage-5000.cfg")).contains("deviceSize = 16777216"));
-        String targetCfg = Files.readString(etc.resolve("io.jtgt.target-iqn.2026-11.io.jtgt_rest-it.cfg"));
-        assertTrue(targetCfg, targetCfg.contains("lun.0 = 5000") && targetCfg.contains("tpgt.1 = 8"));
+        // File install writes etc/ on Config Admin's asynchronous events, so the files follow the answers shortly after.
+        assertTrue(awaitFileContains(etc.resolve("io.jtgt.portal-8.cfg"), "portal = " + portal));
+        assertTrue(awaitFileContains(etc.resolve("io.jtgt.storage-5000.cfg"), "deviceSize = 16777216"));
+        Path targetCfg = etc.resolve("io.jtgt.target-iqn.2026-11.io.jtgt_rest-it.cfg");
+        assertTrue(read(targetCfg), awaitFileContains(targetCfg, "lun.0 = 5000", "tpgt.1 = 8"));
 
         String lun0 = "iscsi://" + portal + "/" + TARGET + "/0";
         assertTrue("the LUN comes online", await(() -> lunState(5000).equals("ONLINE")));
@@ -463,6 +465,10 @@ public class RestApiIT {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    private static boolean awaitFileContains(Path file, String... lines) throws InterruptedException {
+        return await(() -> Files.exists(file) && Arrays.stream(lines).allMatch(read(file)::contains));
     }
 
     private static boolean await(BooleanSupplier condition) throws InterruptedException {
