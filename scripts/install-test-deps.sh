@@ -7,6 +7,8 @@
 #   ceph-mon ceph-osd ceph-common librados2 librbd1
 #                     the throwaway single-node Ceph cluster (scripts/ceph-cluster.sh) that the
 #                     backend-rbd tests run against
+#   python3-prometheus-client
+#                     Prometheus' own text-format parser, the judge of /jtgt/metrics (RestApiIT)
 # The conformance run compares against git HEAD's docs/conformance.md when git is there (else the
 # file as found), so a checkout with git gives the strict regression gate.
 # Idempotent: installs nothing when everything is there (no apt-get update either).
@@ -14,6 +16,7 @@
 set -euo pipefail
 
 packages=(libiscsi-bin qemu-utils qemu-block-extra ceph-mon ceph-osd ceph-common librados2 librbd1)
+packages+=(python3-prometheus-client)
 tools=(iscsi-ls iscsi-inq iscsi-readcapacity16 iscsi-test-cu qemu-img qemu-io ceph-mon ceph-osd ceph rbd)
 
 die() {
@@ -52,5 +55,8 @@ done
 # qemu-img/qemu-io only speak iscsi:// when the block module is present.
 dpkg-query -L qemu-block-extra 2>/dev/null | grep -q 'block-iscsi\.so$' \
     || die "qemu-block-extra has no block-iscsi.so: QEMU cannot open iscsi:// URLs"
+
+/usr/bin/python3 -c 'import prometheus_client.parser' 2>/dev/null \
+    || die "python3-prometheus-client is installed but /usr/bin/python3 cannot import prometheus_client.parser"
 
 echo "install-test-deps: OK (${packages[*]})"

@@ -130,7 +130,7 @@ record AccessRuleConfig(String target, String userName, String secret, String mu
     AccessRuleConfig withoutInitiator(String name) {
         List<String> list = new ArrayList<>(initiators);
         if (!list.removeIf(n -> n.equalsIgnoreCase(name))) {
-            throw new ConfigException("target " + target + ": initiator " + name + " is not on its list");
+            throw ConfigException.notFound("target " + target + ": initiator " + name + " is not on its list");
         }
         return new AccessRuleConfig(target, userName, secret, mutualUserName, mutualSecret, list, others);
     }

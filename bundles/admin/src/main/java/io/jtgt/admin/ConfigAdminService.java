@@ -50,6 +50,17 @@ public class ConfigAdminService implements AdminService {
     private final ConfigurationAdmin configAdmin;
     /** Karaf's etc/ (file install's folder), or null when there is none: Config Admin only. */
     private final CfgFiles files;
+    /**
+     * PIDs whose configuration (and file) this service deleted, with when. File install deletes
+     * the file of a deleted configuration when Config Admin's asynchronous CM_DELETED event for
+     * that PID reaches it, and then the configuration of that file: a configuration re-created at
+     * once under the same name (acl-remove, then chap-set on the same target) would lose its new
+     * file and then itself. So a deleted name is not reused for {@link #REUSE_DELAY_NANOS}.
+     */
+    private final Map<String, Long> deletedPids = new java.util.HashMap<>();
+
+    /** Far longer than Config Admin takes to deliver an event. */
+    static final long REUSE_DELAY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     /** Changes Config Admin only (its own store keeps them; nothing in an etc/ folder). */
     public ConfigAdminService(ConfigurationAdmin configAdmin) {
@@ -73,13 +84,13 @@ public class ConfigAdminService implements AdminService {
         ConfigSnapshot snapshot = snapshot();
         Stored<StorageDefinition> existing = snapshot.storages.get(storage.deviceId());
         if (existing != null) {
-            throw new ConfigException("storage " + storage.deviceId() + ": deviceID=" + storage.deviceId()
+            throw ConfigException.conflict("storage " + storage.deviceId() + ": deviceID=" + storage.deviceId()
                     + " exists already (" + existing.pid() + ")");
         }
         for (Stored<StorageDefinition> other : snapshot.storages.values()) {
             StorageDefinition o = other.definition();
             if (o.backendType().equals(storage.backendType()) && o.location().equals(storage.location())) {
-                throw new ConfigException("storage " + storage.deviceId() + ": path=" + storage.path()
+                throw ConfigException.conflict("storage " + storage.deviceId() + ": path=" + storage.path()
                         + " is used by storage " + o.deviceId() + " already");
             }
         }
@@ -95,7 +106,7 @@ public class ConfigAdminService implements AdminService {
         List<Stored<TargetDefinition>> users = snapshot.targets.values().stream()
                 .filter(t -> t.definition().luns().containsValue(deviceId)).toList();
         if (!users.isEmpty() && !force) {
-            throw new ConfigException("storage " + deviceId + ": is mapped to " + users.stream()
+            throw ConfigException.conflict("storage " + deviceId + ": is mapped to " + users.stream()
                     .map(t -> describeLuns(t.definition(), deviceId)).collect(Collectors.joining(", "))
                     + "; unmap it first or force the removal");
         }
@@ -167,7 +178,7 @@ public class ConfigAdminService implements AdminService {
         TargetDefinition target = validTarget(props);
         Stored<TargetDefinition> existing = snapshot.target(target.name());
         if (existing != null) {
-            throw new ConfigException("target " + target.name() + ": exists already (" + existing.pid() + ")");
+            throw ConfigException.conflict("target " + target.name() + ": exists already (" + existing.pid() + ")");
         }
         checkPortals(snapshot, target);
         String pid = create(snapshot, ConfigPids.TARGET, ConfigNames.target(target.name()), target.toProperties());
@@ -195,11 +206,11 @@ public class ConfigAdminService implements AdminService {
         String owner = "target " + target.definition().name();
         Long mapped = target.definition().luns().get(lun);
         if (mapped != null) {
-            throw new ConfigException(owner + ": " + TargetDefinition.LUN_PREFIX + lun + "=" + mapped
+            throw ConfigException.conflict(owner + ": " + TargetDefinition.LUN_PREFIX + lun + "=" + mapped
                     + " is mapped already; unmap it first");
         }
         if (!snapshot.storages.containsKey(deviceId)) {
-            throw new ConfigException(owner + ": " + TargetDefinition.LUN_PREFIX + lun + "=" + deviceId
+            throw ConfigException.notFound(owner + ": " + TargetDefinition.LUN_PREFIX + lun + "=" + deviceId
                     + " names no storage deviceID");
         }
         Map<String, Object> props = Properties.own(Properties.toMap(target.configuration().getProperties()));
@@ -215,7 +226,7 @@ public class ConfigAdminService implements AdminService {
         Stored<TargetDefinition> target = requireTarget(snapshot(), targetName);
         String owner = "target " + target.definition().name();
         if (!target.definition().luns().containsKey(lun)) {
-            throw new ConfigException(owner + ": LUN " + lun + " is not mapped");
+            throw ConfigException.notFound(owner + ": LUN " + lun + " is not mapped");
         }
         Map<String, Object> props = Properties.own(Properties.toMap(target.configuration().getProperties()));
         props.keySet().removeIf(k -> k.startsWith(TargetDefinition.LUN_PREFIX)
@@ -237,11 +248,11 @@ public class ConfigAdminService implements AdminService {
         ConfigSnapshot snapshot = snapshot();
         Stored<PortalDefinition> existing = snapshot.portals.get(id);
         if (existing != null) {
-            throw new ConfigException("portal " + id + ": id=" + id + " exists already (" + existing.pid() + ")");
+            throw ConfigException.conflict("portal " + id + ": id=" + id + " exists already (" + existing.pid() + ")");
         }
         for (Stored<PortalDefinition> other : snapshot.portals.values()) {
             if (other.definition().address().equals(portal.address()) && portal.port() != 0) {
-                throw new ConfigException("portal " + id + ": portal=" + portal.address() + " is portal "
+                throw ConfigException.conflict("portal " + id + ": portal=" + portal.address() + " is portal "
                         + other.definition().id() + " already");
             }
         }
@@ -255,12 +266,12 @@ public class ConfigAdminService implements AdminService {
         ConfigSnapshot snapshot = snapshot();
         Stored<PortalDefinition> portal = snapshot.portals.get(id);
         if (portal == null) {
-            throw new ConfigException("portal " + id + ": does not exist");
+            throw ConfigException.notFound("portal " + id + ": does not exist");
         }
         List<Stored<TargetDefinition>> users = snapshot.targets.values().stream()
                 .filter(t -> t.definition().portalGroups().values().stream().anyMatch(ids -> ids.contains(id))).toList();
         if (!users.isEmpty() && !force) {
-            throw new ConfigException("portal " + id + ": is in a portal group of " + users.stream()
+            throw ConfigException.conflict("portal " + id + ": is in a portal group of " + users.stream()
                     .map(t -> t.definition().name()).collect(Collectors.joining(", "))
                     + "; take it out first or force the removal");
         }
@@ -288,11 +299,11 @@ public class ConfigAdminService implements AdminService {
         Stored<TargetDefinition> target = requireTarget(snapshot, targetName);
         String owner = "target " + target.definition().name();
         if (!snapshot.portals.containsKey(portalId)) {
-            throw new ConfigException(owner + ": portal id " + portalId + " names no portal");
+            throw ConfigException.notFound(owner + ": portal id " + portalId + " names no portal");
         }
         List<Integer> ids = new ArrayList<>(target.definition().portalGroups().getOrDefault(tag, List.of()));
         if (ids.contains(portalId)) {
-            throw new ConfigException(owner + ": portal " + portalId + " is in portal group " + tag + " already");
+            throw ConfigException.conflict(owner + ": portal " + portalId + " is in portal group " + tag + " already");
         }
         ids.add(portalId);
         Map<String, Object> props = Properties.own(Properties.toMap(target.configuration().getProperties()));
@@ -310,7 +321,7 @@ public class ConfigAdminService implements AdminService {
         String owner = "target " + target.definition().name();
         List<Integer> ids = new ArrayList<>(target.definition().portalGroups().getOrDefault(tag, List.of()));
         if (!ids.remove((Integer) portalId)) {
-            throw new ConfigException(owner + ": portal " + portalId + " is not in portal group " + tag);
+            throw ConfigException.notFound(owner + ": portal " + portalId + " is not in portal group " + tag);
         }
         Map<String, Object> props = Properties.own(Properties.toMap(target.configuration().getProperties()));
         props.keySet().removeIf(k -> isGroupKey(k, tag));
@@ -357,7 +368,7 @@ public class ConfigAdminService implements AdminService {
         Stored<AccessRuleConfig> rule = existingRule(snapshot, target);
         String name = rule != null ? rule.definition().target() : requireAccessTarget(snapshot, target);
         if (rule == null) {
-            throw new ConfigException("target " + name + ": initiator " + initiatorName + " is not on its list");
+            throw ConfigException.notFound("target " + name + ": initiator " + initiatorName + " is not on its list");
         }
         AccessRuleConfig result = rule.definition().withoutInitiator(initiatorName == null ? "" : initiatorName.trim());
         write(snapshot, rule, result);
@@ -385,7 +396,7 @@ public class ConfigAdminService implements AdminService {
         Stored<AccessRuleConfig> rule = existingRule(snapshot, target);
         String name = rule != null ? rule.definition().target() : requireAccessTarget(snapshot, target);
         if (rule == null || rule.definition().userName() == null) {
-            throw new ConfigException("target " + name + ": has no CHAP account");
+            throw ConfigException.notFound("target " + name + ": has no CHAP account");
         }
         AccessRuleConfig result = rule.definition().withoutChap();
         write(snapshot, rule, result);
@@ -524,7 +535,7 @@ public class ConfigAdminService implements AdminService {
     private static Stored<StorageDefinition> requireStorage(ConfigSnapshot snapshot, long deviceId) {
         Stored<StorageDefinition> storage = snapshot.storages.get(deviceId);
         if (storage == null) {
-            throw new ConfigException("storage " + deviceId + ": does not exist");
+            throw ConfigException.notFound("storage " + deviceId + ": does not exist");
         }
         return storage;
     }
@@ -532,7 +543,7 @@ public class ConfigAdminService implements AdminService {
     private static Stored<TargetDefinition> requireTarget(ConfigSnapshot snapshot, String name) {
         Stored<TargetDefinition> target = name == null ? null : snapshot.target(name.trim());
         if (target == null) {
-            throw new ConfigException("target " + name + ": does not exist");
+            throw ConfigException.notFound("target " + name + ": does not exist");
         }
         return target;
     }
@@ -544,7 +555,7 @@ public class ConfigAdminService implements AdminService {
     private static void checkPortals(ConfigSnapshot snapshot, TargetDefinition target) {
         target.portalGroups().forEach((tag, ids) -> ids.forEach(id -> {
             if (!snapshot.portals.containsKey(id)) {
-                throw new ConfigException("target " + target.name() + ": " + TargetDefinition.TPGT_PREFIX + tag
+                throw ConfigException.notFound("target " + target.name() + ": " + TargetDefinition.TPGT_PREFIX + tag
                         + " portal id " + id + " names no portal");
             }
         }));
@@ -556,9 +567,11 @@ public class ConfigAdminService implements AdminService {
      */
     private String create(ConfigSnapshot snapshot, String factoryPid, String baseName, Map<String, ?> props) {
         String base = baseName;
-        String name = ConfigNames.free(factoryPid, base, snapshot.pids);
+        java.util.Set<String> taken = new java.util.HashSet<>(snapshot.pids);
+        taken.addAll(recentlyDeletedPids());
+        String name = ConfigNames.free(factoryPid, base, taken);
         for (int i = 2; files != null && files.exists(factoryPid, name); i++) {
-            name = ConfigNames.free(factoryPid, base + "-" + i, snapshot.pids);
+            name = ConfigNames.free(factoryPid, base + "-" + i, taken);
         }
         Map<String, Object> bookkeeping = new LinkedHashMap<>();
         try {
@@ -579,6 +592,12 @@ public class ConfigAdminService implements AdminService {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + factoryPid + "~" + name + ": " + e.getMessage(), e);
         }
+    }
+
+    private java.util.Set<String> recentlyDeletedPids() {
+        long now = System.nanoTime();
+        deletedPids.values().removeIf(at -> now - at > REUSE_DELAY_NANOS);
+        return deletedPids.keySet();
     }
 
     /** Creates or updates a singleton configuration (its .cfg file first, when there is an etc/ and it is new). */
@@ -633,6 +652,7 @@ public class ConfigAdminService implements AdminService {
         try {
             if (files != null && c.getProperties() != null) {
                 files.delete(c.getProperties().get(CfgFiles.FILENAME));
+                deletedPids.put(c.getPid(), System.nanoTime());
             }
             c.delete();
         } catch (IllegalStateException e) {

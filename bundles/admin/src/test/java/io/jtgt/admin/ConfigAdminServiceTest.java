@@ -65,6 +65,29 @@ class ConfigAdminServiceTest {
         refused(() -> admin.removeStorage(4242, false), "storage 4242", "does not exist");
     }
 
+    /** What a REST layer maps to 404 and 409: the kind, not the message, says which. */
+    @Test
+    void refusalsTellMissingObjectsAndConflictsApart() {
+        storage(1000);
+        admin.createTarget(TARGET, Map.of());
+        assertEquals(ConfigException.Kind.NOT_FOUND,
+                assertThrows(ConfigException.class, () -> admin.removeStorage(4242, false)).kind());
+        assertEquals(ConfigException.Kind.NOT_FOUND,
+                assertThrows(ConfigException.class, () -> admin.mapLun(TARGET, 0, 4242)).kind());
+        assertEquals(ConfigException.Kind.NOT_FOUND,
+                assertThrows(ConfigException.class, () -> admin.unmapLun("iqn.2026-11.io.jtgt:none", 0)).kind());
+        assertEquals(ConfigException.Kind.NOT_FOUND, assertThrows(ConfigException.class, () -> admin.removeChap(TARGET)).kind());
+        assertEquals(ConfigException.Kind.CONFLICT, assertThrows(ConfigException.class, () -> storage(1000)).kind());
+        assertEquals(ConfigException.Kind.CONFLICT,
+                assertThrows(ConfigException.class, () -> admin.createTarget(TARGET, Map.of())).kind());
+        admin.mapLun(TARGET, 0, 1000);
+        assertEquals(ConfigException.Kind.CONFLICT,
+                assertThrows(ConfigException.class, () -> admin.removeStorage(1000, false)).kind());
+        assertEquals(ConfigException.Kind.CONFLICT, assertThrows(ConfigException.class, () -> admin.mapLun(TARGET, 0, 1000)).kind());
+        assertEquals(ConfigException.Kind.INVALID, assertThrows(ConfigException.class,
+                () -> admin.createStorage(Map.of("deviceID", 1, "path", "/x.img", "blockShift", 7))).kind());
+    }
+
     @Test
     void resizeWritesDeviceSizeAndRefusesShrinkingOrPartialBlocks() {
         storage(1000);
@@ -258,6 +281,26 @@ class ConfigAdminServiceTest {
         assertEquals(1, admin.configuration().storages().size());
         assertEquals(List.of(TARGET), admin.configuration().targets().stream().map(TargetDefinition::name).toList());
         assertTrue(admin.accessRules().isEmpty(), "the removed target's access rule went with it");
+    }
+
+    /**
+     * File install deletes a removed configuration's file when the CM_DELETED event reaches it,
+     * by PID, later: a rule re-created at once must not get that PID and file name back.
+     */
+    @Test
+    void aNameJustDeletedIsNotReusedForItsFile(@TempDir Path etc) throws Exception {
+        ConfigAdminService withEtc = new ConfigAdminService(configAdmin, etc);
+        withEtc.createTarget(TARGET, Map.of());
+        withEtc.addInitiator(TARGET, "iqn.2026-11.org.example:host1");
+        Path first = etc.resolve("io.jtgt.auth-iqn.2026-11.io.jtgt_disk1.cfg");
+        assertTrue(Files.exists(first));
+        withEtc.removeInitiator(TARGET, "iqn.2026-11.org.example:host1");
+        assertFalse(Files.exists(first), "an open rule has no file");
+        withEtc.setChap(TARGET, "alice", "twelve-bytes-at-least", null, null);
+        assertFalse(Files.exists(first), "the deleted name is not reused");
+        Path second = etc.resolve("io.jtgt.auth-iqn.2026-11.io.jtgt_disk1-2.cfg");
+        assertTrue(Files.readString(second).contains("userName = alice"));
+        assertEquals("alice", withEtc.accessRules().get(0).userName());
     }
 
     @Test

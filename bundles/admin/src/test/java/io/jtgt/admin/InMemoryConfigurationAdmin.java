@@ -20,7 +20,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
  * Config Admin in a map, for tests: what the specification says about PIDs, factory names,
  * listing (only configurations that have properties) and the {@code service.*} properties it adds.
  */
-final class InMemoryConfigurationAdmin implements ConfigurationAdmin {
+public final class InMemoryConfigurationAdmin implements ConfigurationAdmin {
 
     final Map<String, Config> configurations = new TreeMap<>();
     /** Number of update and delete calls, to check that refused changes write nothing. */
