@@ -1,6 +1,8 @@
 package io.jtgt.admin;
 
 import io.jtgt.scsi.api.AdminService;
+import io.jtgt.scsi.api.ManagementService;
+import io.jtgt.scsi.api.ManagementService.SessionView;
 import io.jtgt.scsi.config.ConfigException;
 import io.jtgt.scsi.config.ConfigPids;
 import io.jtgt.scsi.config.GotgtJson;
@@ -61,6 +63,8 @@ public class ConfigAdminService implements AdminService {
 
     /** Far longer than Config Admin takes to deliver an event. */
     static final long REUSE_DELAY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    /** The running target's sessions, to tell whether a LUN is in use; null: none are known. */
+    private final ManagementService running;
 
     /** Changes Config Admin only (its own store keeps them; nothing in an etc/ folder). */
     public ConfigAdminService(ConfigurationAdmin configAdmin) {
@@ -72,8 +76,17 @@ public class ConfigAdminService implements AdminService {
      *     configurations get their {@code .cfg} file there. Null: Config Admin only.
      */
     public ConfigAdminService(ConfigurationAdmin configAdmin, Path etcDir) {
+        this(configAdmin, etcDir, null);
+    }
+
+    /**
+     * @param running the running target whose sessions make a LUN "in use" ({@link #unmapLun(String,
+     *     int, boolean)}); null when there is none (then no LUN is ever in use)
+     */
+    public ConfigAdminService(ConfigurationAdmin configAdmin, Path etcDir, ManagementService running) {
         this.configAdmin = Objects.requireNonNull(configAdmin, "configAdmin");
         this.files = etcDir == null ? null : new CfgFiles(etcDir);
+        this.running = running;
     }
 
     // ---- storages
@@ -223,18 +236,40 @@ public class ConfigAdminService implements AdminService {
 
     @Override
     public synchronized TargetDefinition unmapLun(String targetName, int lun) {
+        return unmapLun(targetName, lun, false);
+    }
+
+    @Override
+    public synchronized TargetDefinition unmapLun(String targetName, int lun, boolean force) {
         Stored<TargetDefinition> target = requireTarget(snapshot(), targetName);
         String owner = "target " + target.definition().name();
         if (!target.definition().luns().containsKey(lun)) {
             throw ConfigException.notFound(owner + ": LUN " + lun + " is not mapped");
+        }
+        List<SessionView> sessions = sessionsOf(target.definition().name());
+        if (!sessions.isEmpty() && !force) {
+            throw ConfigException.conflict(owner + ": LUN " + lun + " is in use: " + describe(sessions)
+                    + "; log them out first (jtgt:session-logout) or force the removal");
         }
         Map<String, Object> props = Properties.own(Properties.toMap(target.configuration().getProperties()));
         props.keySet().removeIf(k -> k.startsWith(TargetDefinition.LUN_PREFIX)
                 && k.substring(TargetDefinition.LUN_PREFIX.length()).trim().equals(String.valueOf(lun)));
         TargetDefinition result = validTarget(props);
         update(target, props);
-        LOG.info("{}: LUN {} unmapped", owner, lun);
+        LOG.info("{}: LUN {} unmapped{}", owner, lun, sessions.isEmpty() ? "" : " (forced, " + describe(sessions) + ")");
         return result;
+    }
+
+    /** The sessions logged in to a target (iSCSI names compare case-insensitively, RFC 3722). */
+    private List<SessionView> sessionsOf(String target) {
+        return running == null ? List.of()
+                : running.sessions().stream().filter(s -> s.target().equalsIgnoreCase(target)).toList();
+    }
+
+    private static String describe(List<SessionView> sessions) {
+        return sessions.size() + (sessions.size() == 1 ? " session is" : " sessions are") + " logged in to the target ("
+                + sessions.stream().map(s -> "TSIH " + s.tsih() + " from " + s.initiatorName())
+                        .collect(Collectors.joining(", ")) + ")";
     }
 
     // ---- portals

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jtgt.scsi.api.AdminService.AccessView;
+import io.jtgt.scsi.api.ManagementService;
+import io.jtgt.scsi.api.ManagementService.SessionView;
 import io.jtgt.scsi.config.ConfigException;
 import io.jtgt.scsi.config.GotgtJson;
 import io.jtgt.scsi.config.TargetDefinition;
@@ -129,6 +131,52 @@ class ConfigAdminServiceTest {
         assertEquals(Map.of(1, 1001L), admin.unmapLun(TARGET, 0).luns());
         assertFalse(configAdmin.properties("io.jtgt.target~iqn.2026-11.io.jtgt_disk1").containsKey("lun.0"));
         refused(() -> admin.unmapLun(TARGET, 0), "LUN 0 is not mapped");
+    }
+
+    @Test
+    void aLunWithSessionsOnItsTargetIsUnmappedOnlyWhenForced() {
+        List<SessionView> sessions = new java.util.ArrayList<>();
+        ConfigAdminService withSessions = new ConfigAdminService(configAdmin, null, new ManagementService() {
+            @Override
+            public List<TargetView> targets() {
+                return List.of();
+            }
+
+            @Override
+            public List<LunView> luns() {
+                return List.of();
+            }
+
+            @Override
+            public List<PortalView> portals() {
+                return List.of();
+            }
+
+            @Override
+            public List<SessionView> sessions() {
+                return sessions;
+            }
+        });
+        storage(1000);
+        withSessions.createTarget(TARGET, Map.of());
+        withSessions.createTarget("iqn.2026-11.io.jtgt:other", Map.of());
+        withSessions.mapLun(TARGET, 0, 1000);
+        withSessions.mapLun(TARGET, 1, 1000);
+        sessions.add(new SessionView("iqn.2026-11.io.jtgt:other", "iqn.1994-05.com.example:b", "23d000000002", 8, 1,
+                "127.0.0.1:50001", "127.0.0.1:3260", 0, Map.of()));
+        assertEquals(Map.of(0, 1000L), withSessions.unmapLun(TARGET, 1).luns(), "a session on another target: not in use");
+
+        sessions.add(new SessionView(TARGET.toUpperCase(java.util.Locale.ROOT), "iqn.1994-05.com.example:a",
+                "23d000000001", 7, 1, "127.0.0.1:50000", "127.0.0.1:3260", 2, Map.of()));
+        refused(() -> withSessions.unmapLun(TARGET, 0), "target " + TARGET + ": LUN 0 is in use",
+                "1 session is logged in to the target (TSIH 7 from iqn.1994-05.com.example:a)", "force");
+        refused(() -> withSessions.unmapLun(TARGET, 0, false), "LUN 0 is in use");
+        assertEquals(Map.of(), withSessions.unmapLun(TARGET, 0, true).luns());
+        // A forced storage removal unmaps in-use LUNs too.
+        withSessions.mapLun(TARGET, 2, 1000);
+        withSessions.removeStorage(1000, true);
+        assertEquals(Map.of(), withSessions.configuration().targets().stream()
+                .filter(t -> t.name().equals(TARGET)).findFirst().orElseThrow().luns());
     }
 
     @Test

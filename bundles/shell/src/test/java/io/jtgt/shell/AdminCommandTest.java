@@ -60,6 +60,26 @@ class AdminCommandTest {
                 assertThrows(IllegalArgumentException.class, () -> command.run(new PrintStream(bytes))).getMessage());
     }
 
+    @Test
+    void lunUnmapPassesForceOn() throws Exception {
+        List<List<Object>> calls = new ArrayList<>();
+        LunUnmap command = new LunUnmap();
+        command.admin = (AdminService) Proxy.newProxyInstance(AdminService.class.getClassLoader(),
+                new Class<?>[] {AdminService.class}, (proxy, method, args) -> {
+                    calls.add(List.of(method.getName(), List.of(args)));
+                    return new io.jtgt.scsi.config.TargetDefinition((String) args[0], Map.of(), Map.of());
+                });
+        command.target = "iqn.2026-11.io.jtgt:t";
+        command.lun = "3";
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        command.run(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        command.force = true;
+        command.run(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        assertEquals(List.of(List.of("unmapLun", List.of("iqn.2026-11.io.jtgt:t", 3, false)),
+                List.of("unmapLun", List.of("iqn.2026-11.io.jtgt:t", 3, true))), calls);
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).startsWith("LUN 3 of iqn.2026-11.io.jtgt:t unmapped"));
+    }
+
     /** An AdminService that records createStorage and answers with the parsed definition. */
     private static AdminService recording(List<Map<String, ?>> calls) {
         return (AdminService) Proxy.newProxyInstance(AdminService.class.getClassLoader(), new Class<?>[] {AdminService.class},

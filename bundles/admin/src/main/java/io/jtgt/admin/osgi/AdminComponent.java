@@ -2,6 +2,7 @@ package io.jtgt.admin.osgi;
 
 import io.jtgt.admin.ConfigAdminService;
 import io.jtgt.scsi.api.AdminService;
+import io.jtgt.scsi.api.ManagementService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.osgi.framework.BundleContext;
@@ -13,14 +14,15 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * Registers {@link ConfigAdminService} as the {@link AdminService} of this framework, writing new
  * configurations into the folder Felix file install watches (Karaf's etc/), so they survive a
- * restart and can be edited there.
+ * restart and can be edited there; the running target's sessions tell which LUNs are in use.
  */
 @Component(service = AdminService.class)
 public class AdminComponent extends ConfigAdminService {
 
     @Activate
-    public AdminComponent(@Reference ConfigurationAdmin configAdmin, BundleContext context) {
-        super(configAdmin, etcDir(context));
+    public AdminComponent(@Reference ConfigurationAdmin configAdmin, @Reference ManagementService running,
+            BundleContext context) {
+        super(configAdmin, etcDir(context), running);
     }
 
     /** {@code felix.fileinstall.dir}, else {@code karaf.etc}; null when neither names a folder. */

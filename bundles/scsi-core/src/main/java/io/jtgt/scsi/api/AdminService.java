@@ -37,7 +37,8 @@ public interface AdminService {
 
     /**
      * Removes a storage. Fails while a target maps a LUN to it, unless {@code force}: then those
-     * LUNs are unmapped first (each target's LUN map changes as one update) and the storage goes.
+     * LUNs are unmapped first (each target's LUN map changes as one update, with the effects of a
+     * forced {@link #unmapLun(String, int, boolean)}) and the storage goes.
      */
     void removeStorage(long deviceId, boolean force);
 
@@ -69,8 +70,22 @@ public interface AdminService {
     /** Maps LUN {@code lun} of {@code target} to an existing storage; fails if the LUN is mapped. */
     TargetDefinition mapLun(String target, int lun, long deviceId);
 
-    /** Unmaps one LUN; the storage stays. */
+    /** Unmaps one LUN, refusing while it is in use as {@link #unmapLun(String, int, boolean)} says; the storage stays. */
     TargetDefinition unmapLun(String target, int lun);
+
+    /**
+     * Unmaps one LUN; the storage stays. A LUN is in use while a session is logged in to its target
+     * (any I_T nexus of the target may address it): unless {@code force}, that fails naming the
+     * sessions. Forced, the LUN goes at once: its commands in flight end with CHECK CONDITION,
+     * LOGICAL UNIT NOT SUPPORTED, and every session of the target gets REPORTED LUNS DATA HAS
+     * CHANGED (SPC-4 3Fh/0Eh); the target's other LUNs and sessions go on. The default ignores
+     * {@code force} and calls {@link #unmapLun(String, int)}.
+     *
+     * @since 2.4
+     */
+    default TargetDefinition unmapLun(String target, int lun, boolean force) {
+        return unmapLun(target, lun);
+    }
 
     /** Creates a portal ({@code host:port}, IPv6 in brackets); fails if the id exists. */
     PortalDefinition createPortal(int id, String address);

@@ -33,13 +33,34 @@ final class CommandDispatcher {
 
     CompletableFuture<ScsiResponse> dispatch(Nexus nexus, ScsiCommand command) {
         long started = System.nanoTime();
+        // Which unit the LUN addresses, in case the LUN goes while the task runs.
+        int lun = LunAddressing.decode(command.lunField());
+        Device addressed = nexus.target().device(lun);
         CompletionStage<ScsiResponse> stage;
         try {
             stage = start(nexus, command);
         } catch (Throwable t) {
             return CompletableFuture.completedFuture(account(nexus, command, started, failure(t, command)));
         }
-        return stage.toCompletableFuture().handle((r, t) -> account(nexus, command, started, t == null ? r : failure(t, command)));
+        return stage.toCompletableFuture().handle((r, t) -> account(nexus, command, started,
+                addressed != null && !nexus.target().stillMaps(lun, addressed.definition().deviceId())
+                        ? lunWent(r, command, lun) : t == null ? r : failure(t, command)));
+    }
+
+    /**
+     * The task's LUN went while it ran or waited (a forced lun-unmap, its storage or its target
+     * removed): it ends with CHECK CONDITION, ILLEGAL REQUEST, LOGICAL UNIT NOT SUPPORTED, the answer
+     * a command sent to that LUN now gets (SPC-4 4.6.4), whatever its work did — the blocks it addressed are indeterminate, as
+     * after any failed command. The answer comes once the work has ended (the backend may still be
+     * using the buffers, a write may still reach the medium), so nothing happens to the medium after
+     * the initiator heard the task end; its Data-In, if any, is dropped.
+     */
+    private static ScsiResponse lunWent(ScsiResponse r, ScsiCommand command, int lun) {
+        if (r != null && r.data() != null) {
+            r.data().release();
+        }
+        LOG.debug("command 0x{} (task {}): LUN {} went while it ran", hex(command), command.taskTag(), lun);
+        return ScsiResponse.checkCondition(SenseCode.LOGICAL_UNIT_NOT_SUPPORTED.toSense());
     }
 
     /** Counts a READ or WRITE in its storage's and its nexus's {@link IoStats}; allocates nothing. */
@@ -173,7 +194,10 @@ final class CommandDispatcher {
                 throw e;
             }
         } else {
-            result = enabled.thenCompose(v -> run(row, ctx));
+            // A task whose LUN went while it waited never runs (dispatch then answers it).
+            long deviceId = device.definition().deviceId();
+            result = enabled.thenCompose(v -> nexus.target().stillMaps(lun, deviceId) ? run(row, ctx)
+                    : CompletableFuture.failedFuture(new ScsiException(SenseCode.LOGICAL_UNIT_NOT_SUPPORTED)));
         }
         return result.whenComplete((r, t) -> tasks.exit(attribute));
     }

@@ -88,6 +88,16 @@ final class Target implements ScsiTarget {
         return result;
     }
 
+    /**
+     * Whether {@code lun} still addresses storage {@code deviceId}: false once the LUN was unmapped
+     * or mapped elsewhere, the storage removed or the target removed (a changed definition of the
+     * same storage keeps the LUN).
+     */
+    boolean stillMaps(int lun, long deviceId) {
+        Long id = definition.luns().get(lun);
+        return !removed && id != null && id == deviceId && service.device(deviceId) != null;
+    }
+
     boolean maps(long deviceId) {
         return definition.luns().containsValue(deviceId);
     }

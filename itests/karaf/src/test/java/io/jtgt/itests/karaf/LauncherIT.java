@@ -5,20 +5,14 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import java.io.File;
+import io.jtgt.itests.karaf.UnpackedDistribution.Result;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.Test;
@@ -35,16 +29,18 @@ public class LauncherIT {
     private static final String TARGET = "iqn.2026-11.io.jtgt:launcher-it";
     /** Created and removed with bin/jtgt create/rm while the daemon runs. */
     private static final String CREATED = "iqn.2026-11.io.jtgt:launcher-created";
-    private static final long START_TIMEOUT_MILLIS = 120_000;
-
-    private final Path work = Paths.get("target/launcher-it").toAbsolutePath();
-    private final Path state = work.resolve("state");
-    private final Path jtgt = work.resolve("dist/bin/jtgt");
+    private UnpackedDistribution dist;
+    private Path work;
+    private Path state;
+    private Path jtgt;
 
     @Test
     public void daemonWithConfigRunsInItsOwnInstanceAndListFindsIt() throws Exception {
-        unpackDistribution();
-        int port = freePort();
+        dist = new UnpackedDistribution(Paths.get("target/launcher-it"));
+        work = dist.work;
+        state = dist.state;
+        jtgt = dist.bin("jtgt");
+        int port = UnpackedDistribution.freePort();
         Path configDir = Files.createDirectories(work.resolve("configs"));
         Files.writeString(configDir.resolve("it.json"), gotgtJson(port), StandardCharsets.UTF_8);
 
@@ -55,15 +51,11 @@ public class LauncherIT {
         assertEquals("list without a running daemon fails: " + noDaemon.output, 1, noDaemon.exit);
 
         Path daemonLog = work.resolve("daemon.out");
-        ProcessBuilder builder = new ProcessBuilder(jtgt.toString(), "daemon", "--config", "it.json")
-                .directory(configDir.toFile()) // relative to the caller's working directory
-                .redirectErrorStream(true)
-                .redirectOutput(daemonLog.toFile());
-        environment(builder.environment());
-        Process daemon = builder.start();
+        // --config relative to the caller's working directory
+        Process daemon = dist.startDaemon(configDir, daemonLog, "--config", "it.json");
         try {
             String lun0 = "iscsi://127.0.0.1:" + port + "/" + TARGET + "/0";
-            awaitLogin(daemon, lun0, daemonLog);
+            dist.awaitLogin(daemon, lun0, daemonLog);
 
             Result list = run(Paths.get("/"), jtgt.toString(), "list", "--config", configDir.resolve("it.json").toString());
             assertEquals("bin/jtgt list exit status: " + list.output, 0, list.exit);
@@ -76,12 +68,12 @@ public class LauncherIT {
 
             createTargetThroughTheLauncher(configDir.resolve("it.json"), port);
             // A clean stop: the restart below must find what create wrote, in etc/ only.
-            stop(daemon);
-            daemon = builder.redirectOutput(ProcessBuilder.Redirect.appendTo(daemonLog.toFile())).start();
-            awaitLogin(daemon, "iscsi://127.0.0.1:" + port + "/" + CREATED + "/0", daemonLog);
+            dist.stop(daemon);
+            daemon = dist.startDaemon(configDir, daemonLog, "--config", "it.json");
+            dist.awaitLogin(daemon, "iscsi://127.0.0.1:" + port + "/" + CREATED + "/0", daemonLog);
             removeTargetThroughTheLauncher(configDir.resolve("it.json"));
         } finally {
-            stop(daemon);
+            dist.stop(daemon);
         }
     }
 
@@ -131,44 +123,17 @@ public class LauncherIT {
     }
 
     private Result ok(String... command) throws Exception {
-        Result result = run(work, command);
-        assertEquals(String.join(" ", command) + ": " + result.output, 0, result.exit);
-        return result;
+        return dist.ok(command);
+    }
+
+    private Result run(Path directory, String... command) throws Exception {
+        return dist.run(directory, command);
     }
 
     private Path instanceEtc() throws IOException {
         try (Stream<Path> children = Files.list(state)) {
             return children.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
                     .findFirst().orElseThrow().resolve("etc");
-        }
-    }
-
-    /** SIGTERM to bin/jtgt, which is the Karaf JVM itself (it execs it); bounded wait. */
-    private void stop(Process daemon) throws Exception {
-        daemon.destroy();
-        boolean stopped = daemon.waitFor(60, TimeUnit.SECONDS);
-        if (!stopped) {
-            daemon.destroyForcibly();
-        }
-        List<Long> leftovers = karafPids().stream().filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
-                .collect(Collectors.toList());
-        leftovers.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-        assertTrue("daemon stopped within 60 s of SIGTERM", stopped);
-        assertTrue("no Karaf JVM left running: " + leftovers, leftovers.isEmpty());
-    }
-
-    private List<Long> karafPids() throws IOException {
-        if (!Files.isDirectory(state)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(state, 2)) {
-            return files.filter(p -> p.getFileName().toString().equals("karaf.pid")).map(p -> {
-                try {
-                    return Long.parseLong(Files.readString(p).strip());
-                } catch (IOException | NumberFormatException e) {
-                    return -1L;
-                }
-            }).filter(pid -> pid > 0).collect(Collectors.toList());
         }
     }
 
@@ -197,35 +162,6 @@ public class LauncherIT {
         assertTrue("a generated login", Files.readString(users).lines().anyMatch(line -> line.matches("jtgt\\s*=\\s*[A-Za-z0-9]{32},.*")));
     }
 
-    private void awaitLogin(Process daemon, String url, Path daemonLog) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MILLIS);
-        Result last = null;
-        while (System.nanoTime() < deadline) {
-            if (!daemon.isAlive()) {
-                fail("daemon exited with " + daemon.exitValue() + ":\n" + Files.readString(daemonLog));
-            }
-            last = run(work, "iscsi-inq", url);
-            if (last.exit == 0) {
-                assertTrue(last.output, last.output.contains("DIRECT_ACCESS"));
-                return;
-            }
-            Thread.sleep(500);
-        }
-        fail("no login to " + url + " within " + START_TIMEOUT_MILLIS + " ms; last iscsi-inq: " + last.output);
-    }
-
-    private void unpackDistribution() throws Exception {
-        if (Files.exists(work)) {
-            try (Stream<Path> paths = Files.walk(work)) {
-                paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
-        }
-        Path dist = Files.createDirectories(work.resolve("dist"));
-        Result untar = run(work, "tar", "-xzf", System.getProperty("jtgt.distribution"), "-C", dist.toString(),
-                "--strip-components=1");
-        assertEquals(untar.output, 0, untar.exit);
-    }
-
     private String gotgtJson(int port) {
         return "{\"storages\":[{\"deviceID\":3000,\"path\":\"file:" + work.resolve("disk.img")
                 + "\",\"online\":true,\"backendType\":\"file\",\"blockShift\":9,\"deviceSize\":67108864,"
@@ -234,42 +170,4 @@ public class LauncherIT {
                 + "\"iscsitargets\":{\"" + TARGET + "\":{\"tpgts\":{\"1\":[0]},\"luns\":{\"0\":3000}}}}";
     }
 
-    /** Instances under this test's folder; Karaf on the JDK running the test (17). */
-    private void environment(Map<String, String> env) {
-        env.put("JTGT_STATE_DIR", state.toString());
-        env.put("JAVA_HOME", System.getProperty("java.home"));
-    }
-
-    private Result run(Path directory, String... command) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
-        environment(builder.environment());
-        Path output = Files.createTempFile(work, "out", ".txt");
-        builder.redirectOutput(output.toFile());
-        Process process = builder.start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            fail(String.join(" ", command) + " did not finish within 60 s");
-        }
-        Result result = new Result(process.exitValue(), Files.readString(output));
-        Files.delete(output);
-        return result;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static final class Result {
-        final int exit;
-        final String output;
-
-        Result(int exit, String output) {
-            this.exit = exit;
-            this.output = output;
-        }
-    }
 }
