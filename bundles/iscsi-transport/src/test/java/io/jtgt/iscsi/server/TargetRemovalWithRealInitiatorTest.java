@@ -24,6 +24,12 @@ class TargetRemovalWithRealInitiatorTest extends RealTargetTest {
         Process qemu = RealTarget.start("qemu-io", "--image-opts", image, "-c", "read -P 0 0 4096", "-c",
                 "sleep 20000");
         try {
+            // Logged in is not opened: qemu still probes the LUN after login, and a target gone
+            // during that probe fails the open, which ends qemu-io. Its read answered, it sleeps.
+            for (int i = 0; i < 1000 && qemu.isAlive() && target.readsAnswered.get() == 0; i++) {
+                Thread.sleep(10);
+            }
+            assertTrue(target.readsAnswered.get() > 0, "qemu-io opened the LUN and read");
             removeUnder(qemu);
         } finally {
             qemu.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

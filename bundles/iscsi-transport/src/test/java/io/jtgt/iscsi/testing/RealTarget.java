@@ -40,6 +40,8 @@ public final class RealTarget implements AutoCloseable {
     private final RunningPortal portal;
     /** Every nexus opened, in order. */
     public final List<NexusInfo> nexuses = new CopyOnWriteArrayList<>();
+    /** READ(10)/READ(16) commands the SCSI layer answered, on any nexus: an initiator's open is done. */
+    public final java.util.concurrent.atomic.AtomicInteger readsAnswered = new java.util.concurrent.atomic.AtomicInteger();
 
     /** @param serverFactory builds the server on the given registry (settings, access rules) */
     public RealTarget(Path dir, Function<TargetRegistry, IscsiServer> serverFactory) {
@@ -213,7 +215,42 @@ public final class RealTarget implements AutoCloseable {
                 public ItNexus connect(NexusInfo info) {
                     targetOf.put(info, target.name());
                     nexuses.add(info);
-                    return target.connect(info);
+                    return counting(target.connect(info));
+                }
+            };
+        }
+
+        private ItNexus counting(ItNexus nexus) {
+            return new ItNexus() {
+                @Override
+                public java.util.concurrent.CompletableFuture<io.jtgt.scsi.api.ScsiResponse> execute(
+                        io.jtgt.scsi.api.ScsiCommand command) {
+                    int opcode = command.cdb()[0] & 0xFF;
+                    return nexus.execute(command).whenComplete((response, error) -> {
+                        if (response != null && (opcode == 0x28 || opcode == 0x88)) {
+                            readsAnswered.incrementAndGet();
+                        }
+                    });
+                }
+
+                @Override
+                public void logicalUnitReset(long lunField) {
+                    nexus.logicalUnitReset(lunField);
+                }
+
+                @Override
+                public void targetReset() {
+                    nexus.targetReset();
+                }
+
+                @Override
+                public void commandsClearedByAnotherInitiator(long lunField) {
+                    nexus.commandsClearedByAnotherInitiator(lunField);
+                }
+
+                @Override
+                public void close() {
+                    nexus.close();
                 }
             };
         }
