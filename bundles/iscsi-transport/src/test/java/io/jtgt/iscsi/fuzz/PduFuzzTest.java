@@ -142,7 +142,6 @@ class PduFuzzTest {
         PduFuzzer fuzzer = new PduFuzzer(random, targets, rate);
         long isid = 0x400000000000L | (number & 0xffffffffL);
         try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0." + (2 + number % 200)), 0));
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
             socket.setSoTimeout(20_000);
             socket.setTcpNoDelay(true);
