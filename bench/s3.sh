@@ -104,8 +104,8 @@ done
 
 rm -rf "$WORK/blobs" "$WORK/s3.ready"   # a fresh bucket every run
 log "starting s3proxy on 127.0.0.1:$S3_PORT"
-direct serve "$S3_PORT" "$WORK/blobs" "$WORK/s3.ready" >"$WORK/s3proxy.log" 2>&1 &
-S3_PID=$!
+java -cp "$CP" "$BENCH_DIR/S3Direct.java" serve "$S3_PORT" "$WORK/blobs" "$WORK/s3.ready" >"$WORK/s3proxy.log" 2>&1 &
+S3_PID=$!   # the JVM itself (no shell function or subshell in between), so the trap's kill reaches it
 for _ in $(seq 1 150); do [ -f "$WORK/s3.ready" ] && break; kill -0 "$S3_PID" 2>/dev/null || break; sleep 0.2; done
 [ -f "$WORK/s3.ready" ] || die "s3proxy did not start (see $WORK/s3proxy.log)"
 ENDPOINT=http://127.0.0.1:$S3_PORT
