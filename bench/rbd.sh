@@ -17,23 +17,13 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 REPO=$(cd "$BENCH_DIR/.." && pwd)
 WORK=${BENCH_RBD_WORK:-$REPO/bench/work-rbd}
-QUICK=0
-REPS=
-WRITE_DOC=1
 JTGT_PORT=${BENCH_RBD_JTGT_PORT:-13282}
 MON_V2=${BENCH_RBD_MON_PORT_V2:-13300}
 MON_V1=${BENCH_RBD_MON_PORT_V1:-13789}
 
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --quick) QUICK=1 ;;
-        --reps) REPS=$2; shift ;;
-        --no-doc) WRITE_DOC=0 ;;
-        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "bench-rbd: unknown option $1" >&2; exit 2 ;;
-    esac
-    shift
-done
+BENCH_NAME=bench-rbd
+. "$BENCH_DIR/lib.sh"
+bench_options "$@"
 
 if [ "$QUICK" = 1 ]; then
     SIZE_MB=${BENCH_SIZE_MB:-256}; REPS=${REPS:-1}; SECS=2; Q4K=8000; Q1M=150
@@ -44,40 +34,16 @@ IQN=iqn.2026-11.io.jtgt.bench:rbd
 IMAGE=bench
 CLK_TCK=$(getconf CLK_TCK)
 
-log() { echo "bench-rbd: $*" >&2; }
-die() { echo "bench-rbd: FAILED: $*" >&2; exit 1; }
-
 # ---------------------------------------------------------------- tools
 need_pkgs=()
 for pair in iscsi-perf:libiscsi-bin qemu-img:qemu-utils fio:fio rbd:ceph-common /usr/bin/time:time; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || need_pkgs+=("${pair#*:}")
 done
 [ -e /usr/lib/x86_64-linux-gnu/qemu/block-iscsi.so ] || need_pkgs+=(qemu-block-extra)
-if [ ${#need_pkgs[@]} -gt 0 ]; then
-    log "installing ${need_pkgs[*]}"
-    SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null \
-        && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need_pkgs[@]}" >/dev/null \
-        || die "apt-get install ${need_pkgs[*]} failed (need root or sudo)"
-fi
+install_packages "${need_pkgs[@]}"
 fio --enghelp 2>/dev/null | grep -qw rbd || die "this fio has no rbd engine"
 
-DIST_TGZ=$(ls "$REPO"/karaf-distribution/target/jtgt-karaf-distribution-*.tar.gz 2>/dev/null | head -n 1 || true)
-if [ -z "$DIST_TGZ" ]; then
-    log "building the distribution (mvn install -DskipTests)"
-    (cd "$REPO" && mvn -B -q install -DskipTests -DskipITs) || die "maven build failed"
-    DIST_TGZ=$(ls "$REPO"/karaf-distribution/target/jtgt-karaf-distribution-*.tar.gz | head -n 1)
-fi
-mkdir -p "$WORK"
-WORK=$(cd "$WORK" && pwd)
-DIST=$WORK/dist
-if [ ! -x "$DIST/bin/jtgt" ] || [ "$DIST_TGZ" -nt "$DIST/.unpacked" ]; then
-    log "unpacking $(basename "$DIST_TGZ") into $DIST"
-    rm -rf "$DIST" "$WORK/state"
-    mkdir -p "$DIST"
-    tar -xzf "$DIST_TGZ" -C "$DIST" --strip-components=1
-    touch "$DIST/.unpacked"
-fi
+bench_distribution
 
 # ---------------------------------------------------------------- processes (all stopped by the trap)
 export CEPH_STATE_DIR=$WORK/ceph CEPH_MON_PORT_V2=$MON_V2 CEPH_MON_PORT_V1=$MON_V1 CEPH_OSD_STORE=memstore
@@ -85,18 +51,12 @@ CLUSTER=$REPO/scripts/ceph-cluster.sh
 JTGT_PID=
 cleanup() {
     set +e
-    if [ -n "$JTGT_PID" ] && kill -0 "$JTGT_PID" 2>/dev/null; then
-        kill "$JTGT_PID" 2>/dev/null
-        for _ in $(seq 1 60); do kill -0 "$JTGT_PID" 2>/dev/null || break; sleep 0.5; done
-        kill -9 "$JTGT_PID" 2>/dev/null
-        wait "$JTGT_PID" 2>/dev/null
-    fi
+    stop_pid "$JTGT_PID" 30
     "$CLUSTER" stop >/dev/null 2>&1
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port_busy "$JTGT_PORT" && die "127.0.0.1:$JTGT_PORT is in use (set BENCH_RBD_JTGT_PORT)"
 
 "$CLUSTER" stop >/dev/null 2>&1 || true   # a fresh cluster: its start time is part of the report
@@ -129,44 +89,10 @@ cat >"$CONFIG" <<EOF
  "iscsiportals":[{"id":0,"portal":"127.0.0.1:$JTGT_PORT"}],
  "iscsitargets":{"$IQN":{"tpgts":{"1":[0]},"luns":{"0":3000}}}}
 EOF
-export JTGT_STATE_DIR=$WORK/state
-INSTANCE=$JTGT_STATE_DIR/$(printf '%s' "$(readlink -f "$CONFIG")" | sha256sum | cut -c1-16)
-[ -d "$INSTANCE" ] && [ ! -d "$INSTANCE/etc" ] && rm -rf "$INSTANCE"   # left half-made by an interrupted run
-if [ -n "${BENCH_JFR:-}" ]; then
-    # BENCH_JFR=1: a JFR profile (CPU samples, allocations) of the target, written when it stops.
-    export EXTRA_JAVA_OPTS="${EXTRA_JAVA_OPTS:-} -XX:StartFlightRecording=filename=$WORK/jtgt.jfr,settings=profile,dumponexit=true"
-    log "JFR recording to $WORK/jtgt.jfr"
-fi
-log "starting jtgt on 127.0.0.1:$JTGT_PORT (instance $INSTANCE)"
-"$DIST/bin/jtgt" daemon --config "$CONFIG" >"$WORK/jtgt.log" 2>&1 &
-JTGT_PID=$!   # bin/jtgt execs the JVM: this is the target's process
-
-# The Karaf shell of the instance, logged in with the credential bin/jtgt generated for it.
-karaf_shell() {
-    local port
-    port=$(sed -n 's/^sshPort *= *\([0-9]*\).*/\1/p' "$INSTANCE/etc/org.apache.karaf.shell.cfg")
-    mkdir -p "$INSTANCE/data/client"
-    KARAF_BASE=$INSTANCE KARAF_OPTS="-Duser.home=$INSTANCE/data/client" \
-        "$DIST/bin/client" -h 127.0.0.1 -a "$port" -r 10 -b
-}
+start_jtgt "$CONFIG"
+install_feature jtgt-backend-rbd 180
 URL=iscsi://127.0.0.1:$JTGT_PORT/$IQN/0
-deadline=$((SECONDS + 180))
-until [ -f "$INSTANCE/etc/users.properties" ] && grep -q '^jtgt *=' "$INSTANCE/etc/users.properties"; do
-    kill -0 "$JTGT_PID" 2>/dev/null || die "jtgt exited, see $WORK/jtgt.log"
-    [ $SECONDS -lt $deadline ] || die "jtgt instance did not appear at $INSTANCE"
-    sleep 0.2
-done
-until echo "feature:install jtgt-backend-rbd" | karaf_shell >"$WORK/feature-install.log" 2>&1; do
-    kill -0 "$JTGT_PID" 2>/dev/null || die "jtgt exited, see $WORK/jtgt.log"
-    [ $SECONDS -lt $deadline ] || die "feature:install jtgt-backend-rbd failed: $(cat "$WORK/feature-install.log")"
-    sleep 2
-done
-log "feature jtgt-backend-rbd installed; waiting for $URL"
-until iscsi-readcapacity16 "$URL" >/dev/null 2>&1 && timeout 20 iscsi-perf -m 1 -b 8 -t 1 "$URL" >/dev/null 2>&1; do
-    kill -0 "$JTGT_PID" 2>/dev/null || die "jtgt exited, see $WORK/jtgt.log"
-    [ $SECONDS -lt $deadline ] || die "LUN $URL not ready (see $INSTANCE/data/log/karaf.log)"
-    sleep 1
-done
+wait_lun "$URL" 180
 
 # ---------------------------------------------------------------- measuring
 RESULTS=$WORK/results.tsv

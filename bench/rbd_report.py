@@ -5,9 +5,9 @@ import argparse
 import csv
 import datetime
 import os
-import re
 import statistics
-import subprocess
+
+from machine import describe
 
 ROWS = {
     # row id: (description, jtgt client, depth, headline metric)
@@ -23,32 +23,6 @@ CLIENTS = {
     "rbd-bench-cache": "rbd bench, librbd default rbd_cache=true",
 }
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def sh(cmd):
-    try:
-        return subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=20).stdout.strip()
-    except Exception:  # noqa: BLE001 - a missing tool only leaves a blank in the description
-        return ""
-
-
-def machine():
-    lscpu = sh("lscpu")
-    keep = ("Model name", "CPU(s)", "Thread(s) per core", "Core(s) per socket")
-    lines = [l.strip() for l in lscpu.splitlines() if l.split(":")[0].strip() in keep]
-    return {
-        "cpu": "; ".join(re.sub(r"\s+", " ", l) for l in lines),
-        "kernel": sh("uname -srm"),
-        "memory": sh("free -g | awk '/Mem:/{print $2\" GiB\"}'"),
-        "jdk": sh("java -version 2>&1 | head -n 1"),
-        "ceph": sh("ceph --version"),
-        "libiscsi": sh("dpkg-query -W -f='${Version}' libiscsi-bin"),
-        "qemu": sh("qemu-img --version | head -n 1"),
-        "fio": sh("fio --version"),
-        "load": sh("cat /proc/loadavg"),
-        "commit": sh("git -C %s rev-parse --short HEAD" % ROOT)
-        + (" (dirty)" if sh("git -C %s status --porcelain -- bundles" % ROOT) else ""),
-    }
 
 
 def load(path):
@@ -104,7 +78,7 @@ def main():
     print(t)
     if not a.doc:
         return
-    m = machine()
+    m = describe(ceph="ceph --version")
     notes = os.path.join(ROOT, "bench", "performance-rbd-notes.md")
     with open(a.doc, "w") as f:
         f.write("# jtgt ceph-rbd backend vs librbd directly\n\n")

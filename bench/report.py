@@ -5,9 +5,9 @@ import argparse
 import csv
 import datetime
 import os
-import re
 import statistics
-import subprocess
+
+from machine import describe
 
 ROWS = {
     # row id: (description, client, queue depth, headline metric)
@@ -20,32 +20,6 @@ ROWS = {
     "qw1m-d8": ("1 MiB sequential write, depth 8", "qemu-img bench", 8, "mbps"),
 }
 TARGET_ORDER = ["tgt", "jtgt-file", "jtgt-iouring"]
-
-
-def sh(cmd):
-    try:
-        return subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=20).stdout.strip()
-    except Exception:  # noqa: BLE001 - a missing tool only leaves a blank in the description
-        return ""
-
-
-def machine():
-    lscpu = sh("lscpu")
-    keep = ("Model name", "CPU(s)", "Thread(s) per core", "Core(s) per socket", "NUMA node(s)", "CPU max MHz")
-    lines = [l.strip() for l in lscpu.splitlines() if l.split(":")[0].strip() in keep]
-    java = sh("java -version 2>&1 | head -n 1")
-    return {
-        "cpu": "; ".join(re.sub(r"\s+", " ", l) for l in lines),
-        "kernel": sh("uname -srm"),
-        "memory": sh("free -g | awk '/Mem:/{print $2\" GiB\"}'"),
-        "jdk": java,
-        "tgt": sh("tgtd -V 2>&1 | head -n 1") or sh("dpkg-query -W -f='${Version}' tgt"),
-        "libiscsi": sh("dpkg-query -W -f='${Version}' libiscsi-bin"),
-        "qemu": sh("qemu-img --version | head -n 1"),
-        "fio": sh("fio --version"),
-        "commit": sh("git -C %s rev-parse --short HEAD" % os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-        + (" (dirty)" if sh("git -C %s status --porcelain -- bundles" % os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) else ""),
-    }
 
 
 def load(path):
@@ -162,7 +136,7 @@ def main():
     print(goal_md)
     if not a.doc:
         return
-    m = machine()
+    m = describe(tgt="tgtd -V 2>&1 | head -n 1")
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     mode = "quick (smoke) run" if a.quick else "full run"
     doc = f"""# Performance: jtgt vs tgt on loopback
@@ -176,6 +150,7 @@ works and how to read it: [bench/README.md](../bench/README.md).
 - CPU: {m['cpu']}
 - kernel: {m['kernel']}; memory: {m['memory']}
 - JDK: {m['jdk']}
+- /proc/loadavg when the table was written: {m['load']}
 - tgt {m['tgt']}; libiscsi-bin {m['libiscsi']}; {m['qemu']}; {m['fio']}
 
 ## Method

@@ -17,25 +17,14 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 REPO=$(cd "$BENCH_DIR/.." && pwd)
 WORK=${BENCH_WORK:-$REPO/bench/work}
-QUICK=0
-REPS=
 WITH_IOURING=1
-WRITE_DOC=1
 TGT_PORT=${BENCH_TGT_PORT:-13270}
 TGT_CTL_PORT=${BENCH_TGT_CTL_PORT:-13271}
 JTGT_PORT=${BENCH_JTGT_PORT:-13272}
-
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --quick) QUICK=1 ;;
-        --reps) REPS=$2; shift ;;
-        --no-iouring) WITH_IOURING=0 ;;
-        --no-doc) WRITE_DOC=0 ;;
-        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "bench: unknown option $1" >&2; exit 2 ;;
-    esac
-    shift
-done
+BENCH_NAME=bench HELP_LINES=14
+. "$BENCH_DIR/lib.sh"
+bench_extra_option() { [ "$1" = --no-iouring ] && WITH_IOURING=0; }
+bench_options "$@"
 
 if [ "$QUICK" = 1 ]; then
     SIZE_MB=${BENCH_SIZE_MB:-256}; REPS=${REPS:-1}; SECS=2; Q4K=20000; Q1M=300; FIO_SECS=1
@@ -47,9 +36,6 @@ IQN_FILE=iqn.2026-11.io.jtgt.bench:file
 IQN_URING=iqn.2026-11.io.jtgt.bench:iouring
 CLK_TCK=$(getconf CLK_TCK)
 
-log() { echo "bench: $*" >&2; }
-die() { echo "bench: FAILED: $*" >&2; exit 1; }
-
 # ---------------------------------------------------------------- tools
 need_pkgs=()
 for pair in tgtd:tgt iscsi-perf:libiscsi-bin qemu-img:qemu-utils fio:fio; do
@@ -57,24 +43,13 @@ for pair in tgtd:tgt iscsi-perf:libiscsi-bin qemu-img:qemu-utils fio:fio; do
 done
 [ -e /usr/lib/x86_64-linux-gnu/qemu/block-iscsi.so ] || need_pkgs+=(qemu-block-extra)
 command -v iperf3 >/dev/null 2>&1 || need_pkgs+=(iperf3)
-if [ ${#need_pkgs[@]} -gt 0 ]; then
-    log "installing ${need_pkgs[*]}"
-    SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null \
-        && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need_pkgs[@]}" >/dev/null \
-        || die "apt-get install ${need_pkgs[*]} failed (need root or sudo)"
-fi
+install_packages "${need_pkgs[@]}"
 for tool in tgtd tgtadm iscsi-perf iscsi-readcapacity16 qemu-img fio; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool still missing after install"
 done
 
 # ---------------------------------------------------------------- build
-DIST_TGZ=$(ls "$REPO"/karaf-distribution/target/jtgt-karaf-distribution-*.tar.gz 2>/dev/null | head -n 1 || true)
-if [ -z "$DIST_TGZ" ]; then
-    log "building the distribution (mvn install -DskipTests)"
-    (cd "$REPO" && mvn -B -q install -DskipTests -DskipITs) || die "maven build failed"
-    DIST_TGZ=$(ls "$REPO"/karaf-distribution/target/jtgt-karaf-distribution-*.tar.gz | head -n 1)
-fi
+bench_distribution
 URING_JAR=
 if [ "$WITH_IOURING" = 1 ]; then
     URING_JAR=$(ls "$REPO"/bundles/backend-iouring/target/jtgt-backend-iouring-*.jar 2>/dev/null | grep -v -e sources -e tests | head -n 1 || true)
@@ -84,17 +59,6 @@ if [ "$WITH_IOURING" = 1 ]; then
         URING_JAR=$(ls "$REPO"/bundles/backend-iouring/target/jtgt-backend-iouring-*.jar | grep -v -e sources -e tests | head -n 1)
     fi
     [ -n "$URING_JAR" ] || { log "no backend-iouring bundle: benchmarking the file backend only"; WITH_IOURING=0; }
-fi
-
-mkdir -p "$WORK"
-WORK=$(cd "$WORK" && pwd)
-DIST=$WORK/dist
-if [ ! -x "$DIST/bin/jtgt" ] || [ "$DIST_TGZ" -nt "$DIST/.unpacked" ]; then
-    log "unpacking $(basename "$DIST_TGZ") into $DIST"
-    rm -rf "$DIST" "$WORK/state"
-    mkdir -p "$DIST"
-    tar -xzf "$DIST_TGZ" -C "$DIST" --strip-components=1
-    touch "$DIST/.unpacked"
 fi
 
 # ---------------------------------------------------------------- images (same filesystem, same data)
@@ -124,17 +88,11 @@ cleanup() {
         kill -9 "$TGTD_PID" 2>/dev/null
         wait "$TGTD_PID" 2>/dev/null
     fi
-    if [ -n "$JTGT_PID" ] && kill -0 "$JTGT_PID" 2>/dev/null; then
-        kill "$JTGT_PID" 2>/dev/null
-        for _ in $(seq 1 60); do kill -0 "$JTGT_PID" 2>/dev/null || break; sleep 0.5; done
-        kill -9 "$JTGT_PID" 2>/dev/null
-        wait "$JTGT_PID" 2>/dev/null
-    fi
+    stop_pid "$JTGT_PID" 30
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for p in "$TGT_PORT" "$TGT_CTL_PORT" "$JTGT_PORT"; do
     port_busy "$p" && die "127.0.0.1:$p is in use (set BENCH_TGT_PORT/BENCH_TGT_CTL_PORT/BENCH_JTGT_PORT)"
 done
@@ -160,16 +118,7 @@ CONFIG=$WORK/jtgt-bench.json
     echo '},"performance":{"ioUringQueueDepth":4096'"$([ -n "${BENCH_NUMA:-}" ] && echo ',"enableNUMA":true')"'}}'
 } >"$CONFIG"
 
-export JTGT_STATE_DIR=$WORK/state
-INSTANCE=$JTGT_STATE_DIR/$(printf '%s' "$(readlink -f "$CONFIG")" | sha256sum | cut -c1-16)
-log "starting jtgt on 127.0.0.1:$JTGT_PORT (instance $INSTANCE)"
-if [ -n "${BENCH_JFR:-}" ]; then
-    # BENCH_JFR=1: a JFR profile (CPU samples, allocations) of the target, written when it stops.
-    export EXTRA_JAVA_OPTS="${EXTRA_JAVA_OPTS:-} -XX:StartFlightRecording=filename=$WORK/jtgt.jfr,settings=profile,dumponexit=true"
-    log "JFR recording to $WORK/jtgt.jfr"
-fi
-"$DIST/bin/jtgt" daemon --config "$CONFIG" >"$WORK/jtgt.log" 2>&1 &
-JTGT_PID=$!   # bin/jtgt and bin/karaf exec the JVM: this is the target's process
+start_jtgt "$CONFIG"
 
 if [ "$WITH_IOURING" = 1 ]; then
     # Hot deploy: the iouring bundle and Netty's io_uring classes + native fragment (the fragment
@@ -186,19 +135,6 @@ if [ "$WITH_IOURING" = 1 ]; then
     done
 fi
 
-wait_lun() { # url, seconds
-    local deadline=$((SECONDS + $2))
-    while [ $SECONDS -lt $deadline ]; do
-        kill -0 "$JTGT_PID" 2>/dev/null || die "jtgt exited, see $WORK/jtgt.log"
-        if timeout 10 iscsi-readcapacity16 "$1" >/dev/null 2>&1 \
-            && timeout 10 iscsi-perf -m 1 -b 8 -t 1 "$1" >/dev/null 2>&1; then
-            return 0
-        fi
-        sleep 1
-    done
-    die "LUN $1 not ready after $2 s (see $WORK/jtgt.log and $INSTANCE/data/log/karaf.log)"
-}
-
 declare -A URL PID
 URL[tgt]=iscsi://127.0.0.1:$TGT_PORT/$IQN_TGT/1
 URL[jtgt-file]=iscsi://127.0.0.1:$JTGT_PORT/$IQN_FILE/0
@@ -211,7 +147,6 @@ if [ "$WITH_IOURING" = 1 ]; then
     TARGETS+=(jtgt-iouring)
 fi
 for t in "${TARGETS[@]}"; do
-    log "waiting for ${URL[$t]}"
     wait_lun "${URL[$t]}" 180
 done
 if [ "$WITH_IOURING" = 1 ]; then

@@ -17,23 +17,13 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 REPO=$(cd "$BENCH_DIR/.." && pwd)
 WORK=${BENCH_S3_WORK:-$REPO/bench/work-s3}
-QUICK=0
-REPS=
-WRITE_DOC=1
 JTGT_PORT=${BENCH_S3_JTGT_PORT:-13292}
 S3_PORT=${BENCH_S3_PORT:-13293}
 M2=${MAVEN_REPO:-$HOME/.m2/repository}
 
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --quick) QUICK=1 ;;
-        --reps) REPS=$2; shift ;;
-        --no-doc) WRITE_DOC=0 ;;
-        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "bench-s3: unknown option $1" >&2; exit 2 ;;
-    esac
-    shift
-done
+BENCH_NAME=bench-s3
+. "$BENCH_DIR/lib.sh"
+bench_options "$@"
 
 if [ "$QUICK" = 1 ]; then
     SIZE_MB=${BENCH_SIZE_MB:-128}; REPS=${REPS:-1}; SECS=3; Q4K=3000
@@ -45,22 +35,12 @@ IQN=iqn.2026-11.io.jtgt.bench:s3
 BUCKET=jtgt-bench
 CHUNK=1048576
 
-log() { echo "bench-s3: $*" >&2; }
-die() { echo "bench-s3: FAILED: $*" >&2; exit 1; }
-
 for tool in iscsi-perf iscsi-readcapacity16 qemu-img java mvn; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool missing (Debian: libiscsi-bin, qemu-utils, qemu-block-extra, openjdk-17, maven)"
 done
 [ -e /usr/lib/x86_64-linux-gnu/qemu/block-iscsi.so ] || die "qemu-block-extra missing (qemu-img's iscsi driver)"
 
-DIST_TGZ=$(ls "$REPO"/karaf-distribution/target/jtgt-karaf-distribution-*.tar.gz 2>/dev/null | head -n 1 || true)
-if [ -z "$DIST_TGZ" ]; then
-    log "building the distribution (mvn install -DskipTests)"
-    (cd "$REPO" && mvn -B -q -Dmaven.repo.local="$M2" install -DskipTests -DskipITs) || die "maven build failed"
-    DIST_TGZ=$(ls "$REPO"/karaf-distribution/target/jtgt-karaf-distribution-*.tar.gz | head -n 1)
-fi
-mkdir -p "$WORK"
-WORK=$(cd "$WORK" && pwd)
+MAVEN_REPO=$M2 bench_distribution
 CP_FILE=$WORK/test-classpath.txt
 if [ ! -s "$CP_FILE" ] || [ "$REPO/bundles/backend-s3/pom.xml" -nt "$CP_FILE" ]; then
     log "resolving backend-s3's test classpath (s3proxy, AWS SDK v2)"
@@ -70,25 +50,9 @@ fi
 CP=$(cat "$CP_FILE")
 direct() { java -cp "$CP" "$BENCH_DIR/S3Direct.java" "$@"; }
 
-DIST=$WORK/dist
-if [ ! -x "$DIST/bin/jtgt" ] || [ "$DIST_TGZ" -nt "$DIST/.unpacked" ]; then
-    log "unpacking $(basename "$DIST_TGZ") into $DIST"
-    rm -rf "$DIST" "$WORK/state"
-    mkdir -p "$DIST"
-    tar -xzf "$DIST_TGZ" -C "$DIST" --strip-components=1
-    touch "$DIST/.unpacked"
-fi
-
 # ---------------------------------------------------------------- processes (all stopped by the trap)
 JTGT_PID=
 S3_PID=
-stop_pid() { # pid seconds
-    [ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 0
-    kill "$1" 2>/dev/null
-    for _ in $(seq 1 $(($2 * 2))); do kill -0 "$1" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$1" 2>/dev/null
-    wait "$1" 2>/dev/null
-}
 cleanup() {
     set +e
     stop_pid "$JTGT_PID" 30
@@ -97,7 +61,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for p in "$JTGT_PORT" "$S3_PORT"; do
     port_busy "$p" && die "127.0.0.1:$p is in use (set BENCH_S3_JTGT_PORT / BENCH_S3_PORT)"
 done
@@ -123,38 +86,10 @@ cat >"$CONFIG" <<JSON
  "iscsiportals":[{"id":0,"portal":"127.0.0.1:$JTGT_PORT"}],
  "iscsitargets":{"$IQN":{"tpgts":{"1":[0]},"luns":{"0":4000}}}}
 JSON
-export JTGT_STATE_DIR=$WORK/state
-INSTANCE=$JTGT_STATE_DIR/$(printf '%s' "$(readlink -f "$CONFIG")" | sha256sum | cut -c1-16)
-rm -rf "$INSTANCE"   # the LUN's geometry lives in the (fresh) bucket: a fresh instance too
-log "starting jtgt on 127.0.0.1:$JTGT_PORT (instance $INSTANCE)"
-"$DIST/bin/jtgt" daemon --config "$CONFIG" >"$WORK/jtgt.log" 2>&1 &
-JTGT_PID=$!   # bin/jtgt execs the JVM: this is the target's process
-
-karaf_shell() { # the instance's Karaf shell, logged in with the credential bin/jtgt generated
-    local port
-    port=$(sed -n 's/^sshPort *= *\([0-9]*\).*/\1/p' "$INSTANCE/etc/org.apache.karaf.shell.cfg")
-    mkdir -p "$INSTANCE/data/client"
-    KARAF_BASE=$INSTANCE KARAF_OPTS="-Duser.home=$INSTANCE/data/client" \
-        "$DIST/bin/client" -h 127.0.0.1 -a "$port" -r 10 -b
-}
+start_jtgt "$CONFIG" fresh   # the LUN's geometry lives in the (fresh) bucket: a fresh instance too
+install_feature jtgt-backend-s3 180
 URL=iscsi://127.0.0.1:$JTGT_PORT/$IQN/0
-deadline=$((SECONDS + 180))
-until [ -f "$INSTANCE/etc/users.properties" ] && grep -q '^jtgt *=' "$INSTANCE/etc/users.properties"; do
-    kill -0 "$JTGT_PID" 2>/dev/null || die "jtgt exited, see $WORK/jtgt.log"
-    [ $SECONDS -lt $deadline ] || die "jtgt instance did not appear at $INSTANCE"
-    sleep 0.2
-done
-until echo "feature:install jtgt-backend-s3" | karaf_shell >"$WORK/feature-install.log" 2>&1; do
-    kill -0 "$JTGT_PID" 2>/dev/null || die "jtgt exited, see $WORK/jtgt.log"
-    [ $SECONDS -lt $deadline ] || die "feature:install jtgt-backend-s3 failed: $(cat "$WORK/feature-install.log")"
-    sleep 2
-done
-log "feature jtgt-backend-s3 installed; waiting for $URL"
-until iscsi-readcapacity16 "$URL" >/dev/null 2>&1 && timeout 20 iscsi-perf -m 1 -b 8 -t 1 "$URL" >/dev/null 2>&1; do
-    kill -0 "$JTGT_PID" 2>/dev/null || die "jtgt exited, see $WORK/jtgt.log"
-    [ $SECONDS -lt $deadline ] || die "LUN $URL not ready (see $INSTANCE/data/log/karaf.log)"
-    sleep 1
-done
+wait_lun "$URL" 180
 
 # ---------------------------------------------------------------- measuring
 RESULTS=$WORK/results.tsv
