@@ -1,5 +1,6 @@
 package io.jtgt.itests.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
@@ -53,6 +54,13 @@ final class ExternalCommand {
     }
 
     private ExternalCommand() {}
+
+    /** Runs {@code command} and fails the test, with its output, unless it exits 0. */
+    static Result ok(Duration timeout, String... command) {
+        Result result = run(timeout, command);
+        assertEquals(0, result.exitCode(), () -> "command failed:\n" + result.describe());
+        return result;
+    }
 
     /** Runs {@code command}; never returns for a missing tool (fails the test instead). */
     static Result run(Duration timeout, List<String> command) {

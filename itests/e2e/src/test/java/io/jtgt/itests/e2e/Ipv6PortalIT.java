@@ -1,6 +1,5 @@
 package io.jtgt.itests.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -35,9 +34,7 @@ class Ipv6PortalIT {
     }
 
     private static String ok(String... command) {
-        ExternalCommand.Result result = ExternalCommand.run(TOOL_TIMEOUT, command);
-        assertEquals(0, result.exitCode(), () -> "command failed:\n" + result.describe());
-        return result.stdout();
+        return ExternalCommand.ok(TOOL_TIMEOUT, command).stdout();
     }
 
     @Test

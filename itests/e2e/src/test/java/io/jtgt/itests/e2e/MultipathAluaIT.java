@@ -41,9 +41,7 @@ class MultipathAluaIT {
     }
 
     private static String ok(String... command) {
-        ExternalCommand.Result result = ExternalCommand.run(TOOL_TIMEOUT, command);
-        assertEquals(0, result.exitCode(), () -> "command failed:\n" + result.describe());
-        return result.stdout();
+        return ExternalCommand.ok(TOOL_TIMEOUT, command).stdout();
     }
 
     @Test
