@@ -399,4 +399,28 @@ class FileBackingStoreTest {
         assertEquals(BackingStoreException.Kind.UNAVAILABLE, IoErrors.kindOf(
                 new java.nio.channels.ClosedChannelException(), BackingStoreException.Kind.READ_ERROR));
     }
+
+    @Test
+    void ioThreadsChangeLiveWhileTheStoreServes() throws Exception {
+        BackingStore store = await(provider.open(config(dir.resolve("threads.img"), 8L * MIB, true, false)));
+        for (int threads : new int[] {1, 8, 2}) {
+            provider.ioThreads(threads);
+            assertEquals(threads, provider.ioThreads());
+            List<CompletableFuture<Void>> writes = new ArrayList<>();
+            for (int i = 0; i < 16; i++) { // more in flight than threads: the rest wait in the queue
+                ByteBuf src = Unpooled.wrappedBuffer(pattern(4096, threads * 100 + i));
+                writes.add(store.write(i * 4096L, src, false).whenComplete((v, t) -> src.release()));
+            }
+            await(CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)));
+            for (int i = 0; i < 16; i++) {
+                assertArrayEquals(pattern(4096, threads * 100 + i), read(store, i * 4096L, 4096));
+            }
+        }
+        for (int wrong : new int[] {0, FileBackingStoreProvider.MAX_IO_THREADS + 1}) {
+            String message = assertThrows(IllegalArgumentException.class, () -> provider.ioThreads(wrong)).getMessage();
+            assertTrue(message.contains("fileIoThreads"), message);
+        }
+        assertEquals(2, provider.ioThreads());
+        await(store.close());
+    }
 }

@@ -230,6 +230,8 @@ public final class GotgtJson {
         ConfigValues.booleanValue("performance", result, "enableNUMA", false);
         ConfigValues.longValue("performance", result, "numaBufferPoolSize", 1, 1 << 16, 1024L);
         ConfigValues.longValue("performance", result, "numaBufferSize", 4096, 64L << 20, 262144L);
+        // Read by the file backend; absent, it keeps its default (the 0 here is only a placeholder).
+        ConfigValues.longValue("performance", result, "fileIoThreads", 1, 1024, 0L);
         return result;
     }
 

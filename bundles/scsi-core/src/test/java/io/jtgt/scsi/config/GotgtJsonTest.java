@@ -122,4 +122,13 @@ class GotgtJsonTest {
                 "{\"performance\":{\"numaBufferPoolSize\":\"many\"}}")).getMessage();
         assertTrue(pool.contains("numaBufferPoolSize"), pool);
     }
+
+    @Test
+    void fileIoThreadsIsCheckedAndKept() {
+        assertEquals(Map.of("fileIoThreads", 8),
+                GotgtJson.parse("{\"performance\":{\"fileIoThreads\":8}}").performance());
+        String zero = assertThrows(ConfigException.class, () -> GotgtJson.parse(
+                "{\"performance\":{\"fileIoThreads\":0}}")).getMessage();
+        assertTrue(zero.contains("fileIoThreads"), zero);
+    }
 }

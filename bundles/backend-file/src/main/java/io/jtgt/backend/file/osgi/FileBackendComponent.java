@@ -5,11 +5,14 @@ import io.jtgt.numa.NumaPlacement;
 import io.jtgt.scsi.spi.BackingStoreProvider;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.Map;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
@@ -20,10 +23,15 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * by hand rather than being this component), so that deactivation can unregister it first, and
  * then close its stores and threads. Storages with {@code enableNUMA}/{@code numaNode} get I/O
  * threads pinned to their node when the {@link NumaPlacement} is active (optional reference: without
- * the numa bundle nothing is placed; a new placement restarts the component).
+ * the numa bundle nothing is placed; a new placement restarts the component). {@code fileIoThreads}
+ * of the {@code io.jtgt.performance} singleton (optional) sizes the I/O threads; a change applies
+ * live (@Modified), the LUNs stay online.
  */
-@Component(immediate = true, service = {})
+@Component(immediate = true, service = {}, configurationPid = "io.jtgt.performance",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class FileBackendComponent {
+
+    static final String IO_THREADS = "fileIoThreads";
 
     private FileBackingStoreProvider provider;
     private ServiceRegistration<BackingStoreProvider> registration;
@@ -32,12 +40,31 @@ public final class FileBackendComponent {
     NumaPlacement numa;
 
     @Activate
-    void activate(BundleContext context) {
-        provider = new FileBackingStoreProvider(FileBackingStoreProvider.DEFAULT_IO_THREADS,
+    void activate(BundleContext context, Map<String, Object> config) {
+        provider = new FileBackingStoreProvider(ioThreads(config.get(IO_THREADS)),
                 numa == null ? NumaPlacement.inactive() : numa);
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(BackingStoreProvider.BACKEND_TYPE, provider.backendType());
         registration = context.registerService(BackingStoreProvider.class, provider, properties);
+    }
+
+    @Modified
+    void modified(Map<String, Object> config) {
+        provider.ioThreads(ioThreads(config.get(IO_THREADS)));
+    }
+
+    /** A number or numeric string in range; absent or anything else keeps the default. */
+    static int ioThreads(Object raw) {
+        try {
+            int n = raw instanceof Number number ? number.intValue()
+                    : raw != null ? Integer.parseInt(raw.toString().trim()) : FileBackingStoreProvider.DEFAULT_IO_THREADS;
+            if (n >= 1 && n <= FileBackingStoreProvider.MAX_IO_THREADS) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // the default, as for a value out of range (the gotgt JSON importer refuses both)
+        }
+        return FileBackingStoreProvider.DEFAULT_IO_THREADS;
     }
 
     @Deactivate
