@@ -91,7 +91,9 @@ final class FileBackingStore implements BackingStore {
         }
         return submit("read", Kind.READ_ERROR, () -> {
             int start = dst.writerIndex();
-            int done = readFully(offset, dst.nioBuffers(start, length));
+            int done = owned(dst)
+                    ? readFully(offset, dst.internalNioBuffer(start, length), 0)
+                    : readFully(offset, dst.nioBuffers(start, length));
             if (done < length) {
                 dst.setZero(start + done, length - done); // past EOF of a short file: zeros, like a hole
             }
@@ -100,19 +102,38 @@ final class FileBackingStore implements BackingStore {
         });
     }
 
+    /**
+     * Whether {@code buf} is one plain buffer of its own (not a slice or composite): then its
+     * internal NIO view serves the I/O, instead of a new ByteBuffer per call. A slice's internal
+     * view would be its parent's, which the event loop may be using at the same moment.
+     */
+    private static boolean owned(ByteBuf buf) {
+        return buf.unwrap() == null && buf.nioBufferCount() == 1;
+    }
+
     /** Reads until the buffers are full or EOF; returns the bytes read. */
     private int readFully(long offset, ByteBuffer[] targets) throws IOException {
-        long position = offset;
+        int done = 0;
         for (ByteBuffer target : targets) {
-            while (target.hasRemaining()) {
-                int n = channel.read(target, position); // positional: no shared file pointer
-                if (n < 0) {
-                    return (int) (position - offset);
-                }
-                position += n;
+            done = readFully(offset + done, target, done);
+            if (target.hasRemaining()) {
+                break; // EOF
             }
         }
-        return (int) (position - offset);
+        return done;
+    }
+
+    /** Fills {@code target} from {@code offset} or up to EOF; returns {@code before} plus the bytes read. */
+    private int readFully(long offset, ByteBuffer target, int before) throws IOException {
+        long position = offset;
+        while (target.hasRemaining()) {
+            int n = channel.read(target, position); // positional: no shared file pointer
+            if (n < 0) {
+                break;
+            }
+            position += n;
+        }
+        return before + (int) (position - offset);
     }
 
     @Override
@@ -123,18 +144,28 @@ final class FileBackingStore implements BackingStore {
         }
         FileChannel target = forceUnitAccess ? dsyncChannel : channel;
         return submit(forceUnitAccess ? "FUA write" : "write", Kind.WRITE_ERROR, () -> {
-            long position = offset;
-            for (ByteBuffer source : src.nioBuffers(src.readerIndex(), src.readableBytes())) {
-                while (source.hasRemaining()) {
-                    int n = target.write(source, position);
-                    if (n <= 0) {
-                        throw new IOException("positional write made no progress at " + position);
-                    }
-                    position += n;
+            if (owned(src)) {
+                writeFully(target, src.internalNioBuffer(src.readerIndex(), src.readableBytes()), offset);
+            } else {
+                long position = offset;
+                for (ByteBuffer source : src.nioBuffers(src.readerIndex(), src.readableBytes())) {
+                    position = writeFully(target, source, position);
                 }
             }
             return null;
         });
+    }
+
+    /** Writes all of {@code source} at {@code position}; returns the position after it. */
+    private static long writeFully(FileChannel target, ByteBuffer source, long position) throws IOException {
+        while (source.hasRemaining()) {
+            int n = target.write(source, position);
+            if (n <= 0) {
+                throw new IOException("positional write made no progress at " + position);
+            }
+            position += n;
+        }
+        return position;
     }
 
     /**

@@ -15,12 +15,27 @@ import java.util.TreeMap;
  */
 public final class CommandTable {
 
+    /** Service actions the hot lookup tells apart: the 5-bit field of byte 1 (SPC-4 4.2.5.1). */
+    private static final int SERVICE_ACTIONS = 32;
+
     private final Map<Integer, CommandDescriptor> byKey;
     private final Set<Integer> serviceActionOpcodes;
+    /** What {@link #lookup} reads for every command: arrays, no boxed key per CDB. */
+    private final CommandDescriptor[] byOpcode = new CommandDescriptor[256];
+    private final CommandDescriptor[][] byServiceAction = new CommandDescriptor[256][];
 
     private CommandTable(Map<Integer, CommandDescriptor> byKey, Set<Integer> serviceActionOpcodes) {
         this.byKey = byKey;
         this.serviceActionOpcodes = serviceActionOpcodes;
+        serviceActionOpcodes.forEach(op -> byServiceAction[op] = new CommandDescriptor[SERVICE_ACTIONS]);
+        for (CommandDescriptor d : byKey.values()) {
+            int op = d.opcode();
+            if (!d.hasServiceAction()) {
+                byOpcode[op] = d;
+            } else if (d.serviceAction() < SERVICE_ACTIONS) {
+                byServiceAction[op][d.serviceAction()] = d;
+            }
+        }
     }
 
     private static int key(int opcode, int serviceAction) {
@@ -30,16 +45,16 @@ public final class CommandTable {
     /** The row for this CDB; throws the CHECK CONDITION SPC-4 prescribes when there is none. */
     public CommandDescriptor lookup(byte[] cdb) {
         int opcode = cdb[0] & 0xFF;
-        if (serviceActionOpcodes.contains(opcode)) {
-            int sa = cdb.length > 1 ? cdb[1] & 0x1F : 0;
-            CommandDescriptor d = byKey.get(key(opcode, sa));
+        CommandDescriptor[] actions = byServiceAction[opcode];
+        if (actions != null) {
+            CommandDescriptor d = actions[cdb.length > 1 ? cdb[1] & 0x1F : 0];
             if (d == null) {
                 // SPC-4 4.3.4.2: an unsupported service action of a supported opcode is a bad CDB field
                 throw ScsiException.invalidCdbField(1, 4);
             }
             return d;
         }
-        CommandDescriptor d = byKey.get(key(opcode, -1));
+        CommandDescriptor d = byOpcode[opcode];
         if (d == null) {
             throw new ScsiException(SenseCode.INVALID_COMMAND_OPERATION_CODE);
         }

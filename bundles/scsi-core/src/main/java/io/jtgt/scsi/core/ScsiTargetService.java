@@ -76,6 +76,11 @@ public class ScsiTargetService implements TargetRegistry, ManagementService {
         return devices.get(deviceId);
     }
 
+    /** The same, for an id already boxed (a target's LUN map): no Long per command. */
+    Device device(Long deviceId) {
+        return devices.get(deviceId);
+    }
+
     // ---- providers ----
 
     public void addProvider(BackingStoreProvider provider) {

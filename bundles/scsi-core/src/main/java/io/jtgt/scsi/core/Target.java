@@ -95,7 +95,7 @@ final class Target implements ScsiTarget {
      */
     boolean stillMaps(int lun, long deviceId) {
         Long id = definition.luns().get(lun);
-        return !removed && id != null && id == deviceId && service.device(deviceId) != null;
+        return !removed && id != null && id == deviceId && service.device(id) != null;
     }
 
     boolean maps(long deviceId) {
