@@ -321,10 +321,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             try {
                 task.run();
             } catch (RuntimeException | Error e) {
-                context.shared().internalError();
-                LOG.error("{}: internal error, closing the connection", ch.remoteAddress(), e);
-                closed = true;
-                ch.close();
+                internalError(ch, e);
             }
         };
         if (ch.eventLoop().inEventLoop()) {
@@ -677,10 +674,16 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         try {
             scsiDone(task, task.takeResponse(), task.takeError());
         } catch (RuntimeException | Error e) {
-            LOG.error("{}: internal error, closing the connection", channel.remoteAddress(), e);
-            closed = true;
-            channel.close();
+            internalError(channel, e);
         }
+    }
+
+    /** A bug of ours surfaced on the loop: counted, logged, and only this connection closes. */
+    private void internalError(Channel ch, Throwable e) {
+        context.shared().internalError();
+        LOG.error("{}: internal error, closing the connection", ch.remoteAddress(), e);
+        closed = true;
+        ch.close();
     }
 
     private static TaskAttribute attribute(int attr) {
