@@ -51,25 +51,26 @@ public final class EtcReconciliation {
     public List<String> run() {
         List<String> deleted = new ArrayList<>();
         for (Configuration c : list(FILTER)) {
-            Object fileName = c.getProperties() == null ? null : c.getProperties().get(CfgFiles.FILENAME);
-            long changeCount = c.getChangeCount();
-            if (fileName == null || fileExists(fileName.toString())) {
-                continue;
-            }
-            // Looked at again just before the delete: whatever changed it meanwhile (a command, file
-            // install reading a file dropped in now) wins.
-            Configuration now = current(c.getPid());
-            if (now == null || now.getChangeCount() != changeCount || fileExists(fileName.toString())) {
-                continue;
-            }
             try {
+                String pid = c.getPid(); // a deleted configuration's methods throw (Config Admin 104.15.3)
+                Object fileName = c.getProperties() == null ? null : c.getProperties().get(CfgFiles.FILENAME);
+                long changeCount = c.getChangeCount();
+                if (fileName == null || fileExists(fileName.toString())) {
+                    continue;
+                }
+                // Looked at again just before the delete: whatever changed it meanwhile (a command, file
+                // install reading a file dropped in now) wins.
+                Configuration now = current(pid);
+                if (now == null || now.getChangeCount() != changeCount || fileExists(fileName.toString())) {
+                    continue;
+                }
                 now.delete();
-                deleted.add(c.getPid());
-                LOG.info("configuration {} deleted: its file {} was removed while jtgt was not running", c.getPid(),
-                        fileName);
-            } catch (IOException | IllegalStateException e) {
-                LOG.warn("configuration {}: its file {} is gone, but it could not be deleted: {}", c.getPid(),
-                        fileName, e.getMessage());
+                deleted.add(pid);
+                LOG.info("configuration {} deleted: its file {} was removed while jtgt was not running", pid, fileName);
+            } catch (IllegalStateException e) {
+                LOG.debug("deleted meanwhile by someone else, as wanted: {}", e.getMessage());
+            } catch (IOException e) {
+                LOG.warn("a configuration whose file is gone could not be deleted: {}", e.getMessage());
             }
         }
         return deleted;
