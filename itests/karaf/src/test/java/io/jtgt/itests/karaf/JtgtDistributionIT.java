@@ -281,10 +281,8 @@ public class JtgtDistributionIT {
         awaitLunState(TARGET, 1, "NO_BACKEND");
         assertNotReady("LUN 1 without its backend", "iscsi://" + portal + "/" + TARGET + "/1");
 
-        deploySampleBackend();
+        Bundle backend = deploySampleBackend();
         awaitLunState(TARGET, 1, "ONLINE");
-        Bundle backend = Arrays.stream(bundleContext.getBundles())
-                .filter(b -> SAMPLE_BUNDLE.equals(b.getSymbolicName())).findFirst().orElseThrow();
         String imports = backend.getHeaders().get("Import-Package");
         assertFalse("the sample backend uses jtgt's SPI only: " + imports,
                 imports.replace("io.jtgt.scsi.spi;", "").contains("io.jtgt"));
@@ -353,7 +351,8 @@ public class JtgtDistributionIT {
         String image = Paths.get(System.getProperty("karaf.data"), "jtgt", "live-b.img").toString();
         String allowed = "iqn.2026-11.org.example:live-b";
         Path hold = Paths.get(System.getProperty("karaf.data"), "jtgt", "live-b.hold");
-        deploySampleBackend();
+        Bundle backend = deploySampleBackend();
+        long installed = backend.getLastModified();
         try (QemuIo a = new QemuIo(portal, TARGET, 0)) {
             a.ok("write -P 0x71 2M 256k");
             List<Integer> sessionA = sessionsOf(TARGET);
@@ -420,6 +419,7 @@ public class JtgtDistributionIT {
                 assertEquals("B's sessions went on through the forced removal", sessionsB, sessionsOf(OTHER));
                 assertTrue(sessionsB.contains(b.tsih));
             }
+            assertEquals("the sample backend was not updated under the test", installed, backend.getLastModified());
             assertTrue("B's sessions ended", await(() -> sessionsOf(OTHER).isEmpty()));
             shell.run("jtgt:acl-remove " + OTHER + " " + allowed);
             shell.run("jtgt:lun-unmap " + OTHER + " 0");
@@ -484,9 +484,9 @@ public class JtgtDistributionIT {
      * Drops the sample backend's jar into deploy/ the way file install reads it once: after the
      * previous copy's bundle is gone (a jar replaced before file install saw it go would be
      * updated later, at a moment nobody chose), and moved in whole (copied in place, file install
-     * installs the half-written jar and then updates it). Waits until its bundle is active.
+     * installs the half-written jar and then updates it). Waits until its bundle is active; returns it.
      */
-    private void deploySampleBackend() throws Exception {
+    private Bundle deploySampleBackend() throws Exception {
         assertTrue("the previous sample backend bundle is gone", await(() -> sampleBundle() == null));
         Path deployed = Paths.get(System.getProperty("karaf.base"), "deploy", SAMPLE_BUNDLE + ".jar");
         Path staged = Paths.get(System.getProperty("karaf.base"), SAMPLE_BUNDLE + ".jar.tmp");
@@ -496,6 +496,7 @@ public class JtgtDistributionIT {
             Bundle b = sampleBundle();
             return b != null && b.getState() == Bundle.ACTIVE;
         }));
+        return sampleBundle();
     }
 
     /** Takes the sample backend's jar out of deploy/; true once file install has uninstalled its bundle. */
