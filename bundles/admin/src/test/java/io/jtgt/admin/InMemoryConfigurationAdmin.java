@@ -84,6 +84,7 @@ public final class InMemoryConfigurationAdmin implements ConfigurationAdmin {
         private final String factoryPid;
         private Hashtable<String, Object> properties;
         private long changeCount;
+        private boolean deleted;
 
         Config(String pid, String factoryPid) {
             this.pid = pid;
@@ -92,11 +93,13 @@ public final class InMemoryConfigurationAdmin implements ConfigurationAdmin {
 
         @Override
         public String getPid() {
+            checkNotDeleted();
             return pid;
         }
 
         @Override
         public Dictionary<String, Object> getProperties() {
+            checkNotDeleted();
             if (properties == null) {
                 return null;
             }
@@ -115,6 +118,7 @@ public final class InMemoryConfigurationAdmin implements ConfigurationAdmin {
 
         @Override
         public void update(Dictionary<String, ?> props) {
+            checkNotDeleted();
             Hashtable<String, Object> copy = new Hashtable<>();
             for (Enumeration<String> keys = props.keys(); keys.hasMoreElements(); ) {
                 String k = keys.nextElement();
@@ -129,8 +133,17 @@ public final class InMemoryConfigurationAdmin implements ConfigurationAdmin {
 
         @Override
         public void delete() {
+            checkNotDeleted();
+            deleted = true;
             configurations.remove(pid);
             writes++;
+        }
+
+        /** Config Admin 104.15.3: every method of a deleted configuration throws. */
+        private void checkNotDeleted() {
+            if (deleted) {
+                throw new IllegalStateException("Configuration " + pid + " deleted");
+            }
         }
 
         @Override

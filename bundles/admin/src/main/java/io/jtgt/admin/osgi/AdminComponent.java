@@ -26,7 +26,7 @@ public class AdminComponent extends ConfigAdminService {
     }
 
     /** {@code felix.fileinstall.dir}, else {@code karaf.etc}; null when neither names a folder. */
-    private static Path etcDir(BundleContext context) {
+    static Path etcDir(BundleContext context) {
         for (String property : new String[] {"felix.fileinstall.dir", "karaf.etc"}) {
             String value = context.getProperty(property);
             if (value != null && !value.isBlank() && !value.contains("${") && Files.isDirectory(Path.of(value.trim()))) {

@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -275,18 +276,13 @@ public class JtgtDistributionIT {
     public void backendsComeAndGoWhileSessionsStayUp() throws Exception {
         awaitDefaultLunOnline();
         String portal = System.getProperty(PORTAL_PROPERTY);
-        Path deploy = Paths.get(System.getProperty("karaf.base"), "deploy");
-        Path sample = Paths.get(System.getProperty(SAMPLE_BACKEND_PROPERTY));
-        Path deployed = deploy.resolve(sample.getFileName());
         shell.run("jtgt:storage-create --backend-type memory --size 16M 5000 hotplug-disk");
         shell.run("jtgt:lun-map " + TARGET + " 1 5000");
         awaitLunState(TARGET, 1, "NO_BACKEND");
         assertNotReady("LUN 1 without its backend", "iscsi://" + portal + "/" + TARGET + "/1");
 
-        Files.copy(sample, deployed);
+        Bundle backend = deploySampleBackend();
         awaitLunState(TARGET, 1, "ONLINE");
-        Bundle backend = Arrays.stream(bundleContext.getBundles())
-                .filter(b -> "jtgt-sample-backend-memory".equals(b.getSymbolicName())).findFirst().orElseThrow();
         String imports = backend.getHeaders().get("Import-Package");
         assertFalse("the sample backend uses jtgt's SPI only: " + imports,
                 imports.replace("io.jtgt.scsi.spi;", "").contains("io.jtgt"));
@@ -313,14 +309,14 @@ public class JtgtDistributionIT {
             file.ok("read -P 0x3c 0 64k");
             memory.ok("read -P 0x5b 1M 1M");
 
-            Files.delete(deployed);
+            assertTrue("the sample backend's bundle is gone", undeploySampleBackend());
             awaitLunState(TARGET, 1, "NO_BACKEND");
             failed = memory.run("read -P 0x5b 1M 1M");
             assertTrue("qemu-io reads fail on the memory LUN once its jar left deploy/:\n" + failed,
                     failed.contains("read failed"));
             file.ok("write -P 0x3d 64k 64k");
 
-            Files.copy(sample, deployed);
+            deploySampleBackend();
             awaitLunState(TARGET, 1, "ONLINE");
             memory.ok("write -P 0x5c 0 64k"); // a new bundle: a new, empty memory store
             memory.ok("read -P 0x5c 0 64k");
@@ -328,10 +324,134 @@ public class JtgtDistributionIT {
             assertEquals("the same two sessions all along", sessions, sessionsOf(TARGET));
             assertTrue(file.alive() && memory.alive());
         } finally {
-            Files.deleteIfExists(deployed);
+            undeploySampleBackend();
             shell.run("feature:install --no-auto-refresh jtgt-backend-file");
             assertTrue("qemu-io's sessions are gone", await(() -> sessionsOf(TARGET).isEmpty()));
             shell.run("jtgt:storage-remove --force 5000");
+        }
+    }
+
+    /**
+     * Changes apply live and touch only what they concern: while qemu-io holds a session on the
+     * default target (A), a portal A does not use, a target B with two LUNs and an ACL are added; a
+     * session on B refuses to be unmapped from under (LUN in use), a forced unmap of B's LUN 0 ends
+     * the WRITE held in flight on it with LOGICAL UNIT NOT SUPPORTED (25h/00h) once its backend lets
+     * it go, B's other LUN reports REPORTED LUNS DATA HAS CHANGED (3Fh/0Eh) and qemu-io there goes on;
+     * the acknowledged write is still there when the LUN is mapped again. Everything of B goes again;
+     * A's session is the same one throughout. Last, export then import --replace of the running
+     * configuration changes nothing. B's LUN 0 is the sample backend's, held by a file (not slowed
+     * down by a delay): the WRITE stays in flight exactly until the test deletes the file, however
+     * slow the machine.
+     */
+    @Test
+    public void liveChangesLeaveUnconcernedSessionsAlone() throws Exception {
+        awaitDefaultLunOnline();
+        String portal = System.getProperty(PORTAL_PROPERTY);
+        String otherPortal = "127.0.0.1:" + freePort();
+        String image = Paths.get(System.getProperty("karaf.data"), "jtgt", "live-b.img").toString();
+        String allowed = "iqn.2026-11.org.example:live-b";
+        Path hold = Paths.get(System.getProperty("karaf.data"), "jtgt", "live-b.hold");
+        Bundle backend = deploySampleBackend();
+        long installed = backend.getLastModified();
+        try (QemuIo a = new QemuIo(portal, TARGET, 0)) {
+            a.ok("write -P 0x71 2M 256k");
+            List<Integer> sessionA = sessionsOf(TARGET);
+            assertEquals(1, sessionA.size());
+
+            shell.run("jtgt:portal-create 8 " + otherPortal);
+            shell.run("jtgt:storage-create --size 16M --thin 4100 " + image);
+            // B's LUN 0: the sample backend holds its reads and writes while the file `hold` exists.
+            shell.run("jtgt:storage-create --backend-type memory --size 1M -o holdFile=" + hold + " 4101 live-b-held");
+            shell.run("jtgt:target-create --portal-group 1=8 " + OTHER);
+            shell.run("jtgt:lun-map " + OTHER + " 0 4101");
+            shell.run("jtgt:lun-map " + OTHER + " 1 4100");
+            shell.run("jtgt:acl-add " + OTHER + " " + allowed);
+            awaitLunState(OTHER, 0, "ONLINE");
+            awaitLunState(OTHER, 1, "ONLINE");
+            a.ok("read -P 0x71 2M 256k");
+            runFailing("iscsi-inq", "iscsi://" + portal + "/" + OTHER + "/1"); // B is not reachable through A's portal
+
+            String[] hostPort = otherPortal.split(":");
+            int port = Integer.parseInt(hostPort[1]);
+            try {
+                new SocketInitiator(hostPort[0], port, OTHER, "iqn.2026-11.org.example:not-listed", 0x400000000001L)
+                        .close();
+                fail("B's ACL admits only " + allowed);
+            } catch (IOException refused) {
+                assertTrue(refused.getMessage(), refused.getMessage().contains("status 0202"));
+            }
+            try (SocketInitiator b = new SocketInitiator(hostPort[0], port, OTHER, allowed, 0x400000000002L);
+                    QemuIo bOther = new QemuIo(otherPortal, OTHER, 1, allowed)) {
+                assertEquals("6/29/00", b.command(0, SocketInitiator.testUnitReady(), null, 0).sense());
+                assertEquals("6/29/00", b.command(1, SocketInitiator.testUnitReady(), null, 0).sense());
+                byte[] block = new byte[512];
+                Arrays.fill(block, (byte) 0x42);
+                assertEquals("GOOD", b.command(0, SocketInitiator.write10(5, 1), block, 0).sense());
+                bOther.ok("write -P 0x43 0 64k");
+
+                List<Integer> sessionsB = sessionsOf(OTHER);
+                assertEquals("the initiator's and qemu-io's: " + management.sessions(), 2, sessionsB.size());
+                shell.assertRefused("jtgt:lun-unmap " + OTHER + " 0", "LUN 0 is in use: 2 sessions are logged in");
+                Files.createFile(hold);
+                int inFlight = b.send(0, SocketInitiator.write10(6, 1), block, 0);
+                assertTrue("the WRITE is in flight in the target", await(() -> inFlight(b.tsih) == 1));
+                shell.run("jtgt:lun-unmap --force " + OTHER + " 0");
+                assertTrue("LUN 0 of B is gone: " + management.luns(), await(() -> management.luns().stream()
+                        .noneMatch(l -> l.target().equals(OTHER) && l.lun() == 0)));
+                assertEquals("the held WRITE is answered only once its work ends", 1, inFlight(b.tsih));
+                Files.delete(hold);
+                assertEquals("the WRITE in flight when its LUN went", "5/25/00", b.await(inFlight).sense());
+                assertEquals("5/25/00", b.command(0, SocketInitiator.testUnitReady(), null, 0).sense());
+                assertEquals("6/3f/0e", b.command(1, SocketInitiator.testUnitReady(), null, 0).sense());
+                SocketInitiator.Result luns = b.command(1, SocketInitiator.reportLuns(), null, 16 + 8);
+                assertEquals("REPORT LUNS lists LUN 1 only", 8, java.nio.ByteBuffer.wrap(luns.data).getInt());
+                assertEquals("GOOD", b.command(1, SocketInitiator.testUnitReady(), null, 0).sense());
+                bOther.ok("read -P 0x43 0 64k"); // qemu-io retries past the unit attention
+                a.ok("read -P 0x71 2M 256k");
+
+                shell.run("jtgt:lun-map " + OTHER + " 0 4101");
+                awaitLunState(OTHER, 0, "ONLINE");
+                assertEquals("6/3f/0e", b.command(1, SocketInitiator.testUnitReady(), null, 0).sense());
+                assertEquals("6/3f/0e", b.command(0, SocketInitiator.testUnitReady(), null, 0).sense());
+                SocketInitiator.Result kept = b.command(0, SocketInitiator.read10(5, 1), null, 512);
+                assertEquals("GOOD", kept.sense());
+                assertTrue("the write acknowledged before the removal is kept", Arrays.equals(block, kept.data));
+                assertEquals("B's sessions went on through the forced removal", sessionsB, sessionsOf(OTHER));
+                assertTrue(sessionsB.contains(b.tsih));
+            }
+            assertEquals("the sample backend was not updated under the test", installed, backend.getLastModified());
+            assertTrue("B's sessions ended", await(() -> sessionsOf(OTHER).isEmpty()));
+            shell.run("jtgt:acl-remove " + OTHER + " " + allowed);
+            shell.run("jtgt:lun-unmap " + OTHER + " 0");
+            shell.run("jtgt:target-remove " + OTHER);
+            shell.run("jtgt:portal-remove 8");
+            shell.run("jtgt:storage-remove 4100");
+            shell.run("jtgt:storage-remove 4101");
+            assertTrue(await(() -> management.portals().stream().noneMatch(p -> p.id() == 8)));
+            a.ok("read -P 0x71 2M 256k");
+
+            // The running configuration exported and imported again (replacing): nothing changes.
+            Path exported = Paths.get(System.getProperty("karaf.data"), "jtgt", "live-export.json");
+            shell.run("jtgt:export " + exported);
+            String before = Files.readString(exported);
+            assertFalse(before, before.contains(OTHER));
+            shell.run("jtgt:import --replace " + exported);
+            shell.run("jtgt:export " + exported);
+            assertEquals("export, import, export is exact", before, Files.readString(exported));
+            a.ok("read -P 0x71 2M 256k");
+            assertEquals("A's session is the same one throughout", sessionA, sessionsOf(TARGET));
+        } finally {
+            Files.deleteIfExists(hold);
+            undeploySampleBackend();
+            // What a failure above left behind, so that the other tests find the configuration they expect.
+            for (String command : new String[] {"jtgt:target-remove " + OTHER, "jtgt:portal-remove --force 8",
+                    "jtgt:storage-remove --force 4100", "jtgt:storage-remove --force 4101"}) {
+                try {
+                    shell.run(command);
+                } catch (IllegalArgumentException alreadyGone) {
+                    // removed by the test itself
+                }
+            }
         }
     }
 
@@ -356,6 +476,44 @@ public class JtgtDistributionIT {
         // Its access rule outlived the hand-deleted target; the command still removes it.
         shell.run("jtgt:acl-remove " + name + " iqn.2026-11.org.example:host1");
         assertFalse(shell.run("jtgt:auth-list").contains(name));
+    }
+
+    private static final String SAMPLE_BUNDLE = "jtgt-sample-backend-memory";
+
+    /**
+     * Drops the sample backend's jar into deploy/ the way file install reads it once: after the
+     * previous copy's bundle is gone (a jar replaced before file install saw it go would be
+     * updated later, at a moment nobody chose), and moved in whole (copied in place, file install
+     * installs the half-written jar and then updates it). Waits until its bundle is active; returns it.
+     */
+    private Bundle deploySampleBackend() throws Exception {
+        assertTrue("the previous sample backend bundle is gone", await(() -> sampleBundle() == null));
+        Path deployed = Paths.get(System.getProperty("karaf.base"), "deploy", SAMPLE_BUNDLE + ".jar");
+        Path staged = Paths.get(System.getProperty("karaf.base"), SAMPLE_BUNDLE + ".jar.tmp");
+        Files.copy(Paths.get(System.getProperty(SAMPLE_BACKEND_PROPERTY)), staged, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(staged, deployed, StandardCopyOption.ATOMIC_MOVE);
+        assertTrue("the sample backend's bundle is active", await(() -> {
+            Bundle b = sampleBundle();
+            return b != null && b.getState() == Bundle.ACTIVE;
+        }));
+        return sampleBundle();
+    }
+
+    /** Takes the sample backend's jar out of deploy/; true once file install has uninstalled its bundle. */
+    private boolean undeploySampleBackend() throws Exception {
+        Files.deleteIfExists(Paths.get(System.getProperty("karaf.base"), "deploy", SAMPLE_BUNDLE + ".jar"));
+        return await(() -> sampleBundle() == null);
+    }
+
+    private Bundle sampleBundle() {
+        return Arrays.stream(bundleContext.getBundles()).filter(b -> SAMPLE_BUNDLE.equals(b.getSymbolicName()))
+                .findFirst().orElse(null);
+    }
+
+    /** Commands the session {@code tsih} has in the target now. */
+    private int inFlight(int tsih) {
+        return management.sessions().stream().filter(s -> s.tsih() == tsih).mapToInt(s -> s.commandsInFlight())
+                .findFirst().orElse(-1);
     }
 
     private static String read(Path file) {

@@ -20,7 +20,8 @@ import org.junit.Test;
  * stopped with SIGTERM, started again on the same folder): everything the jtgt:* commands made —
  * a portal, storages, a target with its LUN map and portal group, a storage taken offline, CHAP and
  * an initiator list, a portal added to the default target's groups — and what was written into
- * etc/ by hand (a storage and a target dropped in, a LUN added to a command's file). The mode parameters saved with MODE SELECT SP=1 and the
+ * etc/ by hand (a storage and a target dropped in, a LUN added to a command's file); a .cfg deleted
+ * while the daemon was down stays gone. The mode parameters saved with MODE SELECT SP=1 and the
  * persistent reservation made with APTPL are back, and the data on every LUN. Checked with real
  * initiators (libiscsi tools, qemu-io) and, for MODE SENSE and PERSISTENT RESERVE IN, the socket
  * initiator; the export of the running configuration is the same before and after.
@@ -96,10 +97,13 @@ public class RestartIT {
             String rules = dist.shell(sshPort, "jtgt:auth-list");
             String listed = dist.shell(sshPort, "jtgt:list");
             assertTrue(listed, Pattern.compile("6002.*OFFLINE").matcher(listed).find());
-            // Not checked: a .cfg deleted while the daemon is down comes back on the next start (the
-            // configuration persisted by Config Admin under data/ outlives the file); see the commit.
+            // Made, then its file deleted while the daemon is down: it must not come back.
+            dist.shell(sshPort, "jtgt:storage-create --size 1M 6009 " + work.resolve("r9.img"));
+            Path gone = etc.resolve("io.jtgt.storage-6009.cfg");
+            assertTrue(Files.exists(gone));
 
             dist.stop(daemon);
+            Files.delete(gone);
             daemon = dist.startDaemon(work, log);
             dist.awaitLogin(daemon, defaultLun, log);
 
@@ -119,6 +123,10 @@ public class RestartIT {
             Result conflict = qemu(dist, target(DEFAULT, port, 0, false), "write -P 0x70 0 64k");
             assertTrue("the APTPL reservation (WRITE EXCLUSIVE) holds off qemu-io's write:\n" + conflict.output,
                     conflict.output.contains("write failed"));
+            String after = dist.shell(sshPort, "jtgt:export");
+            assertFalse("storage 6009, its .cfg deleted while the daemon was down, stays gone:\n" + after,
+                    after.contains("\"deviceID\" : 6009"));
+            assertFalse("and its file is not written again", Files.exists(gone));
 
             try (SocketInitiator holder = new SocketInitiator("127.0.0.1", port, DEFAULT, HOLDER, HOLDER_ISID)) {
                 assertEquals("6/29/00", holder.command(0, SocketInitiator.testUnitReady(), null, 0).sense());
