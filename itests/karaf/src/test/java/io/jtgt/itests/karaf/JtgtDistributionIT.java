@@ -16,9 +16,6 @@ import io.netty.channel.epoll.Epoll;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -27,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.inject.Inject;
@@ -94,7 +90,7 @@ public class JtgtDistributionIT {
 
     @Configuration
     public Option[] config() {
-        String portal = "127.0.0.1:" + freePort();
+        String portal = "127.0.0.1:" + Await.freePort();
         String localRepository = System.getProperty("org.ops4j.pax.url.mvn.localRepository",
                 System.getProperty("user.home") + "/.m2/repository");
         return options(
@@ -136,9 +132,9 @@ public class JtgtDistributionIT {
         assertTrue("jtgt:list shows the portal:\n" + listing, listing.contains(portal));
 
         String lun0 = "iscsi://" + portal + "/" + TARGET + "/0";
-        String inquiry = run("iscsi-inq", lun0);
+        String inquiry = Programs.run("iscsi-inq", lun0);
         assertTrue("standard INQUIRY reports a disk:\n" + inquiry, inquiry.contains("DIRECT_ACCESS"));
-        String capacity = run("iscsi-readcapacity16", lun0);
+        String capacity = Programs.run("iscsi-readcapacity16", lun0);
         // 1 GiB of 512-byte blocks: the last LBA is 2^21 - 1 (SBC-3 5.16).
         assertTrue("READ CAPACITY (16) of the default 1 GiB LUN:\n" + capacity,
                 capacity.contains("RETURNED LOGICAL BLOCK ADDRESS:2097151"));
@@ -155,7 +151,7 @@ public class JtgtDistributionIT {
     public void commandsCreateServeAndRemoveATarget() throws Exception {
         awaitDefaultLunOnline();
         Path etc = Paths.get(System.getProperty("karaf.etc"));
-        String portal = "127.0.0.1:" + freePort();
+        String portal = "127.0.0.1:" + Await.freePort();
         String image = Paths.get(System.getProperty("karaf.data"), "jtgt", "commands-it.img").toString();
 
         shell.run("jtgt:portal-create 7 " + portal);
@@ -167,12 +163,12 @@ public class JtgtDistributionIT {
         shell.run("jtgt:lun-map " + CREATED + " 0 4000");
         shell.assertRefused("jtgt:storage-remove 4000", "is mapped to LUN 0 of " + CREATED);
 
-        assertTrue("the LUN comes online: " + management.luns(), await(() -> management.luns().stream()
+        assertTrue("the LUN comes online: " + management.luns(), Await.until(WAIT_MILLIS, () -> management.luns().stream()
                 .anyMatch(lun -> lun.target().equals(CREATED) && lun.deviceId() == 4000 && "ONLINE".equals(lun.state()))));
         String lun0 = "iscsi://" + portal + "/" + CREATED + "/0";
-        assertTrue(run("iscsi-inq", lun0).contains("DIRECT_ACCESS"));
+        assertTrue(Programs.run("iscsi-inq", lun0).contains("DIRECT_ACCESS"));
         // 16 MiB of 512-byte blocks: the last LBA is 32767 (SBC-3 5.16).
-        assertTrue(run("iscsi-readcapacity16", lun0).contains("RETURNED LOGICAL BLOCK ADDRESS:32767"));
+        assertTrue(Programs.run("iscsi-readcapacity16", lun0).contains("RETURNED LOGICAL BLOCK ADDRESS:32767"));
 
         Path targetFile = etc.resolve("io.jtgt.target-iqn.2026-11.io.jtgt_commands-it.cfg");
         assertTrue(Files.readString(etc.resolve("io.jtgt.portal-7.cfg")).contains("portal = " + portal));
@@ -191,17 +187,17 @@ public class JtgtDistributionIT {
         assertTrue(exported, exported.contains("\"" + CREATED + "\"") && exported.contains("\"deviceID\" : 4000"));
         assertFalse(exported, exported.contains(secret));
 
-        assertTrue("qemu's session is gone: " + management.sessions(), await(() -> management.sessions().stream()
+        assertTrue("qemu's session is gone: " + management.sessions(), Await.until(WAIT_MILLIS, () -> management.sessions().stream()
                 .noneMatch(session -> session.target().equals(CREATED))));
         shell.run("jtgt:storage-offline 4000");
-        assertTrue("offline: " + management.luns(), await(() -> management.luns().stream()
+        assertTrue("offline: " + management.luns(), Await.until(WAIT_MILLIS, () -> management.luns().stream()
                 .anyMatch(lun -> lun.deviceId() == 4000 && "OFFLINE".equals(lun.state()))));
         shell.run("jtgt:lun-unmap " + CREATED + " 0");
-        assertTrue("fileinstall writes the unmap back", await(() -> !read(targetFile).contains("lun.0")));
+        assertTrue("fileinstall writes the unmap back", Await.until(WAIT_MILLIS, () -> !read(targetFile).contains("lun.0")));
         shell.run("jtgt:target-remove " + CREATED);
         shell.run("jtgt:storage-remove 4000");
         shell.run("jtgt:portal-remove 7");
-        assertTrue("the target is gone: " + management.targets(), await(() -> management.targets().stream()
+        assertTrue("the target is gone: " + management.targets(), Await.until(WAIT_MILLIS, () -> management.targets().stream()
                 .noneMatch(t -> t.name().equals(CREATED))));
         try (Stream<Path> files = Files.list(etc)) {
             List<String> left = files.map(p -> p.getFileName().toString())
@@ -222,7 +218,7 @@ public class JtgtDistributionIT {
                 "-c", "write -P 0xab 0 1M", "-c", "read -P 0xab 0 1M", "-c", "sleep 60000")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            assertTrue("qemu-io wrote and read 1 MiB: " + management.lunStats(), await(() -> management.lunStats()
+            assertTrue("qemu-io wrote and read 1 MiB: " + management.lunStats(), Await.until(WAIT_MILLIS, () -> management.lunStats()
                     .stream().anyMatch(s -> s.deviceId() == 4000 && s.writeBytes() >= (1 << 20)
                             && s.readBytes() >= (1 << 20))));
             String stats = shell.run("jtgt:stats");
@@ -230,7 +226,7 @@ public class JtgtDistributionIT {
             assertTrue("jtgt:stats has a row for the LUN with 1.0 MiB written:\n" + stats, row.contains("1.0 MiB"));
             assertTrue("and latencies:\n" + stats, row.contains(" / <"));
 
-            assertTrue(await(() -> management.sessions().stream().anyMatch(s -> s.target().equals(CREATED))));
+            assertTrue(Await.until(WAIT_MILLIS, () -> management.sessions().stream().anyMatch(s -> s.target().equals(CREATED))));
             int tsih = management.sessions().stream().filter(s -> s.target().equals(CREATED)).findFirst()
                     .orElseThrow().tsih();
             String perSession = shell.run("jtgt:stats --sessions");
@@ -246,10 +242,10 @@ public class JtgtDistributionIT {
             String resized = shell.run("jtgt:storage-resize 4000 32M");
             assertTrue(resized, resized.contains("Storage 4000 resized to 32.0 MiB"));
             // 32 MiB of 512-byte blocks: the last LBA is 65535 (SBC-3 5.16).
-            String capacity = run("iscsi-readcapacity16", lun0);
+            String capacity = Programs.run("iscsi-readcapacity16", lun0);
             assertTrue("READ CAPACITY (16) after the resize:\n" + capacity,
                     capacity.contains("RETURNED LOGICAL BLOCK ADDRESS:65535"));
-            assertTrue("fileinstall writes the new deviceSize back", await(() -> read(etc.resolve("io.jtgt.storage-4000.cfg"))
+            assertTrue("fileinstall writes the new deviceSize back", Await.until(WAIT_MILLIS, () -> read(etc.resolve("io.jtgt.storage-4000.cfg"))
                     .contains("deviceSize = 33554432")));
             assertTrue("qemu's session survived the resize", qemu.isAlive() && management.sessions().stream()
                     .anyMatch(s -> s.tsih() == tsih));
@@ -257,7 +253,7 @@ public class JtgtDistributionIT {
             String logout = shell.run("jtgt:session-logout " + tsih);
             assertTrue(logout, logout.contains("Session " + tsih + " ("));
             assertTrue("the session is gone (libiscsi may come back as a new one): " + management.sessions(),
-                    await(() -> management.sessions().stream().noneMatch(s -> s.tsih() == tsih)));
+                    Await.until(WAIT_MILLIS, () -> management.sessions().stream().noneMatch(s -> s.tsih() == tsih)));
             shell.assertRefused("jtgt:session-logout " + tsih, "TSIH " + tsih + ": no such session");
         } finally {
             qemu.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -326,7 +322,7 @@ public class JtgtDistributionIT {
         } finally {
             undeploySampleBackend();
             shell.run("feature:install --no-auto-refresh jtgt-backend-file");
-            assertTrue("qemu-io's sessions are gone", await(() -> sessionsOf(TARGET).isEmpty()));
+            assertTrue("qemu-io's sessions are gone", Await.until(WAIT_MILLIS, () -> sessionsOf(TARGET).isEmpty()));
             shell.run("jtgt:storage-remove --force 5000");
         }
     }
@@ -347,7 +343,7 @@ public class JtgtDistributionIT {
     public void liveChangesLeaveUnconcernedSessionsAlone() throws Exception {
         awaitDefaultLunOnline();
         String portal = System.getProperty(PORTAL_PROPERTY);
-        String otherPortal = "127.0.0.1:" + freePort();
+        String otherPortal = "127.0.0.1:" + Await.freePort();
         String image = Paths.get(System.getProperty("karaf.data"), "jtgt", "live-b.img").toString();
         String allowed = "iqn.2026-11.org.example:live-b";
         Path hold = Paths.get(System.getProperty("karaf.data"), "jtgt", "live-b.hold");
@@ -369,7 +365,7 @@ public class JtgtDistributionIT {
             awaitLunState(OTHER, 0, "ONLINE");
             awaitLunState(OTHER, 1, "ONLINE");
             a.ok("read -P 0x71 2M 256k");
-            runFailing("iscsi-inq", "iscsi://" + portal + "/" + OTHER + "/1"); // B is not reachable through A's portal
+            Programs.runFailing("iscsi-inq", "iscsi://" + portal + "/" + OTHER + "/1"); // B is not reachable through A's portal
 
             String[] hostPort = otherPortal.split(":");
             int port = Integer.parseInt(hostPort[1]);
@@ -394,9 +390,9 @@ public class JtgtDistributionIT {
                 shell.assertRefused("jtgt:lun-unmap " + OTHER + " 0", "LUN 0 is in use: 2 sessions are logged in");
                 Files.createFile(hold);
                 int inFlight = b.send(0, SocketInitiator.write10(6, 1), block, 0);
-                assertTrue("the WRITE is in flight in the target", await(() -> inFlight(b.tsih) == 1));
+                assertTrue("the WRITE is in flight in the target", Await.until(WAIT_MILLIS, () -> inFlight(b.tsih) == 1));
                 shell.run("jtgt:lun-unmap --force " + OTHER + " 0");
-                assertTrue("LUN 0 of B is gone: " + management.luns(), await(() -> management.luns().stream()
+                assertTrue("LUN 0 of B is gone: " + management.luns(), Await.until(WAIT_MILLIS, () -> management.luns().stream()
                         .noneMatch(l -> l.target().equals(OTHER) && l.lun() == 0)));
                 assertEquals("the held WRITE is answered only once its work ends", 1, inFlight(b.tsih));
                 Files.delete(hold);
@@ -420,14 +416,14 @@ public class JtgtDistributionIT {
                 assertTrue(sessionsB.contains(b.tsih));
             }
             assertEquals("the sample backend was not updated under the test", installed, backend.getLastModified());
-            assertTrue("B's sessions ended", await(() -> sessionsOf(OTHER).isEmpty()));
+            assertTrue("B's sessions ended", Await.until(WAIT_MILLIS, () -> sessionsOf(OTHER).isEmpty()));
             shell.run("jtgt:acl-remove " + OTHER + " " + allowed);
             shell.run("jtgt:lun-unmap " + OTHER + " 0");
             shell.run("jtgt:target-remove " + OTHER);
             shell.run("jtgt:portal-remove 8");
             shell.run("jtgt:storage-remove 4100");
             shell.run("jtgt:storage-remove 4101");
-            assertTrue(await(() -> management.portals().stream().noneMatch(p -> p.id() == 8)));
+            assertTrue(Await.until(WAIT_MILLIS, () -> management.portals().stream().noneMatch(p -> p.id() == 8)));
             a.ok("read -P 0x71 2M 256k");
 
             // The running configuration exported and imported again (replacing): nothing changes.
@@ -463,7 +459,7 @@ public class JtgtDistributionIT {
         String name = "iqn.2026-11.io.jtgt:by-hand";
         Files.writeString(file, "name = " + name + "\ntpgt.1 = 0\nlun.5 = 1000\n");
         try {
-            assertTrue("the dropped file makes a target: " + management.luns(), await(() -> management.luns().stream()
+            assertTrue("the dropped file makes a target: " + management.luns(), Await.until(WAIT_MILLIS, () -> management.luns().stream()
                     .anyMatch(lun -> lun.target().equals(name) && lun.lun() == 5 && lun.deviceId() == 1000)));
             shell.assertRefused("jtgt:lun-map " + name + " 5 1000", "lun.5=1000 is mapped already");
             String rules = shell.run("jtgt:acl-add " + name + " iqn.2026-11.org.example:host1");
@@ -471,7 +467,7 @@ public class JtgtDistributionIT {
         } finally {
             Files.deleteIfExists(file);
         }
-        assertTrue("deleting the file removes the target", await(() -> management.targets().stream()
+        assertTrue("deleting the file removes the target", Await.until(WAIT_MILLIS, () -> management.targets().stream()
                 .noneMatch(t -> t.name().equals(name))));
         // Its access rule outlived the hand-deleted target; the command still removes it.
         shell.run("jtgt:acl-remove " + name + " iqn.2026-11.org.example:host1");
@@ -487,12 +483,12 @@ public class JtgtDistributionIT {
      * installs the half-written jar and then updates it). Waits until its bundle is active; returns it.
      */
     private Bundle deploySampleBackend() throws Exception {
-        assertTrue("the previous sample backend bundle is gone", await(() -> sampleBundle() == null));
+        assertTrue("the previous sample backend bundle is gone", Await.until(WAIT_MILLIS, () -> sampleBundle() == null));
         Path deployed = Paths.get(System.getProperty("karaf.base"), "deploy", SAMPLE_BUNDLE + ".jar");
         Path staged = Paths.get(System.getProperty("karaf.base"), SAMPLE_BUNDLE + ".jar.tmp");
         Files.copy(Paths.get(System.getProperty(SAMPLE_BACKEND_PROPERTY)), staged, StandardCopyOption.REPLACE_EXISTING);
         Files.move(staged, deployed, StandardCopyOption.ATOMIC_MOVE);
-        assertTrue("the sample backend's bundle is active", await(() -> {
+        assertTrue("the sample backend's bundle is active", Await.until(WAIT_MILLIS, () -> {
             Bundle b = sampleBundle();
             return b != null && b.getState() == Bundle.ACTIVE;
         }));
@@ -502,7 +498,7 @@ public class JtgtDistributionIT {
     /** Takes the sample backend's jar out of deploy/; true once file install has uninstalled its bundle. */
     private boolean undeploySampleBackend() throws Exception {
         Files.deleteIfExists(Paths.get(System.getProperty("karaf.base"), "deploy", SAMPLE_BUNDLE + ".jar"));
-        return await(() -> sampleBundle() == null);
+        return Await.until(WAIT_MILLIS, () -> sampleBundle() == null);
     }
 
     private Bundle sampleBundle() {
@@ -525,7 +521,7 @@ public class JtgtDistributionIT {
     }
 
     private void awaitLunState(String target, int lun, String state) throws InterruptedException {
-        boolean reached = await(() -> management.luns().stream()
+        boolean reached = Await.until(WAIT_MILLIS, () -> management.luns().stream()
                 .anyMatch(l -> l.target().equals(target) && l.lun() == lun && state.equals(l.state())));
         assertTrue("LUN " + lun + " of " + target + " reaches " + state + ": " + management.luns(), reached);
     }
@@ -538,7 +534,7 @@ public class JtgtDistributionIT {
 
     /** Components come up asynchronously after the boot features: wait, bounded, for the LUN. */
     private void awaitDefaultLunOnline() throws InterruptedException {
-        boolean online = await(() -> management.luns().stream().anyMatch(this::isDefaultLunOnline)
+        boolean online = Await.until(WAIT_MILLIS, () -> management.luns().stream().anyMatch(this::isDefaultLunOnline)
                 && management.portals().stream().anyMatch(ManagementService.PortalView::listening));
         if (!online) {
             fail("default LUN not ONLINE with a listening portal after " + WAIT_MILLIS + " ms: luns="
@@ -617,53 +613,7 @@ public class JtgtDistributionIT {
      * backend); libiscsi's tools give up at their TEST UNIT READY after login and print the sense.
      */
     private static void assertNotReady(String what, String url) throws Exception {
-        String output = runFailing("iscsi-readcapacity16", url);
+        String output = Programs.runFailing("iscsi-readcapacity16", url);
         assertTrue(what + ":\n" + output, output.contains("NOT READY(2)") && output.contains("0x0403"));
-    }
-
-    /** Runs an external program that must fail (exit status not 0); returns its output. */
-    private static String runFailing(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            fail(String.join(" ", command) + " did not finish within 30 s");
-        }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(String.join(" ", command) + " should fail; output:\n" + output, process.exitValue() != 0);
-        return output;
-    }
-
-    /** Runs an external program with a time limit; it must exist and exit 0. */
-    private static String run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            fail(String.join(" ", command) + " did not finish within 30 s");
-        }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(String.join(" ", command) + " exit status; output:\n" + output, 0, process.exitValue());
-        assertFalse(output.isEmpty());
-        return output;
-    }
-
-    private static boolean await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(250);
-        }
-        return condition.getAsBoolean();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

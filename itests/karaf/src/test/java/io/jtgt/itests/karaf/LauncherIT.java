@@ -40,7 +40,7 @@ public class LauncherIT {
         work = dist.work;
         state = dist.state;
         jtgt = dist.bin("jtgt");
-        int port = UnpackedDistribution.freePort();
+        int port = Await.freePort();
         Path configDir = Files.createDirectories(work.resolve("configs"));
         Files.writeString(configDir.resolve("it.json"), gotgtJson(port), StandardCharsets.UTF_8);
 

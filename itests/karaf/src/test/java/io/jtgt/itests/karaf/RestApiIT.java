@@ -5,7 +5,6 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.options;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
@@ -18,8 +17,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +30,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.management.MBeanServer;
@@ -75,7 +71,7 @@ public class RestApiIT {
     public Option[] config() {
         String localRepository = System.getProperty("org.ops4j.pax.url.mvn.localRepository",
                 System.getProperty("user.home") + "/.m2/repository");
-        int httpPort = freePort();
+        int httpPort = Await.freePort();
         return options(
                 karafDistributionConfiguration()
                         .frameworkUrl(new File(System.getProperty("jtgt.distribution")).toURI().toString())
@@ -86,7 +82,7 @@ public class RestApiIT {
                 configureConsole().ignoreLocalConsole().ignoreRemoteShell(),
                 logLevel(LogLevel.INFO),
                 // Nothing of this test on the shipped ports: the default portal and HTTP move.
-                editConfigurationFilePut("etc/io.jtgt.portal-default.cfg", "portal", "127.0.0.1:" + freePort()),
+                editConfigurationFilePut("etc/io.jtgt.portal-default.cfg", "portal", "127.0.0.1:" + Await.freePort()),
                 editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(httpPort)),
                 editConfigurationFilePut("etc/system.properties", HTTP_PROPERTY, String.valueOf(httpPort)),
                 // admingroup is what bin/jtgt gives its generated login "jtgt".
@@ -111,7 +107,7 @@ public class RestApiIT {
         assertEquals("wrong user name or password", error(wrong));
         assertNotNull(wrong.header("WWW-Authenticate"));
 
-        String portal = "{\"id\": 9, \"portal\": \"127.0.0.1:" + freePort() + "\"}";
+        String portal = "{\"id\": 9, \"portal\": \"127.0.0.1:" + Await.freePort() + "\"}";
         assertEquals("no anonymous writes", 401, send("POST", "/api/portals", null, portal).status);
         Reply viewerWrite = send("POST", "/api/portals", VIEWER, portal);
         assertEquals(viewerWrite.body, 403, viewerWrite.status);
@@ -129,7 +125,7 @@ public class RestApiIT {
     public void restCreatesServesAndRemovesATarget() throws Exception {
         awaitApi();
         Path etc = Paths.get(System.getProperty("karaf.etc"));
-        int port = freePort();
+        int port = Await.freePort();
         String portal = "127.0.0.1:" + port;
         String image = Paths.get(System.getProperty("karaf.data"), "jtgt", "rest-it.img").toString();
         String lunPath = "/api/targets/" + TARGET + "/luns";
@@ -154,14 +150,14 @@ public class RestApiIT {
         assertTrue(read(targetCfg), awaitFileContains(targetCfg, "lun.0 = 5000", "tpgt.1 = 8"));
 
         String lun0 = "iscsi://" + portal + "/" + TARGET + "/0";
-        assertTrue("the LUN comes online", await(() -> lunState(5000).equals("ONLINE")));
-        assertTrue(run("iscsi-inq", lun0).output.contains("DIRECT_ACCESS"));
+        assertTrue("the LUN comes online", Await.until(WAIT_MILLIS, () -> lunState(5000).equals("ONLINE")));
+        assertTrue(Programs.run("iscsi-inq", lun0).contains("DIRECT_ACCESS"));
         accessRulesAreObeyed(portal, lun0, etc);
         liveSessionStatsMetricsAndJmx(portal, lun0);
 
         JsonNode offline = expect(200, "POST", "/api/storages/5000/offline", "");
         assertFalse(offline.get("online").asBoolean());
-        assertTrue("offline: " + lunState(5000), await(() -> lunState(5000).equals("OFFLINE")));
+        assertTrue("offline: " + lunState(5000), Await.until(WAIT_MILLIS, () -> lunState(5000).equals("OFFLINE")));
         String exported = send("GET", "/api/config", VIEWER, null).body;
         assertTrue(exported, exported.contains("\"" + TARGET + "\"") && exported.contains("\"deviceID\" : 5000"));
 
@@ -177,15 +173,15 @@ public class RestApiIT {
             assertTrue("removal deletes the .cfg files: " + left, left.isEmpty());
         }
         ObjectName lunBean = new ObjectName("io.jtgt:type=Lun,target=" + ObjectName.quote(TARGET) + ",lun=0");
-        assertTrue("the LUN's MXBean goes with it", await(() -> !mbeans().isRegistered(lunBean)));
+        assertTrue("the LUN's MXBean goes with it", Await.until(WAIT_MILLIS, () -> !mbeans().isRegistered(lunBean)));
     }
 
     /** An initiator list and a CHAP account set through REST; libiscsi is let in or kept out by them. */
     private void accessRulesAreObeyed(String portal, String lun0, Path etc) throws Exception {
         String acl = "/api/acls/" + TARGET;
         expect(200, "PUT", acl + "/initiators/" + HOST_NAME, "");
-        assertNotEquals("an initiator not on the list is refused", 0, attempt("iscsi-inq", lun0).exit);
-        assertTrue(run("iscsi-inq", "-i", HOST_NAME, lun0).output.contains("DIRECT_ACCESS"));
+        assertNotEquals("an initiator not on the list is refused", 0, Programs.attempt("iscsi-inq", lun0).exit());
+        assertTrue(Programs.run("iscsi-inq", "-i", HOST_NAME, lun0).contains("DIRECT_ACCESS"));
         expect(200, "DELETE", acl + "/initiators/" + HOST_NAME, "");
 
         String secret = "rest-it-chap-secret";
@@ -199,11 +195,11 @@ public class RestApiIT {
             assertTrue("the secret is kept in etc/io.jtgt.auth-*.cfg", files.filter(p -> p.getFileName().toString()
                     .startsWith("io.jtgt.auth-")).anyMatch(p -> read(p).contains(secret)));
         }
-        assertNotEquals("CHAP is required", 0, attempt("iscsi-inq", lun0).exit);
-        assertTrue(run("iscsi-inq", "iscsi://alice%" + secret + "@" + portal + "/" + TARGET + "/0").output
+        assertNotEquals("CHAP is required", 0, Programs.attempt("iscsi-inq", lun0).exit());
+        assertTrue(Programs.run("iscsi-inq", "iscsi://alice%" + secret + "@" + portal + "/" + TARGET + "/0")
                 .contains("DIRECT_ACCESS"));
         expect(200, "DELETE", acl + "/chap", "");
-        assertTrue("open again", run("iscsi-inq", lun0).output.contains("DIRECT_ACCESS"));
+        assertTrue("open again", Programs.run("iscsi-inq", lun0).contains("DIRECT_ACCESS"));
     }
 
     /**
@@ -217,7 +213,7 @@ public class RestApiIT {
                 "-c", "write -P 0xab 0 1M", "-c", "read -P 0xab 0 1M", "-c", "sleep 60000")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            assertTrue("qemu-io wrote and read 1 MiB", await(() -> {
+            assertTrue("qemu-io wrote and read 1 MiB", Await.until(WAIT_MILLIS, () -> {
                 JsonNode lun = lunStats(5000);
                 return lun != null && lun.get("writeBytes").asLong() >= (1 << 20) && lun.get("readBytes").asLong() >= (1 << 20);
             }));
@@ -254,7 +250,7 @@ public class RestApiIT {
             ObjectName lunBean = new ObjectName("io.jtgt:type=Lun,target=" + ObjectName.quote(TARGET) + ",lun=0");
             ObjectName sessionBean = new ObjectName("io.jtgt:type=Session,target=" + ObjectName.quote(TARGET) + ",tsih=" + tsih);
             assertTrue("the LUN's and the session's MXBeans appear",
-                    await(() -> mbeans().isRegistered(lunBean) && mbeans().isRegistered(sessionBean)));
+                    Await.until(WAIT_MILLIS, () -> mbeans().isRegistered(lunBean) && mbeans().isRegistered(sessionBean)));
             assertTrue((Long) mbeans().getAttribute(lunBean, "WriteBytes") >= (1 << 20));
             assertTrue((Long) mbeans().getAttribute(lunBean, "ReadCommands") >= 1);
             assertEquals("ONLINE", mbeans().getAttribute(lunBean, "State"));
@@ -264,15 +260,15 @@ public class RestApiIT {
                     .contains("shrinking a LUN is refused"));
             expect(200, "POST", "/api/storages/5000/resize", "{\"deviceSize\": 33554432}");
             // 32 MiB of 512-byte blocks: the last LBA is 65535 (SBC-3 5.16).
-            assertTrue("the initiator sees the new size", await(() -> {
-                Result capacity = attempt("iscsi-readcapacity16", lun0);
-                return capacity.exit == 0 && capacity.output.contains("RETURNED LOGICAL BLOCK ADDRESS:65535");
+            assertTrue("the initiator sees the new size", Await.until(WAIT_MILLIS, () -> {
+                Programs.Result capacity = Programs.attempt("iscsi-readcapacity16", lun0);
+                return capacity.exit() == 0 && capacity.output().contains("RETURNED LOGICAL BLOCK ADDRESS:65535");
             }));
             assertEquals((long) (32 << 20), mbeans().getAttribute(lunBean, "SizeBytes"));
 
             Reply logout = send("DELETE", "/api/sessions/" + tsih + "?grace=2", ADMIN, null);
             assertEquals(logout.body, 202, logout.status);
-            assertTrue("the session is gone (libiscsi may come back as a new one)", await(() -> {
+            assertTrue("the session is gone (libiscsi may come back as a new one)", Await.until(WAIT_MILLIS, () -> {
                 for (JsonNode s : json(get("/api/sessions"))) {
                     if (s.get("tsih").asInt() == tsih) {
                         return false;
@@ -281,7 +277,7 @@ public class RestApiIT {
                 return true;
             }));
             assertEquals("TSIH " + tsih + ": no such session", error(send("DELETE", "/api/sessions/" + tsih, ADMIN, null), 404));
-            assertTrue("the ended session's MXBean goes", await(() -> !mbeans().isRegistered(sessionBean)));
+            assertTrue("the ended session's MXBean goes", Await.until(WAIT_MILLIS, () -> !mbeans().isRegistered(sessionBean)));
         } finally {
             qemu.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
@@ -345,7 +341,7 @@ public class RestApiIT {
 
     /** The servlets register asynchronously after the boot features: wait, bounded, for an answer. */
     private void awaitApi() throws Exception {
-        boolean up = await(() -> {
+        boolean up = Await.until(WAIT_MILLIS, () -> {
             try {
                 return send("GET", "/api/", ADMIN, null).status == 200;
             } catch (IOException e) {
@@ -431,62 +427,7 @@ public class RestApiIT {
         }
     }
 
-    private static final class Result {
-        final int exit;
-        final String output;
-
-        Result(int exit, String output) {
-            this.exit = exit;
-            this.output = output;
-        }
-    }
-
-    /** Runs a program that must exist and exit 0, with a time limit. */
-    private static Result run(String... command) throws Exception {
-        Result result = attempt(command);
-        assertEquals(String.join(" ", command) + ": " + result.output, 0, result.exit);
-        return result;
-    }
-
-    /** Runs a program with a time limit, whatever its exit status; a missing program fails the test. */
-    private static Result attempt(String... command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                fail(String.join(" ", command) + " did not finish within 30 s");
-            }
-            return new Result(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            // A missing tool is a failure, never a skip.
-            throw new AssertionError(command[0] + " cannot run: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
     private static boolean awaitFileContains(Path file, String... lines) throws InterruptedException {
-        return await(() -> Files.exists(file) && Arrays.stream(lines).allMatch(read(file)::contains));
-    }
-
-    private static boolean await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(250);
-        }
-        return condition.getAsBoolean();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Await.until(WAIT_MILLIS, () -> Files.exists(file) && Arrays.stream(lines).allMatch(read(file)::contains));
     }
 }

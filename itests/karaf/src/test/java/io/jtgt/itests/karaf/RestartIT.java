@@ -44,9 +44,9 @@ public class RestartIT {
         UnpackedDistribution dist = new UnpackedDistribution(Paths.get("target/restart-it"));
         Path etc = dist.home.resolve("etc");
         Path work = dist.work;
-        int port = UnpackedDistribution.freePort();
-        int otherPort = UnpackedDistribution.freePort();
-        int sshPort = UnpackedDistribution.freePort();
+        int port = Await.freePort();
+        int otherPort = Await.freePort();
+        int sshPort = Await.freePort();
         setKey(etc.resolve("io.jtgt.portal-default.cfg"), "portal", "127.0.0.1:" + port);
         setKey(etc.resolve("org.apache.karaf.shell.cfg"), "sshPort", String.valueOf(sshPort));
         String defaultLun = "iscsi://127.0.0.1:" + port + "/" + DEFAULT + "/0";
