@@ -146,6 +146,7 @@ class S3OutageIT {
                 InitiatorSession.Outcome o = session.next();
                 if (o.good()) {
                     acknowledged.put(lbaOf.get(o.itt()), sent.get(o.itt()));
+                    goodWhileStopped++;
                 } else {
                     assertNotReadyCommunicationFailure(o);
                     failed.add(o);
