@@ -10,6 +10,7 @@ import io.jtgt.scsi.config.JtgtConfiguration;
 import io.jtgt.scsi.config.PortalDefinition;
 import io.jtgt.scsi.config.StorageDefinition;
 import io.jtgt.scsi.config.TargetDefinition;
+import io.jtgt.scsi.spi.StorageConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -489,13 +490,43 @@ public class ConfigAdminService implements AdminService {
     public synchronized String exportJson() {
         ConfigSnapshot snapshot = snapshot();
         snapshot.invalid().forEach(problem -> LOG.warn("not exported (invalid configuration): {}", problem));
-        return GotgtJson.write(configuration(snapshot));
+        JtgtConfiguration config = configuration(snapshot);
+        // secrets are write-only, here as in every listing: importJson keeps the stored value of a masked one
+        return GotgtJson.write(new JtgtConfiguration(
+                config.storages().stream().map(s -> s.withOptions(s.maskedOptions())).toList(),
+                config.portals(), config.targets(), config.performance()));
+    }
+
+    /**
+     * {@code imported} with each secret option given as {@value StorageConfig#MASKED} (as
+     * {@link #exportJson} writes it) replaced by the value stored for that storage; refused when
+     * there is none to keep.
+     */
+    private static StorageDefinition withStoredSecrets(StorageDefinition imported, Stored<StorageDefinition> stored) {
+        Map<String, String> options = new TreeMap<>(imported.options());
+        boolean filled = false;
+        for (Map.Entry<String, String> option : options.entrySet()) {
+            if (StorageConfig.isSecretOption(option.getKey()) && StorageConfig.MASKED.equals(option.getValue())) {
+                String kept = stored == null ? null : stored.definition().options().get(option.getKey());
+                if (kept == null) {
+                    throw new ConfigException("storage " + imported.deviceId() + ": " + option.getKey() + " is "
+                            + StorageConfig.MASKED + " (masked, as exports show secrets) and no value is stored for it"
+                            + " to keep: give the secret itself");
+                }
+                option.setValue(kept);
+                filled = true;
+            }
+        }
+        return filled ? imported.withOptions(options) : imported;
     }
 
     @Override
     public synchronized JtgtConfiguration importJson(String json, boolean replace) {
-        JtgtConfiguration config = GotgtJson.parse(json);
+        JtgtConfiguration parsed = GotgtJson.parse(json);
         ConfigSnapshot snapshot = snapshot();
+        JtgtConfiguration config = new JtgtConfiguration(parsed.storages().stream()
+                .map(st -> withStoredSecrets(st, snapshot.storages.get(st.deviceId()))).toList(),
+                parsed.portals(), parsed.targets(), parsed.performance());
         // What is referenced first: storages and portals, then the targets, then what goes.
         for (StorageDefinition s : config.storages()) {
             put(snapshot, ConfigPids.STORAGE, ConfigNames.storage(s.deviceId()), snapshot.storages.get(s.deviceId()),

@@ -312,6 +312,37 @@ class ConfigAdminServiceTest {
         assertEquals(writes, secondAdmin.writes, "importing the running configuration changes nothing");
     }
 
+    /**
+     * Issue 6: the gotgt export (shell jtgt:export, REST GET /config) shows a backend secret as
+     * {@code ****}; importing that export keeps the stored secret, and a masked secret with none
+     * stored is refused naming the field.
+     */
+    @Test
+    void exportMasksBackendSecretsAndImportingItKeepsTheStoredOnes() {
+        String json = "{\"storages\":[{\"deviceID\":3000,\"path\":\"s3:bucket/disk\",\"deviceSize\":1048576,"
+                + "\"s3AccessKeyId\":\"AKIA9\",\"s3SecretAccessKey\":\"export-secret-77\","
+                + "\"s3CredentialsFile\":\"/etc/jtgt/creds\"}],\"iscsiportals\":[],\"iscsitargets\":{}}";
+        admin.importJson(json, false);
+        String exported = admin.exportJson();
+        assertFalse(exported.contains("export-secret-77"), exported);
+        assertTrue(exported.contains("\"s3SecretAccessKey\" : \"****\"") && exported.contains("AKIA9")
+                && exported.contains("/etc/jtgt/creds"), exported);
+
+        int writes = configAdmin.writes;
+        admin.importJson(exported, false);
+        assertEquals(writes, configAdmin.writes, "importing the export changes nothing");
+        assertEquals("export-secret-77", configAdmin.properties("io.jtgt.storage~3000").get("s3SecretAccessKey"));
+        admin.importJson(exported.replace("AKIA9", "AKIA10"), false);
+        assertEquals("AKIA10", configAdmin.properties("io.jtgt.storage~3000").get("s3AccessKeyId"));
+        assertEquals("export-secret-77", configAdmin.properties("io.jtgt.storage~3000").get("s3SecretAccessKey"),
+                "an update from a masked export keeps the secret");
+
+        ConfigAdminService fresh = new ConfigAdminService(new InMemoryConfigurationAdmin());
+        refused(() -> fresh.importJson(exported, false), "storage 3000: s3SecretAccessKey is ****",
+                "no value is stored for it");
+        assertTrue(fresh.configuration().storages().isEmpty(), "a refused import writes nothing");
+    }
+
     @Test
     void importMergesOrReplacesAndABrokenFileChangesNothing() {
         storage(7);

@@ -4,8 +4,7 @@ import io.jtgt.scsi.api.AdminService;
 import io.jtgt.scsi.api.ManagementService;
 import io.jtgt.scsi.api.ManagementService.LunView;
 import io.jtgt.scsi.config.StorageDefinition;
-import java.util.LinkedHashMap;
-import java.util.Locale;
+import io.jtgt.scsi.spi.StorageConfig;
 import java.util.Map;
 
 /**
@@ -25,7 +24,7 @@ import java.util.Map;
 public final class StoragesResource extends Resource {
 
     /** What every listing shows instead of a secret (as the shell does). */
-    static final String MASK = "****";
+    static final String MASK = StorageConfig.MASKED;
 
     private final AdminService admin;
     private final ManagementService management;
@@ -98,17 +97,11 @@ public final class StoragesResource extends Resource {
 
     /** The storage's properties as POST takes them, backend secrets masked. */
     static Map<String, Object> view(StorageDefinition storage) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        storage.toProperties().forEach((key, value) -> view.put(key, isSecret(key) ? MASK : value));
-        return view;
+        return storage.toMaskedProperties();
     }
 
-    /**
-     * Backend options that hold credentials: {@code s3SecretAccessKey}, Ceph's {@code key}, and
-     * anything named like a secret, password or token.
-     */
+    /** Backend options that hold credentials ({@link StorageConfig#isSecretOption}). */
     static boolean isSecret(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        return k.equals("key") || k.contains("secret") || k.contains("password") || k.endsWith("token");
+        return StorageConfig.isSecretOption(key);
     }
 }

@@ -192,6 +192,10 @@ class RestApiTest {
             assertTrue(read.body().contains("\"s3SecretAccessKey\" : \"****\""), read.body());
             assertTrue(read.body().contains("AKIA1"), "an access key id is no secret: " + read.body());
         }
+        Reply exported = call("GET", "/config", "");
+        assertEquals(200, exported.status(), exported.body());
+        assertFalse(exported.body().contains("very-secret"), "the gotgt export masks it too: " + exported.body());
+        assertTrue(exported.body().contains("\"s3SecretAccessKey\" : \"****\""), exported.body());
         assertTrue(StoragesResource.isSecret("key"));
         assertTrue(StoragesResource.isSecret("dbPassword"));
         assertFalse(StoragesResource.isSecret("keyring"));

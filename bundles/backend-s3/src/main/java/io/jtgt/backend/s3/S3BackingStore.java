@@ -158,7 +158,9 @@ final class S3BackingStore implements BackingStore {
 
     @Override
     public CompletableFuture<Void> flush() {
-        return CompletableFuture.completedFuture(null); // nothing is ever cached: every write was acknowledged by S3
+        // the ChunkCache is write-through (an entry is set only after S3 acknowledged its PUT) and
+        // every write completes only once its PUTs were acknowledged: nothing is left to write back
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override

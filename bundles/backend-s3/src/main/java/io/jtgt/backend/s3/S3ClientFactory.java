@@ -2,7 +2,9 @@ package io.jtgt.backend.s3;
 
 import java.nio.file.Path;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -49,7 +51,7 @@ final class S3ClientFactory {
                 .circuitBreakerEnabled(false)
                 .build();
         S3ClientBuilder builder = S3Client.builder()
-                .httpClient(http.build())
+                .httpClient(new RetryableIoHttpClient(http.build()))
                 .credentialsProvider(credentials)
                 .region(region(options))
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
@@ -68,8 +70,11 @@ final class S3ClientFactory {
     /** The configured source of credentials; {@link #create} uses it, the provider checks it first. */
     static AwsCredentialsProvider credentials(S3StorageOptions options) {
         if (options.accessKeyId().isPresent()) {
-            return StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(options.accessKeyId().get(), options.secretAccessKey().orElseThrow()));
+            String id = options.accessKeyId().get();
+            String secret = options.secretAccessKey().orElseThrow();
+            return StaticCredentialsProvider.create(options.sessionToken()
+                    .<AwsCredentials>map(token -> AwsSessionCredentials.create(id, secret, token))
+                    .orElseGet(() -> AwsBasicCredentials.create(id, secret)));
         }
         if (options.profile().isPresent() || options.credentialsFile().isPresent()) {
             ProfileCredentialsProvider.Builder profile = ProfileCredentialsProvider.builder()

@@ -34,7 +34,8 @@ final class S3Failures {
                     + firstLine(cause.getMessage()) + ")", cause);
         }
         if (cause instanceof java.io.IOException || cause instanceof java.io.UncheckedIOException) {
-            // the JDK HTTP client surfaces a connection that an attempt timeout aborted this way
+            // what the SDK does not wrap: an I/O failure inside our own body handling (a GET cut
+            // short); the HTTP client's own ones reach the SDK's retries (RetryableIoHttpClient)
             return new BackingStoreException(Kind.UNAVAILABLE, what + " failed: S3 connection lost ("
                     + firstLine(String.valueOf(cause.getMessage())) + ")", cause);
         }

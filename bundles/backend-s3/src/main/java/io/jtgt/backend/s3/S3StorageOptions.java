@@ -14,10 +14,11 @@ import java.util.Optional;
  * jtgt's optional static credentials and the bounds that keep a slow or dead S3 from stalling
  * a LUN forever (call/attempt timeouts, attempts, backoff, requests in flight).
  *
- * <p>Credentials: {@code s3AccessKeyId}/{@code s3SecretAccessKey}, or {@code s3Profile} (a
+ * <p>Credentials: {@code s3AccessKeyId}/{@code s3SecretAccessKey} (with {@code s3SessionToken}
+ * for temporary credentials), or {@code s3Profile} (a
  * profile of the AWS shared files, optionally of the file {@code s3CredentialsFile}) so that no
  * secret needs to sit in Config Admin, or else the SDK's default chain. {@link #toString()} never
- * shows the secret key.
+ * shows the secret key or the session token.
  */
 public record S3StorageOptions(
         long deviceId,
@@ -30,6 +31,7 @@ public record S3StorageOptions(
         boolean forcePathStyle,
         Optional<String> accessKeyId,
         Optional<String> secretAccessKey,
+        Optional<String> sessionToken,
         Optional<String> profile,
         Optional<Path> credentialsFile,
         Duration apiCallTimeout,
@@ -81,6 +83,11 @@ public record S3StorageOptions(
             throw new IllegalArgumentException(
                     "s3AccessKeyId/s3SecretAccessKey: give both or neither (neither = the AWS default credential chain)");
         }
+        Optional<String> sessionToken = nonEmpty(config, "s3SessionToken");
+        if (sessionToken.isPresent() && accessKey.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "s3SessionToken: only with s3AccessKeyId/s3SecretAccessKey (the temporary credentials it belongs to)");
+        }
         Optional<String> profile = nonEmpty(config, "s3Profile");
         Optional<Path> credentialsFile = nonEmpty(config, "s3CredentialsFile").map(S3StorageOptions::parsePath);
         if (accessKey.isPresent() && (profile.isPresent() || credentialsFile.isPresent())) {
@@ -90,7 +97,7 @@ public record S3StorageOptions(
         return new S3StorageOptions(config.deviceId(), bucket, prefix, chunkSize, chunkOption.isPresent(), endpoint,
                 nonEmpty(config, "s3Region"),
                 parseBoolean("s3ForcePathStyle", config.option("s3ForcePathStyle").orElse("false")),
-                accessKey, secretKey, profile, credentialsFile,
+                accessKey, secretKey, sessionToken, profile, credentialsFile,
                 millis(config, "s3ApiCallTimeoutMs", DEFAULT_API_CALL_TIMEOUT_MS),
                 millis(config, "s3ApiCallAttemptTimeoutMs", DEFAULT_API_CALL_ATTEMPT_TIMEOUT_MS),
                 config.option("s3MaxAttempts").map(v -> parseLong("s3MaxAttempts", v, 1, 20))
@@ -173,7 +180,7 @@ public record S3StorageOptions(
     /** Where the credentials come from, for messages (never the secret itself). */
     String credentialSource() {
         if (accessKeyId.isPresent()) {
-            return "static " + accessKeyId.get() + "/****";
+            return "static " + accessKeyId.get() + "/****" + (sessionToken.isPresent() ? " with a session token" : "");
         }
         if (profile.isPresent() || credentialsFile.isPresent()) {
             return "profile " + profile.orElse("default")

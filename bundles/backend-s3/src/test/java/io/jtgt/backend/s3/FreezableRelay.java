@@ -24,7 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@link #throttle(int, boolean) throttling}, it answers the next N requests itself with
  *       {@code 503 SlowDown}, as S3 does when a prefix gets more requests than it takes: either
  *       after reading the body (having sent {@code 100 Continue}), or at once in answer to
- *       {@code Expect: 100-continue}, without reading the body, and then closes the connection.
+ *       {@code Expect: 100-continue}, without reading the body, and then closes the connection;
+ *   <li>{@link #drop(int) dropping}, it closes the connection of each of the next N requests as
+ *       soon as their head arrived, answering nothing: what a client sees when a server (or a load
+ *       balancer) closes a kept-alive connection just as the client reuses it.
  * </ul>
  *
  * It reads each request's head and {@code Content-Length} body to find request boundaries on a
@@ -42,7 +45,12 @@ public final class FreezableRelay implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicInteger throttleLeft = new AtomicInteger();
     private final AtomicInteger throttled = new AtomicInteger();
+    private final AtomicInteger dropLeft = new AtomicInteger();
+    private final AtomicInteger dropped = new AtomicInteger();
     private final AtomicInteger forwarded = new AtomicInteger();
+    /** The heads of the last {@value #KEPT_HEADS} requests, for tests of what the client sends. */
+    private final java.util.Deque<String> heads = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private static final int KEPT_HEADS = 64;
     private volatile boolean throttleBeforeBody;
     private volatile boolean frozen;
     private volatile boolean closed;
@@ -71,9 +79,24 @@ public final class FreezableRelay implements AutoCloseable {
         throttleLeft.set(requests);
     }
 
+    /** Closes the connection of each of the next {@code requests} requests when its head arrived, answering nothing. */
+    public void drop(int requests) {
+        dropLeft.set(requests);
+    }
+
+    /** Requests whose connection was dropped so far. */
+    public int dropped() {
+        return dropped.get();
+    }
+
     /** Requests answered with 503 so far. */
     public int throttled() {
         return throttled.get();
+    }
+
+    /** The request heads (request line and headers) seen last, oldest first. */
+    public List<String> heads() {
+        return List.copyOf(heads);
     }
 
     /** Requests passed on to the server so far. */
@@ -107,8 +130,16 @@ public final class FreezableRelay implements AutoCloseable {
                     return; // the client closed the connection
                 }
                 String headText = new String(head, StandardCharsets.ISO_8859_1);
+                heads.addLast(headText);
+                while (heads.size() > KEPT_HEADS) {
+                    heads.pollFirst();
+                }
                 long bodyLength = contentLength(headText);
                 boolean expectContinue = header(headText, "expect").equalsIgnoreCase("100-continue");
+                if (dropLeft.getAndUpdate(n -> Math.max(n - 1, 0)) > 0) {
+                    dropped.incrementAndGet();
+                    return; // closes the client connection: no answer at all
+                }
                 if (takeThrottleSlot()) {
                     if (expectContinue && throttleBeforeBody) {
                         sendSlowDown(toClient, true); // the body never comes: this connection is done

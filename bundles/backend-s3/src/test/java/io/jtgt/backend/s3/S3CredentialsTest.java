@@ -53,6 +53,36 @@ class S3CredentialsTest {
         assertTrue(shown.contains("profile jtgt in " + credentials), shown);
     }
 
+    /**
+     * Temporary credentials: the session token goes with the requests, and never into what is
+     * shown. s3proxy refuses session tokens (501 NotImplemented for x-amz-security-token), so the
+     * open fails here; the relay in front shows what the client sent.
+     */
+    @Test
+    void aSessionTokenIsSentAndNeverShown() throws Exception {
+        String token = "session-token-FwoGZXIvYXdzE";
+        try (FreezableRelay relay = new FreezableRelay(s3.server.port())) {
+            java.util.Map<String, String> options = s3.options("s3Endpoint", relay.endpoint(), "s3SessionToken", token);
+            BackingStoreException refused = assertInstanceOf(BackingStoreException.class,
+                    failureOf(s3.provider.open(config(BUCKET + "/temporary", SIZE, options))));
+            java.util.List<String> heads = relay.heads();
+            assertFalse(heads.isEmpty());
+            String lower = token.toLowerCase(java.util.Locale.ROOT);
+            for (String head : heads) {
+                assertTrue(head.toLowerCase(java.util.Locale.ROOT).contains("x-amz-security-token: " + lower), head);
+            }
+            S3StorageOptions parsed = S3StorageOptions.from(config(BUCKET + "/temporary", SIZE, options));
+            for (String shown : java.util.List.of(refused.getMessage(), parsed.toString(), parsed.credentialSource(),
+                    config(BUCKET + "/temporary", SIZE, options).toString())) {
+                assertFalse(shown.contains(token) || shown.contains(S3ProxyServer.SECRET_KEY), shown);
+            }
+            assertTrue(parsed.credentialSource().contains("with a session token"), parsed.credentialSource());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> S3StorageOptions.from(config(
+                BUCKET + "/x", SIZE, s3.options("s3AccessKeyId", null, "s3SecretAccessKey", null, "s3SessionToken", token))));
+        assertTrue(e.getMessage().startsWith("s3SessionToken:") && !e.getMessage().contains(token), e.getMessage());
+    }
+
     @Test
     void aMissingProfileFailsTheOpenNamingTheSource() {
         Throwable refused = failureOf(s3.provider.open(config(BUCKET + "/profiled", SIZE, s3.options(

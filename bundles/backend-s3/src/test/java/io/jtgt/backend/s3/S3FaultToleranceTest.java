@@ -104,6 +104,32 @@ class S3FaultToleranceTest {
         }
     }
 
+    /**
+     * A kept-alive connection the server closed just as it was reused (S3 and load balancers close
+     * idle connections): the client sees the end of the stream instead of an answer, which the JDK
+     * HTTP client reports while it sends a PUT's body ({@code Expect: 100-continue}). PUT, GET and
+     * DELETE of a whole object are idempotent: the attempt is retried like any other I/O failure.
+     */
+    @Test
+    void aConnectionDroppedBeforeTheAnswerIsRetried() throws Exception {
+        try (FreezableRelay relay = new FreezableRelay(s3.server.port())) {
+            BackingStore store = s3.open(BUCKET + "/disk0", SIZE, s3.options("s3Endpoint", relay.endpoint()));
+            byte[] whole = pattern(CHUNK, 19);
+            relay.drop(2);
+            write(store, 3L * CHUNK, whole); // one PUT, streamed: 2 attempts dropped, the third stores it
+            assertEquals(2, relay.dropped());
+            relay.drop(2);
+            assertArrayEquals(whole, read(store, 3L * CHUNK, CHUNK)); // one GET
+            assertEquals(4, relay.dropped());
+            byte[] partial = pattern(4096, 20);
+            relay.drop(2);
+            write(store, 3L * CHUNK + 8192, partial); // GET then PUT of a read-modify-write
+            assertEquals(6, relay.dropped());
+            System.arraycopy(partial, 0, whole, 8192, partial.length);
+            assertArrayEquals(whole, read(store, 3L * CHUNK, CHUNK));
+        }
+    }
+
     /** 503 SlowDown a few times: the SDK backs off and retries, the write succeeds and reads back. */
     @Test
     void slowDownIsRetriedAndTheWriteSucceeds() throws Exception {

@@ -69,6 +69,34 @@ public record StorageDefinition(
         options = java.util.Collections.unmodifiableMap(new TreeMap<>(options));
     }
 
+    /** The backend options with every {@linkplain StorageConfig#isSecretOption secret} value masked. */
+    public Map<String, String> maskedOptions() {
+        return StorageConfig.masked(options);
+    }
+
+    /** {@link #toProperties()} with every secret value masked, for anything shown to people. */
+    public Map<String, Object> toMaskedProperties() {
+        Map<String, Object> props = toProperties();
+        props.replaceAll((k, v) -> StorageConfig.isSecretOption(k) ? StorageConfig.MASKED : v);
+        return props;
+    }
+
+    /** A copy with other backend options (e.g. a masked secret filled in from the stored one). */
+    public StorageDefinition withOptions(Map<String, String> value) {
+        return new StorageDefinition(deviceId, path, backendType, location, online, blockShift, deviceSize,
+                thinProvisioning, readOnly, removable, physicalBlockShift, sanitizeRate, value);
+    }
+
+    /** Secrets masked: a definition may end up in a log line or an exception message. */
+    @Override
+    public String toString() {
+        return "StorageDefinition[deviceId=" + deviceId + ", path=" + path + ", backendType=" + backendType
+                + ", location=" + location + ", online=" + online + ", blockShift=" + blockShift + ", deviceSize="
+                + deviceSize + ", thinProvisioning=" + thinProvisioning + ", readOnly=" + readOnly + ", removable="
+                + removable + ", physicalBlockShift=" + physicalBlockShift + ", sanitizeRate=" + sanitizeRate
+                + ", options=" + maskedOptions() + "]";
+    }
+
     /** Parses and validates a Config Admin / JSON property map. */
     public static StorageDefinition fromProperties(Map<String, ?> props) {
         Object rawId = props.get(DEVICE_ID);

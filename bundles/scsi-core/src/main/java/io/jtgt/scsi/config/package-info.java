@@ -4,5 +4,5 @@
  * {@link io.jtgt.scsi.config.ConfigException} naming the field and the offending value.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.jtgt.scsi.config;

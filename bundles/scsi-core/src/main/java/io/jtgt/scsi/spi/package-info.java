@@ -6,5 +6,5 @@
  * calling thread (it may be a Netty event loop) on disk, network or locks.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package io.jtgt.scsi.spi;

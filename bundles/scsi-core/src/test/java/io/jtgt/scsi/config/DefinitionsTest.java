@@ -65,6 +65,33 @@ class DefinitionsTest {
         assertEquals(s, StorageDefinition.fromProperties(s.toProperties()), "toProperties round-trips");
     }
 
+    /** Issue 6: a backend's secret never shows, whatever prints a definition or its backend config. */
+    @Test
+    void secretOptionsAreMaskedInEveryShownFormButKeptForTheBackend() {
+        StorageDefinition s = StorageDefinition.fromProperties(storage("path", "s3:bucket/disk", "s3AccessKeyId", "AKIA7",
+                "s3SecretAccessKey", "very-secret-1", "s3SessionToken", "session-token-2", "s3CredentialsFile",
+                "/etc/jtgt/aws.credentials", "s3Profile", "jtgt", "key", "ceph-key-3", "keyring", "/etc/ceph/keyring"));
+        for (String shown : List.of(s.toString(), s.toStorageConfig().toString(), s.maskedOptions().toString(),
+                s.toMaskedProperties().toString())) {
+            assertFalse(shown.contains("very-secret-1") || shown.contains("session-token-2") || shown.contains("ceph-key-3"),
+                    shown);
+            assertTrue(shown.contains("s3SecretAccessKey=****") && shown.contains("s3SessionToken=****")
+                    && shown.contains("key=****"), shown);
+            // where credentials live and who they are is no secret: an administrator needs to see it
+            assertTrue(shown.contains("AKIA7") && shown.contains("/etc/jtgt/aws.credentials") && shown.contains("jtgt")
+                    && shown.contains("/etc/ceph/keyring"), shown);
+        }
+        assertEquals("very-secret-1", s.toStorageConfig().option("s3SecretAccessKey").orElseThrow(), "the backend gets it");
+        assertEquals("very-secret-1", s.toProperties().get("s3SecretAccessKey"), "Config Admin keeps it");
+        assertEquals(s, s.withOptions(s.options()));
+        for (String secret : List.of("s3SecretAccessKey", "s3SessionToken", "key", "dbPassword", "mutualSecret")) {
+            assertTrue(io.jtgt.scsi.spi.StorageConfig.isSecretOption(secret), secret);
+        }
+        for (String plain : List.of("s3AccessKeyId", "s3CredentialsFile", "s3Profile", "keyring", "s3Endpoint")) {
+            assertFalse(io.jtgt.scsi.spi.StorageConfig.isSecretOption(plain), plain);
+        }
+    }
+
     @Test
     void lunOptionsReadOnlyRemovablePhysicalBlockShift() throws Exception {
         StorageDefinition plain = StorageDefinition.fromProperties(storage());

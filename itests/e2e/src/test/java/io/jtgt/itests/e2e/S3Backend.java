@@ -107,6 +107,30 @@ final class S3Backend implements AutoCloseable {
         return admin.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix + "/chunk-")).contents().stream().count();
     }
 
+    /**
+     * Closes each resource in order (nulls skipped: what never started), all of them even when one
+     * fails; the first failure is thrown, with the others suppressed.
+     */
+    static void closeInOrder(AutoCloseable... resources) throws Exception {
+        Exception first = null;
+        for (AutoCloseable resource : resources) {
+            try {
+                if (resource != null) {
+                    resource.close();
+                }
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
     @Override
     public void close() throws Exception {
         try {

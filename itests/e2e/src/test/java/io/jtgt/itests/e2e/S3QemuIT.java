@@ -51,15 +51,7 @@ class S3QemuIT {
 
     @AfterAll
     void stop() throws Exception {
-        try {
-            if (target != null) {
-                target.close();
-            }
-        } finally {
-            if (s3 != null) {
-                s3.close();
-            }
-        }
+        S3Backend.closeInOrder(target, s3);
     }
 
     /** Random 4 MiB stretches between zero ones: the zero chunks must stay sparse or at least read back as zeros. */
