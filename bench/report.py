@@ -165,8 +165,8 @@ bench reports latency percentiles, so the latency column is the mean from Little
 (queue depth / IOPS); the fio ceiling rows have real p50/p99. Ratios > 1 favour jtgt, except for
 CPU where < 1 favours jtgt.
 
-**Noise:** this machine has 2 cores and other engineers were building and testing on it during the
-run; client, target and background load share those cores, so single numbers move by ±20 %.
+**Noise:** this machine has 2 cores; client, target and any background load (see the load
+average above) share them, so single numbers move by ±20 % between runs.
 Compare ratios and CPU per I/O rather than absolute figures.
 
 ## Results (medians)
