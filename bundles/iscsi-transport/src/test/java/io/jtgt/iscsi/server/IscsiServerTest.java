@@ -119,4 +119,22 @@ class IscsiServerTest {
         portal.close();
         assertThrows(IllegalStateException.class, () -> server.bind(new PortalDefinition(1, "127.0.0.1", 0)));
     }
+
+    /**
+     * A server that closes (its configuration changed, the bundle stops) ends every connection it
+     * accepted, also one that has not logged in yet: an initiator in the middle of its login must
+     * see the connection close and try again, not wait for an answer that never comes.
+     */
+    @Test
+    void closingTheServerClosesConnectionsNotYetLoggedIn() throws Exception {
+        RunningPortal portal = server.bind(new PortalDefinition(0, "127.0.0.1", 0));
+        try (Socket socket = new Socket("127.0.0.1", portal.boundAddress().getPort())) {
+            socket.setSoTimeout(10_000);
+            for (int i = 0; i < 200 && server.shared().openConnections() == 0; i++) {
+                Thread.sleep(10); // accepted and registered on a loop
+            }
+            server.close();
+            assertEquals(-1, socket.getInputStream().read(), "the connection is closed, not left hanging");
+        }
+    }
 }
