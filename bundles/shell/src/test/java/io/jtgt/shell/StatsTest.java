@@ -7,16 +7,13 @@ import io.jtgt.scsi.api.ManagementService;
 import io.jtgt.scsi.api.ManagementService.LatencyHistogram;
 import io.jtgt.scsi.api.ManagementService.LunStats;
 import io.jtgt.scsi.api.ManagementService.SessionStats;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StatsTest {
 
     @Test
-    void tableShowsCountersBytesAndLatency() {
+    void tableShowsCountersBytesAndLatency() throws Exception {
         long[] reads = new long[LatencyHistogram.BUCKETS];
         reads[7] = 99; // [64, 128) us
         reads[13] = 1; // [4096, 8192) us
@@ -26,7 +23,7 @@ class StatsTest {
         command.management = management(List.of(lun));
         command.histogram = true;
         command.sessions = true;
-        String out = print(command);
+        String out = Printed.by(command::print);
         String row = out.lines().filter(l -> l.startsWith("iqn.2026-11.io.jtgt:t")).findFirst().orElseThrow();
         assertTrue(row.matches(".*\\b1000\\s.*\\b100\\s.*100\\.0 MiB\\s.*\\b0\\s.*0 B\\s.*\\b2\\s.*"), row);
         assertTrue(row.contains("149 us / <128 us / <128 us"), row);
@@ -38,10 +35,10 @@ class StatsTest {
     }
 
     @Test
-    void noLuns() {
+    void noLuns() throws Exception {
         Stats command = new Stats();
         command.management = management(List.of());
-        assertTrue(print(command).contains("no LUNs"));
+        assertTrue(Printed.by(command::print).contains("no LUNs"));
     }
 
     @Test
@@ -51,34 +48,8 @@ class StatsTest {
         assertEquals("2.0 s", Format.micros(2_000_000));
     }
 
-    private static String print(Stats command) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        command.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        return bytes.toString(StandardCharsets.UTF_8);
-    }
-
     static ManagementService management(List<LunStats> stats) {
-        return new ManagementService() {
-            @Override
-            public List<TargetView> targets() {
-                return List.of();
-            }
-
-            @Override
-            public List<LunView> luns() {
-                return List.of();
-            }
-
-            @Override
-            public List<PortalView> portals() {
-                return List.of();
-            }
-
-            @Override
-            public List<SessionView> sessions() {
-                return List.of();
-            }
-
+        return new EmptyManagement() {
             @Override
             public List<LunStats> lunStats() {
                 return stats;

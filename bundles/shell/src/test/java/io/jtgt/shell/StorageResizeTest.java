@@ -7,10 +7,7 @@ import io.jtgt.scsi.api.AdminService;
 import io.jtgt.scsi.api.ManagementService;
 import io.jtgt.scsi.api.ManagementService.LunView;
 import io.jtgt.scsi.config.StorageDefinition;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.lang.reflect.Proxy;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,34 +50,17 @@ class StorageResizeTest {
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
-        command.management = new ManagementService() {
-            @Override
-            public List<TargetView> targets() {
-                return List.of();
-            }
-
+        command.management = new EmptyManagement() {
             @Override
             public List<LunView> luns() {
                 return List.of(new LunView("iqn.2026-11.io.jtgt:t", 0, 1000, "file", "/x.img", liveSize.get(), 512,
                         "ONLINE", ""));
-            }
-
-            @Override
-            public List<PortalView> portals() {
-                return List.of();
-            }
-
-            @Override
-            public List<SessionView> sessions() {
-                return List.of();
             }
         };
         return command;
     }
 
     private static String run(StorageResize command) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        command.run(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        return bytes.toString(StandardCharsets.UTF_8).trim();
+        return Printed.by(command::run).trim();
     }
 }
