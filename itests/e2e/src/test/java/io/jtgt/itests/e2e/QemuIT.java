@@ -155,17 +155,7 @@ class QemuIT {
     }
 
     private void convertAndCompare(Path source, int lun, String... convertOptions) throws IOException {
-        List<String> convert = new ArrayList<>(List.of("qemu-img", "convert", "-n"));
-        convert.addAll(List.of(convertOptions));
-        convert.addAll(List.of("-f", "raw", "-O", "raw", source.toString(), target.url(lun)));
-        ExternalCommand.Result converted = ExternalCommand.run(QEMU_TIMEOUT, convert);
-        assertEquals(0, converted.exitCode(), converted::describe);
-
-        ExternalCommand.Result compare = ExternalCommand.run(QEMU_TIMEOUT, "qemu-img", "compare", "-f", "raw", "-F",
-                "raw", source.toString(), target.url(lun));
-        assertEquals(0, compare.exitCode(), compare::describe);
-        assertTrue(compare.stdout().contains("Images are identical"), compare::describe);
-
+        convertAndCompare(QEMU_TIMEOUT, source, target.url(lun), convertOptions);
         assertTrue(Arrays.equals(Files.readAllBytes(source), Files.readAllBytes(target.image(lun))),
                 "the image file of LUN " + lun + " must hold exactly the converted bytes");
     }
@@ -194,6 +184,19 @@ class QemuIT {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** {@code qemu-img convert -n} of a raw file into the LUN at {@code url}, then {@code qemu-img compare}: identical. */
+    static void convertAndCompare(Duration timeout, Path source, String url, String... convertOptions) {
+        List<String> convert = new ArrayList<>(List.of("qemu-img", "convert", "-n"));
+        convert.addAll(List.of(convertOptions));
+        convert.addAll(List.of("-f", "raw", "-O", "raw", source.toString(), url));
+        ExternalCommand.Result converted = ExternalCommand.run(timeout, convert);
+        assertEquals(0, converted.exitCode(), converted::describe);
+        ExternalCommand.Result compare = ExternalCommand.run(timeout, "qemu-img", "compare", "-f", "raw", "-F",
+                "raw", source.toString(), url);
+        assertEquals(0, compare.exitCode(), compare::describe);
+        assertTrue(compare.stdout().contains("Images are identical"), compare::describe);
     }
 
     static int count(String text, String prefix) {

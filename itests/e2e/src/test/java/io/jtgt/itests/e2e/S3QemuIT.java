@@ -69,15 +69,7 @@ class S3QemuIT {
     }
 
     private void convertAndCompare(Path source, int lun, String... convertOptions) {
-        List<String> convert = new ArrayList<>(List.of("qemu-img", "convert", "-n"));
-        convert.addAll(List.of(convertOptions));
-        convert.addAll(List.of("-f", "raw", "-O", "raw", source.toString(), target.url(lun)));
-        ExternalCommand.Result converted = ExternalCommand.run(QEMU_TIMEOUT, convert);
-        assertEquals(0, converted.exitCode(), converted::describe);
-        ExternalCommand.Result compare = ExternalCommand.run(QEMU_TIMEOUT, "qemu-img", "compare", "-f", "raw", "-F",
-                "raw", source.toString(), target.url(lun));
-        assertEquals(0, compare.exitCode(), compare::describe);
-        assertTrue(compare.stdout().contains("Images are identical"), compare::describe);
+        QemuIT.convertAndCompare(QEMU_TIMEOUT, source, target.url(lun), convertOptions);
     }
 
     @Test
