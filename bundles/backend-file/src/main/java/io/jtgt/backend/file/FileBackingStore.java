@@ -92,7 +92,7 @@ final class FileBackingStore implements BackingStore {
         return submit("read", Kind.READ_ERROR, () -> {
             int start = dst.writerIndex();
             int done = owned(dst)
-                    ? readFully(offset, dst.internalNioBuffer(start, length), 0)
+                    ? readFully(offset, dst.internalNioBuffer(start, length))
                     : readFully(offset, dst.nioBuffers(start, length));
             if (done < length) {
                 dst.setZero(start + done, length - done); // past EOF of a short file: zeros, like a hole
@@ -115,7 +115,7 @@ final class FileBackingStore implements BackingStore {
     private int readFully(long offset, ByteBuffer[] targets) throws IOException {
         int done = 0;
         for (ByteBuffer target : targets) {
-            done = readFully(offset + done, target, done);
+            done += readFully(offset + done, target);
             if (target.hasRemaining()) {
                 break; // EOF
             }
@@ -123,8 +123,8 @@ final class FileBackingStore implements BackingStore {
         return done;
     }
 
-    /** Fills {@code target} from {@code offset} or up to EOF; returns {@code before} plus the bytes read. */
-    private int readFully(long offset, ByteBuffer target, int before) throws IOException {
+    /** Fills {@code target} from {@code offset}, or up to EOF; returns the bytes read. */
+    private int readFully(long offset, ByteBuffer target) throws IOException {
         long position = offset;
         while (target.hasRemaining()) {
             int n = channel.read(target, position); // positional: no shared file pointer
@@ -133,7 +133,7 @@ final class FileBackingStore implements BackingStore {
             }
             position += n;
         }
-        return before + (int) (position - offset);
+        return (int) (position - offset);
     }
 
     @Override
