@@ -56,6 +56,10 @@ bench_distribution() {
     fi
 }
 
+# utime + stime of process $1, in clock ticks (CLK_TCK per second).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+CLK_TCK=$(getconf CLK_TCK)
+
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # SIGTERM, up to $2 seconds to go, then SIGKILL.

@@ -32,7 +32,6 @@ else
 fi
 IQN=iqn.2026-11.io.jtgt.bench:rbd
 IMAGE=bench
-CLK_TCK=$(getconf CLK_TCK)
 
 # ---------------------------------------------------------------- tools
 need_pkgs=()
@@ -97,7 +96,6 @@ wait_lun "$URL" 180
 # ---------------------------------------------------------------- measuring
 RESULTS=$WORK/results.tsv
 : >"$RESULTS"   # client row rep iops mbps client_cpu_s osd_cpu_s ios
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 record() { # client row ios secs bytes client_ticks osd_ticks
     awk -v c="$1" -v r="$2" -v rep="$rep" -v n="$3" -v s="$4" -v b="$5" -v ct="$6" -v ot="$7" -v h="$CLK_TCK" \
         'BEGIN{printf "%s\t%s\t%s\t%d\t%.1f\t%.3f\t%.3f\t%d\n", c, r, rep, n/s, n*b/s/1e6, ct/h, ot/h, n}' >>"$RESULTS"
@@ -106,10 +104,10 @@ record() { # client row ios secs bytes client_ticks osd_ticks
 jtgt_iscsi_perf() { # row blocks depth random(0/1)
     local row=$1 blocks=$2 depth=$3 rnd=$4 b0 a0 bo ao out iops r=
     [ "$rnd" = 1 ] && r=-r
-    b0=$(ticks "$JTGT_PID"); bo=$(ticks "$OSD_PID")
+    b0=$(cpu_ticks "$JTGT_PID"); bo=$(cpu_ticks "$OSD_PID")
     out=$(timeout $((SECS + 60)) iscsi-perf -t "$SECS" $r -m "$depth" -b "$blocks" "$URL" 2>&1 | tr '\r' '\n') \
         || die "iscsi-perf $row: $out"
-    a0=$(ticks "$JTGT_PID"); ao=$(ticks "$OSD_PID")
+    a0=$(cpu_ticks "$JTGT_PID"); ao=$(cpu_ticks "$OSD_PID")
     iops=$(printf '%s\n' "$out" | sed -n 's/^ *iops average \([0-9]*\) (.*/\1/p' | tail -n 1)
     [ -n "$iops" ] || die "no result from iscsi-perf $row: $out"
     record jtgt "$row" $((iops * SECS)) "$SECS" $((blocks * 512)) $((a0 - b0)) $((ao - bo))
@@ -118,10 +116,10 @@ jtgt_iscsi_perf() { # row blocks depth random(0/1)
 jtgt_qemu_bench() { # row count size depth step write(0/1)
     local row=$1 count=$2 size=$3 depth=$4 step=$5 wr=$6 b0 a0 bo ao out secs w=
     [ "$wr" = 1 ] && w=-w
-    b0=$(ticks "$JTGT_PID"); bo=$(ticks "$OSD_PID")
+    b0=$(cpu_ticks "$JTGT_PID"); bo=$(cpu_ticks "$OSD_PID")
     out=$(timeout 300 qemu-img bench -f raw -t none -d "$depth" $w -c "$count" -s "$size" -S "$step" "$URL" 2>&1) \
         || die "qemu-img bench $row: $out"
-    a0=$(ticks "$JTGT_PID"); ao=$(ticks "$OSD_PID")
+    a0=$(cpu_ticks "$JTGT_PID"); ao=$(cpu_ticks "$OSD_PID")
     secs=$(printf '%s\n' "$out" | sed -n 's/^Run completed in \([0-9.]*\) seconds.*/\1/p')
     [ -n "$secs" ] || die "no result from qemu-img bench $row: $out"
     record jtgt "$row" "$count" "$secs" "$size" $((a0 - b0)) $((ao - bo))
@@ -137,10 +135,10 @@ timed() { # outfile cmd...
 
 direct_rbd_bench() { # client-label row conf io-type io-size threads pattern total-bytes
     local label=$1 row=$2 conf=$3 type=$4 size=$5 threads=$6 pattern=$7 total=$8 bo ao out ops secs cpu n rate
-    bo=$(ticks "$OSD_PID")
+    bo=$(cpu_ticks "$OSD_PID")
     timed "$WORK/rbd-bench.out" rbd --conf "$conf" bench --io-type "$type" --io-size "$size" \
         --io-threads "$threads" --io-pattern "$pattern" --io-total "$total" "rbd/$IMAGE" || die "rbd bench $row: $(cat "$WORK/rbd-bench.out")"
-    ao=$(ticks "$OSD_PID")
+    ao=$(cpu_ticks "$OSD_PID")
     out=$(tr '\r' '\n' <"$WORK/rbd-bench.out")
     ops=$(printf '%s\n' "$out" | sed -n 's/^elapsed: *\([0-9.]*\) *ops: *\([0-9]*\) *ops\/sec: *\([0-9.]*\).*/\2 \3/p' | tail -n 1)
     [ -n "$ops" ] || die "no result from rbd bench $row: $out"
@@ -152,11 +150,11 @@ direct_rbd_bench() { # client-label row conf io-type io-size threads pattern tot
 
 direct_fio() { # row rw bs depth
     local row=$1 rw=$2 bs=$3 depth=$4 bo ao json n secs cpu
-    bo=$(ticks "$OSD_PID")
+    bo=$(cpu_ticks "$OSD_PID")
     CEPH_CONF=$NOCACHE_CONF timed "$WORK/fio.json" fio --name="$row" --ioengine=rbd --clientname=admin --pool=rbd \
         --rbdname="$IMAGE" --rw="$rw" --bs="$bs" --iodepth="$depth" --time_based --runtime="$SECS" \
         --output-format=json || die "fio $row: $(cat "$WORK/fio.json")"
-    ao=$(ticks "$OSD_PID")
+    ao=$(cpu_ticks "$OSD_PID")
     read -r n secs <<<"$(python3 -c '
 import json, sys
 j = json.load(open(sys.argv[1]))["jobs"][0]

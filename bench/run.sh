@@ -34,7 +34,6 @@ fi
 IQN_TGT=iqn.2026-11.io.jtgt.bench:tgt
 IQN_FILE=iqn.2026-11.io.jtgt.bench:file
 IQN_URING=iqn.2026-11.io.jtgt.bench:iouring
-CLK_TCK=$(getconf CLK_TCK)
 
 # ---------------------------------------------------------------- tools
 need_pkgs=()
@@ -156,7 +155,6 @@ fi
 # ---------------------------------------------------------------- measuring
 RESULTS=$WORK/results.tsv
 : >"$RESULTS"   # target row rep iops mbps cpu_s ios
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # iscsi-perf prints "iops average N (M MB/s)" at the end.
 run_iscsi_perf() { # target row args...
