@@ -120,18 +120,12 @@ CONFIG=$WORK/jtgt-bench.json
 start_jtgt "$CONFIG"
 
 if [ "$WITH_IOURING" = 1 ]; then
-    # Hot deploy: the iouring bundle and Netty's io_uring classes + native fragment (the fragment
-    # before its host resolves: fileinstall installs the batch, then starts it).
+    # Hot deploy of the iouring bundle (Netty's io_uring classes and native fragment are in the
+    # distribution: the iSCSI transport runs on them).
     for _ in $(seq 1 100); do [ -d "$INSTANCE/deploy" ] && break; sleep 0.2; done
     [ -d "$INSTANCE/deploy" ] || die "jtgt instance did not appear at $INSTANCE"
-    M2=${MAVEN_REPO:-$HOME/.m2/repository}
-    NV=4.2.18.Final
-    for jar in "$M2/io/netty/netty-transport-classes-io_uring/$NV/netty-transport-classes-io_uring-$NV.jar" \
-               "$M2/io/netty/netty-transport-native-io_uring/$NV/netty-transport-native-io_uring-$NV-linux-x86_64.jar" \
-               "$URING_JAR"; do
-        [ -f "$jar" ] || die "missing $jar (build bundles/backend-iouring first)"
-        cp "$jar" "$INSTANCE/deploy/"
-    done
+    cp "$URING_JAR" "$INSTANCE/deploy/.jtgt-backend-iouring.jar.part"
+    mv "$INSTANCE/deploy/.jtgt-backend-iouring.jar.part" "$INSTANCE/deploy/jtgt-backend-iouring.jar"
 fi
 
 declare -A URL PID

@@ -6,6 +6,9 @@ import io.jtgt.scsi.spi.BackingStoreException.Kind;
 import io.jtgt.scsi.spi.Capabilities;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.IoEventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -48,6 +51,13 @@ final class IoUringBackingStore implements BackingStore {
 
     private final boolean asyncLargeTransfers = !Boolean.getBoolean("jtgt.iouring.inlineLargeTransfers");
     private final AtomicInteger nextRing = new AtomicInteger();
+    /**
+     * This store's handle on each io_uring event loop that submitted to it: the provider's rings,
+     * and the loops of iSCSI connections that run on io_uring. Ops go to the current thread's loop
+     * when it is one, so the command's own loop reads the file and sends the answer, with no hop.
+     */
+    private final ConcurrentHashMap<EventExecutor, RingFile> loopRings = new ConcurrentHashMap<>();
+    private final int queueDepth;
     private final Set<CompletableFuture<Integer>> writesInFlight = ConcurrentHashMap.newKeySet();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean closeStarted = new AtomicBoolean();
@@ -55,11 +65,15 @@ final class IoUringBackingStore implements BackingStore {
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile boolean closing;
 
-    IoUringBackingStore(Path path, int fd, RingFile[] rings, boolean direct, boolean readOnly, long size,
-            boolean canUnmap, ByteBufAllocator allocator, Consumer<IoUringBackingStore> onClosed) {
+    IoUringBackingStore(Path path, int fd, RingFile[] rings, int queueDepth, boolean direct, boolean readOnly,
+            long size, boolean canUnmap, ByteBufAllocator allocator, Consumer<IoUringBackingStore> onClosed) {
         this.path = path;
         this.fd = fd;
         this.rings = rings;
+        this.queueDepth = queueDepth;
+        for (RingFile ring : rings) {
+            loopRings.put(ring.loop(), ring);
+        }
         this.direct = direct;
         this.readOnly = readOnly;
         this.size = size;
@@ -75,7 +89,7 @@ final class IoUringBackingStore implements BackingStore {
     /** The most ops any of this store's rings held at once. */
     int peakInRing() {
         int peak = 0;
-        for (RingFile ring : rings) {
+        for (RingFile ring : loopRings.values()) {
             peak = Math.max(peak, ring.peakInRing());
         }
         return peak;
@@ -283,7 +297,7 @@ final class IoUringBackingStore implements BackingStore {
             RingOp closeOp = new RingOp(RingOp.OP_CLOSE, fd, 0, 0, 0, 0);
             rings[0].submit(closeOp);
             closeOp.result.whenComplete((r, closeFailure) -> {
-                for (RingFile ring : rings) {
+                for (RingFile ring : loopRings.values()) {
                     ring.closeOnLoop();
                 }
                 onClosed.accept(this);
@@ -301,10 +315,37 @@ final class IoUringBackingStore implements BackingStore {
     }
 
     private RingFile ring() {
+        RingFile here = ringOfCurrentLoop();
+        if (here != null) {
+            return here;
+        }
         if (rings.length == 1) {
             return rings[0];
         }
         return rings[Math.floorMod(nextRing.getAndIncrement(), rings.length)];
+    }
+
+    /**
+     * The handle on the current thread's io_uring loop, registered at its first op; null on any
+     * other thread (an epoll or NIO loop, a pool thread), which then hops to one of our rings.
+     */
+    private RingFile ringOfCurrentLoop() {
+        EventExecutor current = ThreadExecutorMap.currentExecutor();
+        if (current == null) {
+            return null;
+        }
+        RingFile known = loopRings.get(current);
+        if (known != null || !(current instanceof IoEventLoop loop) || !loop.isCompatible(RingFile.class)
+                || loop.isShuttingDown()) {
+            return known;
+        }
+        RingFile registered = RingFile.registerHere(loop, queueDepth);
+        if (registered != null) {
+            loopRings.put(loop, registered);
+            // a connection loop that ends takes its handle along (Netty closes it, after its completions)
+            loop.terminationFuture().addListener(f -> loopRings.remove(loop, registered));
+        }
+        return registered;
     }
 
     /** Large buffered copies go to io-wq workers (parallel); small ones stay inline (cheapest). */

@@ -284,7 +284,7 @@ public final class IoUringBackingStoreProvider implements BackingStoreProvider, 
             return IoUringBackingStore.punchHole(rings[0], fd, prepared.size(), config.blockSize())
                     .handle((r, failure) -> failure == null);
         }).thenApply(canUnmap -> {
-            IoUringBackingStore store = new IoUringBackingStore(options.path(), fd, rings, direct, config.readOnly(),
+            IoUringBackingStore store = new IoUringBackingStore(options.path(), fd, rings, options.queueDepth(), direct, config.readOnly(),
                     prepared.size(), canUnmap, bounceAllocator, openStores::remove);
             LOG.info("storage {}: opened {} through io_uring (queue depth {}{}, unmap {})", config.deviceId(),
                     options.path(), options.queueDepth(), direct ? ", O_DIRECT" : "", canUnmap ? "on" : "off");

@@ -56,6 +56,28 @@ final class RingFile implements IoUringIoHandle {
         return registered;
     }
 
+    /**
+     * Registers a new handle on {@code loop}, which must be the current thread's loop; null when
+     * the registration did not complete at once (then it is undone as soon as it does).
+     */
+    static RingFile registerHere(IoEventLoop loop, int depth) {
+        RingFile file = new RingFile(loop, Math.max(1, Math.min(depth, Short.MAX_VALUE)));
+        io.netty.util.concurrent.Future<IoRegistration> registering = loop.register(file);
+        if (registering.isDone()) {
+            if (!registering.isSuccess()) {
+                return null;
+            }
+            file.registration = registering.getNow();
+            return file;
+        }
+        registering.addListener(f -> {
+            if (f.isSuccess()) {
+                ((IoRegistration) f.getNow()).cancel();
+            }
+        });
+        return null;
+    }
+
     IoEventLoop loop() {
         return loop;
     }

@@ -53,7 +53,7 @@ public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
     private final AccessRules accessRules;
     private final ChapAuthenticator authenticator;
     private final Map<Integer, RunningPortal> portals = new ConcurrentHashMap<>();
-    private final boolean epoll;
+    private final Transports transport;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final NumaPlacement numa;
@@ -88,14 +88,14 @@ public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
         this.settings = settings;
         this.table = new ParameterTable(settings);
         this.shared = new SharedLimits(settings.limits());
-        this.epoll = Transports.epoll();
-        this.bossGroup = new MultiThreadIoEventLoopGroup(1, Transports.ioHandlerFactory(epoll));
+        this.transport = Transports.choose(settings.transport());
+        this.bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         this.workerGroup = numa.active()
                 // at least one loop per node; 0 means Netty's default of 2 x cores
                 ? new MultiThreadIoEventLoopGroup(Math.max(numa.nodes().size(), settings.ioThreads() > 0
                         ? settings.ioThreads() : 2 * Runtime.getRuntime().availableProcessors()),
-                        numa.roundRobinThreadFactory("jtgt-iscsi"), Transports.ioHandlerFactory(epoll))
-                : new MultiThreadIoEventLoopGroup(settings.ioThreads(), Transports.ioHandlerFactory(epoll));
+                        numa.roundRobinThreadFactory("jtgt-iscsi"), transport.ioHandlerFactory())
+                : new MultiThreadIoEventLoopGroup(settings.ioThreads(), transport.ioHandlerFactory());
         this.targetListener = registry.addTargetListener(this::targetRemoved);
     }
 
@@ -109,7 +109,7 @@ public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
         ConnectionContext context = new ConnectionContext(login, settings, sessions, this, shared);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
-                .channel(Transports.serverChannel(epoll))
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 128)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -150,7 +150,7 @@ public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
             LOG.warn("portal id {} bound twice; {} replaces {}", definition.id(), portal, previous);
         }
         LOG.info("iSCSI portal {} listening on {} ({})", definition.id(), portal.boundAddress(),
-                epoll ? "epoll" : "nio");
+                transport.label());
         return portal;
     }
 

@@ -26,6 +26,9 @@ import java.util.Map;
  *     (RFC 7143 13.1): the initiator's first offered value that is in this list wins
  * @param dataDigests the DataDigest values we accept, likewise
  * @param limits timeouts and caps on connections, sessions and buffered data
+ * @param transport the connection loops' socket transport: {@code auto} (io_uring where the kernel
+ *     allows it, else epoll, else NIO), {@code io_uring}, {@code epoll} or {@code nio}; an
+ *     unavailable choice falls back to the next one down with a log line
  */
 public record TransportSettings(
         int maxRecvDataSegmentLength,
@@ -41,7 +44,8 @@ public record TransportSettings(
         int nopInIntervalSeconds,
         List<String> headerDigests,
         List<String> dataDigests,
-        ConnectionLimits limits) {
+        ConnectionLimits limits,
+        String transport) {
 
     /** Largest value a 24-bit length field can carry (RFC 7143 13.12, 13.13, 13.14). */
     public static final int MAX_LENGTH = 0xffffff;
@@ -75,6 +79,18 @@ public record TransportSettings(
         headerDigests = digests("headerDigest", headerDigests);
         dataDigests = digests("dataDigest", dataDigests);
         limits = limits == null ? ConnectionLimits.defaults() : limits;
+        transport = transport == null ? Transports.AUTO : transport.trim().toLowerCase(java.util.Locale.ROOT);
+        Transports.parse(transport); // refuses anything but the four names, naming the field
+    }
+
+    /** Settings on the automatically chosen transport. */
+    public TransportSettings(int maxRecvDataSegmentLength, int maxBurstLength, int firstBurstLength,
+            boolean immediateData, boolean initialR2T, int maxOutstandingR2T, int queueDepth, int defaultTime2Wait,
+            int defaultTime2Retain, int ioThreads, int nopInIntervalSeconds, List<String> headerDigests,
+            List<String> dataDigests, ConnectionLimits limits) {
+        this(maxRecvDataSegmentLength, maxBurstLength, firstBurstLength, immediateData, initialR2T, maxOutstandingR2T,
+                queueDepth, defaultTime2Wait, defaultTime2Retain, ioThreads, nopInIntervalSeconds, headerDigests,
+                dataDigests, limits, Transports.AUTO);
     }
 
     /** Settings with the default {@link ConnectionLimits}. */
@@ -108,21 +124,21 @@ public record TransportSettings(
     public TransportSettings withDigests(List<String> header, List<String> data) {
         return new TransportSettings(maxRecvDataSegmentLength, maxBurstLength, firstBurstLength, immediateData,
                 initialR2T, maxOutstandingR2T, queueDepth, defaultTime2Wait, defaultTime2Retain, ioThreads,
-                nopInIntervalSeconds, header, data, limits);
+                nopInIntervalSeconds, header, data, limits, transport);
     }
 
     /** A copy with another NOP-In interval. */
     public TransportSettings withNopInInterval(int seconds) {
         return new TransportSettings(maxRecvDataSegmentLength, maxBurstLength, firstBurstLength, immediateData,
                 initialR2T, maxOutstandingR2T, queueDepth, defaultTime2Wait, defaultTime2Retain, ioThreads,
-                seconds, headerDigests, dataDigests, limits);
+                seconds, headerDigests, dataDigests, limits, transport);
     }
 
     /** A copy with other connection limits. */
     public TransportSettings withLimits(ConnectionLimits value) {
         return new TransportSettings(maxRecvDataSegmentLength, maxBurstLength, firstBurstLength, immediateData,
                 initialR2T, maxOutstandingR2T, queueDepth, defaultTime2Wait, defaultTime2Retain, ioThreads,
-                nopInIntervalSeconds, headerDigests, dataDigests, value);
+                nopInIntervalSeconds, headerDigests, dataDigests, value, transport);
     }
 
     /**
@@ -147,7 +163,8 @@ public record TransportSettings(
                 target.initialR2T() == null ? initialR2T : target.initialR2T(),
                 or(target.maxOutstandingR2T(), maxOutstandingR2T), queueDepth,
                 or(target.defaultTime2Wait(), defaultTime2Wait), or(target.defaultTime2Retain(), defaultTime2Retain),
-                ioThreads, or(target.nopInIntervalSeconds(), nopInIntervalSeconds), headerDigests, dataDigests, l);
+                ioThreads, or(target.nopInIntervalSeconds(), nopInIntervalSeconds), headerDigests, dataDigests, l,
+                transport);
     }
 
     private static int or(Integer value, int fallback) {
@@ -175,7 +192,8 @@ public record TransportSettings(
                 intValue(properties, "nopInIntervalSeconds", d.nopInIntervalSeconds),
                 listValue(properties, "headerDigest", d.headerDigests),
                 listValue(properties, "dataDigest", d.dataDigests),
-                limitsFromProperties(properties, d.limits));
+                limitsFromProperties(properties, d.limits),
+                stringValue(properties, "transport", d.transport));
     }
 
     private static ConnectionLimits limitsFromProperties(Map<String, ?> properties, ConnectionLimits d) {
@@ -188,6 +206,11 @@ public record TransportSettings(
                 intValue(properties, "maxSessionsPerTarget", d.maxSessionsPerTarget()),
                 longValue(properties, "maxDataBytesPerConnection", d.maxDataBytesPerConnection()),
                 longValue(properties, "maxDataBytes", d.maxDataBytes()));
+    }
+
+    private static String stringValue(Map<String, ?> properties, String key, String fallback) {
+        Object value = properties.get(key);
+        return value == null || value.toString().isBlank() ? fallback : value.toString().trim();
     }
 
     private static long longValue(Map<String, ?> properties, String key, long fallback) {
