@@ -337,4 +337,55 @@ class IoUringBackingStoreTest {
         assertEquals(3, store.peakInRing(), "64 concurrent reads fill the depth");
         await(store.close());
     }
+
+    /**
+     * A command decoded on an io_uring loop (an iSCSI connection on the io_uring transport) has its
+     * I/O submitted to that loop and completed there: the answer leaves from the same thread.
+     */
+    @Test
+    void opsFromAnIoUringLoopRunOnThatLoopAndSurviveItsEnd() throws Exception {
+        IoUringBackingStore store = (IoUringBackingStore) await(ringProvider(64).open(
+                config(dir.resolve("loop.img"), 4 * MIB, Map.of("ioUringQueueDepth", "8"))));
+        io.netty.channel.MultiThreadIoEventLoopGroup connections = new io.netty.channel.MultiThreadIoEventLoopGroup(2,
+                new io.netty.util.concurrent.DefaultThreadFactory("connection-loop", true),
+                io.netty.channel.uring.IoUringIoHandler.newFactory());
+        try {
+            io.netty.channel.EventLoop first = connections.next();
+            io.netty.channel.EventLoop second = connections.next();
+            byte[] data = random(64 * 1024, 31);
+            ByteBuf src = Unpooled.directBuffer(data.length).writeBytes(data);
+            String firstThread = first.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
+            String secondThread = second.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
+            assertEquals(firstThread, await(onLoop(first, () -> store.write(0, src, false))));
+            src.release();
+            // flush from the other loop covers the write made on the first (one store, one fd)
+            assertEquals(secondThread, await(onLoop(second, store::flush)));
+            ByteBuf dst = Unpooled.directBuffer(data.length);
+            assertEquals(secondThread, await(onLoop(second, () -> store.read(0, dst, data.length))));
+            byte[] got = new byte[data.length];
+            dst.readBytes(got);
+            dst.release();
+            assertArrayEquals(data, got);
+            assertTrue(store.peakInRing() >= 1);
+        } finally {
+            connections.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
+        // the connection loops are gone: the store serves from its own rings and closes normally
+        assertArrayEquals(new byte[4096], read(store, 2 * MIB, 4096));
+        await(store.close());
+    }
+
+    /** Runs {@code io} on {@code loop}; completes with the name of the thread that saw the I/O complete. */
+    private static CompletableFuture<String> onLoop(io.netty.channel.EventLoop loop,
+            java.util.function.Supplier<CompletableFuture<Void>> io) {
+        CompletableFuture<String> where = new CompletableFuture<>();
+        loop.execute(() -> io.get().whenComplete((v, failure) -> {
+            if (failure != null) {
+                where.completeExceptionally(failure);
+            } else {
+                where.complete(Thread.currentThread().getName());
+            }
+        }));
+        return where;
+    }
 }

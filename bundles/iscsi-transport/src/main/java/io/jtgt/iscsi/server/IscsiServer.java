@@ -99,6 +99,11 @@ public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
         this.targetListener = registry.addTargetListener(this::targetRemoved);
     }
 
+    /** The socket transport the connection loops run on. */
+    Transports transport() {
+        return transport;
+    }
+
     /** Binds a portal; blocks until the socket listens. Port 0 picks a free port. */
     public RunningPortal bind(PortalDefinition definition) {
         if (closed) {

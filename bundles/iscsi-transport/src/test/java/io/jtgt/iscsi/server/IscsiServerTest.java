@@ -67,8 +67,29 @@ class IscsiServerTest {
         assertTrue(portal.listening());
     }
 
+    /** This machine's kernel allows io_uring, so auto must pick it (the data path's fast case). */
     @Test
-    void logsInOverTcp() throws Exception {
+    void autoChoosesIoUringHereAndEachTransportCanBeAskedFor() {
+        assertEquals(Transports.IO_URING, server.transport());
+        assertEquals(Transports.EPOLL, Transports.choose("epoll"));
+        assertEquals(Transports.NIO, Transports.choose(" NIO "));
+        assertEquals("transport must be auto, io_uring, epoll or nio, was 'rdma'", assertThrows(
+                IllegalArgumentException.class, () -> TransportSettings.fromProperties(Map.of("transport", "rdma")))
+                .getMessage());
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "transport {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"auto", "epoll", "nio"})
+    void logsInOverTcp(String transport) throws Exception {
+        IscsiServer server = new IscsiServer(registry, TransportSettings.fromProperties(Map.of("transport", transport)));
+        try {
+            logsInOverTcp(server);
+        } finally {
+            server.close();
+        }
+    }
+
+    private void logsInOverTcp(IscsiServer server) throws Exception {
         RunningPortal portal = server.bind(new PortalDefinition(0, "127.0.0.1", 0));
         try (Socket socket = new Socket("127.0.0.1", portal.boundAddress().getPort())) {
             socket.setSoTimeout(5000);

@@ -13,6 +13,7 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 import io.jtgt.scsi.api.ManagementService;
 import io.jtgt.scsi.api.ManagementService.LunView;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.uring.IoUring;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -125,6 +126,8 @@ public class JtgtDistributionIT {
         assertJtgtComponentsSatisfied();
         // The linux-x86_64 fragment must be wired to transport-classes-epoll for the native transport.
         assertTrue("Netty epoll available in the container: " + Epoll.unavailabilityCause(), Epoll.isAvailable());
+        // Likewise for io_uring, which the connection loops run on by default (transport=auto).
+        assertTrue("Netty io_uring available in the container: " + IoUring.unavailabilityCause(), IoUring.isAvailable());
 
         String listing = shell.run("jtgt:list");
         assertTrue("jtgt:list names the default target:\n" + listing, listing.contains(TARGET));
