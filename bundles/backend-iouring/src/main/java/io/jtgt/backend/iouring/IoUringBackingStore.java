@@ -58,6 +58,8 @@ final class IoUringBackingStore implements BackingStore {
      */
     private final ConcurrentHashMap<EventExecutor, RingFile> loopRings = new ConcurrentHashMap<>();
     private final int queueDepth;
+    /** False for a storage placed on a NUMA node: its I/O stays on the rings pinned there. */
+    private final boolean onCallerLoops;
     private final Set<CompletableFuture<Integer>> writesInFlight = ConcurrentHashMap.newKeySet();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean closeStarted = new AtomicBoolean();
@@ -66,11 +68,13 @@ final class IoUringBackingStore implements BackingStore {
     private volatile boolean closing;
 
     IoUringBackingStore(Path path, int fd, RingFile[] rings, int queueDepth, boolean direct, boolean readOnly,
-            long size, boolean canUnmap, ByteBufAllocator allocator, Consumer<IoUringBackingStore> onClosed) {
+            long size, boolean canUnmap, ByteBufAllocator allocator, boolean onCallerLoops,
+            Consumer<IoUringBackingStore> onClosed) {
         this.path = path;
         this.fd = fd;
         this.rings = rings;
         this.queueDepth = queueDepth;
+        this.onCallerLoops = onCallerLoops;
         for (RingFile ring : rings) {
             loopRings.put(ring.loop(), ring);
         }
@@ -330,7 +334,7 @@ final class IoUringBackingStore implements BackingStore {
      * other thread (an epoll or NIO loop, a pool thread), which then hops to one of our rings.
      */
     private RingFile ringOfCurrentLoop() {
-        EventExecutor current = ThreadExecutorMap.currentExecutor();
+        EventExecutor current = onCallerLoops ? ThreadExecutorMap.currentExecutor() : null;
         if (current == null) {
             return null;
         }

@@ -252,7 +252,7 @@ public final class IoUringBackingStoreProvider implements BackingStoreProvider, 
                     })
                     .thenCompose(f -> f)
                     .thenCompose(fdAndDirect -> finishOpen(config, options, prepared, rings, fdAndDirect[0], fdAndDirect[1] == 1,
-                            numa.allocator(node))
+                            numa.allocator(node), node < 0)
                             .whenComplete((store, failure) -> {
                                 if (failure != null) { // e.g. preallocation refused: leave nothing open
                                     RingOp closeOp = new RingOp(RingOp.OP_CLOSE, fdAndDirect[0], 0, 0, 0, 0);
@@ -268,7 +268,7 @@ public final class IoUringBackingStoreProvider implements BackingStoreProvider, 
     }
 
     private CompletableFuture<BackingStore> finishOpen(StorageConfig config, StoreOptions options, Prepared prepared,
-            RingFile[] rings, int fd, boolean direct, ByteBufAllocator bounceAllocator) {
+            RingFile[] rings, int fd, boolean direct, ByteBufAllocator bounceAllocator, boolean onCallerLoops) {
         boolean writable = !config.readOnly();
         CompletableFuture<Integer> allocated = CompletableFuture.completedFuture(0);
         if (writable && prepared.created() && !config.thinProvisioning()) {
@@ -285,7 +285,7 @@ public final class IoUringBackingStoreProvider implements BackingStoreProvider, 
                     .handle((r, failure) -> failure == null);
         }).thenApply(canUnmap -> {
             IoUringBackingStore store = new IoUringBackingStore(options.path(), fd, rings, options.queueDepth(), direct, config.readOnly(),
-                    prepared.size(), canUnmap, bounceAllocator, openStores::remove);
+                    prepared.size(), canUnmap, bounceAllocator, onCallerLoops, openStores::remove);
             LOG.info("storage {}: opened {} through io_uring (queue depth {}{}, unmap {})", config.deviceId(),
                     options.path(), options.queueDepth(), direct ? ", O_DIRECT" : "", canUnmap ? "on" : "off");
             return store;

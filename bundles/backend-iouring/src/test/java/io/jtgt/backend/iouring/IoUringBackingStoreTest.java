@@ -275,6 +275,17 @@ class IoUringBackingStoreTest {
             }
         }
         assertTrue(ringThread != null && ringThread.endsWith("-node1"), "ring thread " + ringThread);
+        // submitted from a connection's io_uring loop, the I/O still runs on the node's rings
+        io.netty.channel.MultiThreadIoEventLoopGroup connections = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
+                io.netty.channel.uring.IoUringIoHandler.newFactory());
+        try {
+            ByteBuf dst = Unpooled.directBuffer(512);
+            String where = await(onLoop(connections.next(), () -> store.read(0, dst, 512)));
+            dst.release();
+            assertTrue(where.startsWith("jtgt-iouring") && where.endsWith("-node1"), "completed on " + where);
+        } finally {
+            connections.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
         ExecutionException bad = assertThrows(ExecutionException.class, () -> await(provider.open(
                 config(dir.resolve("numa9.img"), MIB, Map.of("enableNUMA", "true", "numaNode", "9")))));
         assertTrue(bad.getCause().getMessage().contains("numaNode=9"), bad.getCause().getMessage());
