@@ -99,6 +99,11 @@ final class IoUringBackingStore implements BackingStore {
         return peak;
     }
 
+    /** The loops this store has a handle on (its rings, and connection loops that submitted to it). */
+    int loopCount() {
+        return loopRings.size();
+    }
+
     @Override
     public long size() {
         return size;
