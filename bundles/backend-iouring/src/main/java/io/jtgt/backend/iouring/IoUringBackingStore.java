@@ -58,6 +58,9 @@ final class IoUringBackingStore implements BackingStore {
      */
     private final ConcurrentHashMap<EventExecutor, RingFile> loopRings = new ConcurrentHashMap<>();
     private final int queueDepth;
+    private final ConcurrentHashMap<EventExecutor,
+            io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<Object>>> loopEnds =
+            new ConcurrentHashMap<>();
     /** False for a storage placed on a NUMA node: its I/O stays on the rings pinned there. */
     private final boolean onCallerLoops;
     private final Set<CompletableFuture<Integer>> writesInFlight = ConcurrentHashMap.newKeySet();
@@ -309,6 +312,9 @@ final class IoUringBackingStore implements BackingStore {
                 for (RingFile ring : loopRings.values()) {
                     ring.closeOnLoop();
                 }
+                // a long-lived connection loop must not keep this closed store reachable
+                loopEnds.forEach((loop, forget) -> loop.terminationFuture().removeListener(forget));
+                loopEnds.clear();
                 onClosed.accept(this);
                 Throwable failure = syncFailure != null ? syncFailure : closeFailure;
                 if (failure == null) {
@@ -352,7 +358,10 @@ final class IoUringBackingStore implements BackingStore {
         if (registered != null) {
             loopRings.put(loop, registered);
             // a connection loop that ends takes its handle along (Netty closes it, after its completions)
-            loop.terminationFuture().addListener(f -> loopRings.remove(loop, registered));
+            io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<Object>> forget =
+                    f -> loopRings.remove(loop, registered);
+            loopEnds.put(loop, forget);
+            loop.terminationFuture().addListener(forget);
         }
         return registered;
     }
