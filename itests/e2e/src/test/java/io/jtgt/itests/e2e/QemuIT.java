@@ -141,7 +141,7 @@ class QemuIT {
         convertAndCompare(randomImage(dir, 3720), 2, "-m", "16", "-W");
     }
 
-    private static Path randomImage(Path dir, long seed) throws IOException {
+    static Path randomImage(Path dir, long seed) throws IOException {
         Path source = dir.resolve("random-" + seed + ".raw");
         Random random = new Random(seed);
         byte[] chunk = new byte[(int) EmbeddedTarget.MIB];
