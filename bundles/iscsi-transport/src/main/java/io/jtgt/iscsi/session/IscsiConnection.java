@@ -771,6 +771,14 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             response.time2Wait(params.intValue(ParameterTable.DEFAULT_TIME2WAIT));
             response.time2Retain(0); // ERL 0: no task reassignment
         }
+        if (close && session != null && tasks.isEmpty()) {
+            // The session ends with this logout (MaxConnections=1), and its I_T nexus loss (PREVENT
+            // MEDIUM REMOVAL cleared, reservations released, unit attentions) must be in effect before the
+            // initiator reads the response and logs in again: the close of this socket may be
+            // handled on this loop after the next connection's first commands on another.
+            context.sessions().unregister(session);
+            session.close(); // idempotent: channelInactive's close is then a no-op
+        }
         send(response, true);
         if (close) {
             LOG.debug("{}: logout of {}", channel.remoteAddress(), session);

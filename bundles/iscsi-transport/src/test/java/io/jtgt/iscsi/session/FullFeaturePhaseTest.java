@@ -390,6 +390,20 @@ class FullFeaturePhaseTest {
     @Test
     void logoutClosesTheSessionAndTheNexus() {
         loggedIn(new TextParameters());
+        // What the initiator may do after reading the response (log in again and find PREVENT
+        // cleared) needs the nexus loss done before the response is written, not at socket close.
+        boolean[] nexusClosedWhenAnswered = new boolean[1];
+        channel.pipeline().addBefore(channel.pipeline().context(IscsiConnection.class).name(), "spy",
+                new io.netty.channel.ChannelOutboundHandlerAdapter() {
+                    @Override
+                    public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg,
+                            io.netty.channel.ChannelPromise promise) throws Exception {
+                        if (msg instanceof LogoutResponsePdu) {
+                            nexusClosedWhenAnswered[0] = nexus().closed && sessions.sessions().isEmpty();
+                        }
+                        super.write(ctx, msg, promise);
+                    }
+                });
         LogoutRequestPdu logout = new LogoutRequestPdu();
         logout.immediate(true);
         logout.reasonCode(LogoutRequestPdu.CLOSE_SESSION);
@@ -403,6 +417,7 @@ class FullFeaturePhaseTest {
         assertFalse(channel.isOpen());
         assertTrue(nexus().closed, "I_T nexus loss");
         assertTrue(sessions.sessions().isEmpty());
+        assertTrue(nexusClosedWhenAnswered[0], "the session had ended when the Logout Response was written");
     }
 
     @Test
