@@ -8,6 +8,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.IoEventLoop;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import io.netty.util.internal.ThreadExecutorMap;
 import java.nio.file.Path;
 import java.util.Set;
@@ -58,8 +60,8 @@ final class IoUringBackingStore implements BackingStore {
      */
     private final ConcurrentHashMap<EventExecutor, RingFile> loopRings = new ConcurrentHashMap<>();
     private final int queueDepth;
-    private final ConcurrentHashMap<EventExecutor,
-            io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<Object>>> loopEnds =
+    /** For each connection loop in {@link #loopRings}: the listener that drops it when the loop ends. */
+    private final ConcurrentHashMap<EventExecutor, GenericFutureListener<Future<Object>>> loopEnds =
             new ConcurrentHashMap<>();
     /** False for a storage placed on a NUMA node: its I/O stays on the rings pinned there. */
     private final boolean onCallerLoops;
@@ -358,8 +360,7 @@ final class IoUringBackingStore implements BackingStore {
         if (registered != null) {
             loopRings.put(loop, registered);
             // a connection loop that ends takes its handle along (Netty closes it, after its completions)
-            io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<Object>> forget =
-                    f -> loopRings.remove(loop, registered);
+            GenericFutureListener<Future<Object>> forget = f -> loopRings.remove(loop, registered);
             loopEnds.put(loop, forget);
             loop.terminationFuture().addListener(forget);
         }

@@ -41,9 +41,9 @@ final class RingFile implements IoUringIoHandle {
         this.freeCount = depth;
     }
 
-    /** Registers a new handle on {@code loop}; depth is capped to what a 16-bit slot id can name. */
+    /** Registers a new handle on {@code loop}. */
     static CompletableFuture<RingFile> register(IoEventLoop loop, int depth) {
-        RingFile file = new RingFile(loop, Math.max(1, Math.min(depth, Short.MAX_VALUE)));
+        RingFile file = unregistered(loop, depth);
         CompletableFuture<RingFile> registered = new CompletableFuture<>();
         loop.register(file).addListener(f -> {
             if (f.isSuccess()) {
@@ -61,7 +61,7 @@ final class RingFile implements IoUringIoHandle {
      * the registration did not complete at once (then it is undone as soon as it does).
      */
     static RingFile registerHere(IoEventLoop loop, int depth) {
-        RingFile file = new RingFile(loop, Math.max(1, Math.min(depth, Short.MAX_VALUE)));
+        RingFile file = unregistered(loop, depth);
         io.netty.util.concurrent.Future<IoRegistration> registering = loop.register(file);
         if (registering.isDone()) {
             if (!registering.isSuccess()) {
@@ -76,6 +76,11 @@ final class RingFile implements IoUringIoHandle {
             }
         });
         return null;
+    }
+
+    /** Depth capped to what a 16-bit slot id can name. */
+    private static RingFile unregistered(IoEventLoop loop, int depth) {
+        return new RingFile(loop, Math.max(1, Math.min(depth, Short.MAX_VALUE)));
     }
 
     IoEventLoop loop() {
