@@ -226,8 +226,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         dataReleased = true;
         waiting.clear();
         if (session != null) {
-            context.sessions().unregister(session);
-            session.close();
+            endSession();
             LOG.debug("{}: {} ended", channel.remoteAddress(), session);
         }
         super.channelInactive(ctx);
@@ -776,14 +775,19 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             // MEDIUM REMOVAL cleared, reservations released, unit attentions) must be in effect before the
             // initiator reads the response and logs in again: the close of this socket may be
             // handled on this loop after the next connection's first commands on another.
-            context.sessions().unregister(session);
-            session.close(); // idempotent: channelInactive's close is then a no-op
+            endSession(); // idempotent: channelInactive's is then a no-op
         }
         send(response, true);
         if (close) {
             LOG.debug("{}: logout of {}", channel.remoteAddress(), session);
             closeAfterFlush();
         }
+    }
+
+    /** I_T nexus loss: the session leaves the registry and its nexus closes (idempotent). */
+    private void endSession() {
+        context.sessions().unregister(session);
+        session.close();
     }
 
     /**
