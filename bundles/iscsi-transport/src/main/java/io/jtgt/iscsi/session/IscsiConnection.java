@@ -316,21 +316,22 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             orElse.run();
             return;
         }
-        Runnable guarded = () -> {
-            try {
-                task.run();
-            } catch (RuntimeException | Error e) {
-                internalError(ch, e);
-            }
-        };
         if (ch.eventLoop().inEventLoop()) {
-            guarded.run();
+            runGuarded(ch, task);
             return;
         }
         try {
-            ch.eventLoop().execute(guarded);
+            ch.eventLoop().execute(() -> runGuarded(ch, task));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             orElse.run();
+        }
+    }
+
+    private void runGuarded(Channel ch, Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | Error e) {
+            internalError(ch, e);
         }
     }
 
@@ -721,8 +722,8 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 ResponseWriter.failure(this, task);
                 return;
             }
-            if (data == null || !task.readsData()) {
-                releaseData(task); // Data-Out went to scsi-core and is done with
+            if (data == null || !task.readsData() || belowWaterMark(data)) {
+                releaseData(task); // Data-Out went to scsi-core and is done with, or see belowWaterMark
             }
             io.netty.channel.ChannelFuture sent = ResponseWriter.respond(this, task, response, data);
             data = null; // ownership passed
@@ -736,6 +737,19 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             channel.flush();
         }
     }
+
+    /**
+     * Data-In that still leaves this connection below its high-water mark ({@link #WATER_MARK}) is
+     * bounded by that mark until the socket takes it: its budget can go back at once, and the write
+     * needs no promise to watch (steady-state garbage). Above the mark the budget stays held until
+     * the Data-In has left, so a reader that does not drain holds its budget.
+     */
+    private boolean belowWaterMark(ByteBuf data) {
+        return data.readableBytes() + BHS_ALLOWANCE < channel.bytesBeforeUnwritable();
+    }
+
+    /** Room for the headers of the Data-In PDUs and the SCSI Response that carry the data. */
+    private static final int BHS_ALLOWANCE = 64 << 10;
 
     // ---------------------------------------------------------------- text, logout, TMF
 
@@ -854,8 +868,22 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** scsi-core asked for a command's Data-Out (any thread). */
-    void receiveData(ScsiTask task, int length, CompletableFuture<ByteBuf> future) {
-        transfers.receiveData(task, length, future);
+    /**
+     * scsi-core asks for {@code task}'s Data-Out (any thread). Usually it asks from the handler
+     * this loop runs: then it is served at once, without task objects (steady-state garbage).
+     */
+    void requestData(ScsiTask task, int length, CompletableFuture<ByteBuf> future) {
+        Channel ch = channel;
+        if (ch != null && ch.eventLoop().inEventLoop()) {
+            try {
+                transfers.receiveData(task, length, future);
+            } catch (RuntimeException | Error e) {
+                internalError(ch, e);
+            }
+            return;
+        }
+        runOnLoop(() -> transfers.receiveData(task, length, future),
+                () -> future.completeExceptionally(new IllegalStateException("connection closed")));
     }
 
     /** Aborts the live tasks on matching LUNs; see {@link #abortTasks(java.util.function.Predicate, LongPredicate)}. */

@@ -177,8 +177,7 @@ final class ScsiTask implements ScsiCommand, java.util.function.BiConsumer<io.jt
     @Override
     public CompletableFuture<ByteBuf> receiveData(int length) {
         CompletableFuture<ByteBuf> future = new CompletableFuture<>();
-        connection.runOnLoop(() -> connection.receiveData(this, length, future), () ->
-                future.completeExceptionally(new IllegalStateException("connection closed")));
+        connection.requestData(this, length, future);
         return future;
     }
 

@@ -26,8 +26,11 @@ public record ScsiResponse(int status, byte[] sense, ByteBuf data) {
         return new ScsiResponse(GOOD, NO_SENSE, data);
     }
 
+    /** GOOD without data: one shared instance (a record, so nothing can change it). */
+    private static final ScsiResponse GOOD_WITHOUT_DATA = new ScsiResponse(GOOD, NO_SENSE, null);
+
     public static ScsiResponse good() {
-        return new ScsiResponse(GOOD, NO_SENSE, null);
+        return GOOD_WITHOUT_DATA;
     }
 
     public static ScsiResponse checkCondition(byte[] sense) {

@@ -29,12 +29,25 @@ public final class AtomicWriteGate {
 
     /** Runs a plain READ or WRITE of {@code [lba, lba + blocks)}. */
     public <T> CompletableFuture<T> plain(long lba, long blocks, Supplier<CompletableFuture<T>> op) {
-        lockFree.incrementAndGet();
-        if (atomicWrites.get() == 0) {
+        if (enterLockFree()) {
             return start(op).whenComplete((v, t) -> leaveLockFree());
         }
-        leaveLockFree();
         return locks.lockShared(lba, blocks).thenCompose(held -> start(op).whenComplete((v, t) -> held.release()));
+    }
+
+    /**
+     * The admission of {@link #plain} without its stages, for the READ and WRITE hot path: true when
+     * no atomic write is around and the caller now runs lock-free, until it calls
+     * {@link #leaveLockFree()} once its store operation has completed; false (nothing held) when the
+     * caller must go through {@link #plain}.
+     */
+    public boolean enterLockFree() {
+        lockFree.incrementAndGet();
+        if (atomicWrites.get() == 0) {
+            return true;
+        }
+        leaveLockFree();
+        return false;
     }
 
     /** Runs an atomic write of {@code [lba, lba + blocks)} alone on its range. */
@@ -46,7 +59,8 @@ public final class AtomicWriteGate {
                 .whenComplete((v, t) -> atomicWrites.decrementAndGet());
     }
 
-    private void leaveLockFree() {
+    /** Ends a lock-free run begun by {@link #enterLockFree()}. */
+    public void leaveLockFree() {
         if (lockFree.decrementAndGet() == 0 && atomicWrites.get() > 0) {
             CompletableFuture<Void> d;
             synchronized (this) {

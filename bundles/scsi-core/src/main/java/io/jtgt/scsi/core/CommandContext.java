@@ -133,18 +133,29 @@ public final class CommandContext {
      * DATA PHASE ERROR (4Bh/00h).
      */
     public CompletableFuture<ByteBuf> receiveData(int length) {
-        CompletableFuture<ByteBuf> f;
-        try {
-            f = command.receiveData(length);
-        } catch (RuntimeException e) {
-            f = CompletableFuture.failedFuture(e);
-        }
-        return f.handle((buf, t) -> {
+        return requestData(length).handle((buf, t) -> {
             if (t != null) {
-                throw new CompletionException(new ScsiException(SenseCode.DATA_PHASE_ERROR));
+                throw dataPhaseError();
             }
             return buf;
         });
+    }
+
+    /**
+     * {@link #receiveData} without its mapping stage, for callers that are themselves the
+     * callback (the WRITE hot path): they turn a failure into {@link #dataPhaseError()}.
+     */
+    public CompletableFuture<ByteBuf> requestData(int length) {
+        try {
+            return command.receiveData(length);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** What a failed data phase becomes: ABORTED COMMAND, DATA PHASE ERROR (4Bh/00h). */
+    public static CompletionException dataPhaseError() {
+        return new CompletionException(new ScsiException(SenseCode.DATA_PHASE_ERROR));
     }
 
     /** GOOD with parameter data cut to the allocation length (SPC-4 4.2.5.6). */

@@ -32,71 +32,19 @@ final class CommandDispatcher {
     }
 
     CompletableFuture<ScsiResponse> dispatch(Nexus nexus, ScsiCommand command) {
-        long started = System.nanoTime();
-        // Which unit the LUN addresses, in case the LUN goes while the task runs.
-        int lun = LunAddressing.decode(command.lunField());
-        Device addressed = nexus.target().device(lun);
+        CommandRun run = new CommandRun(nexus, command);
         CompletionStage<ScsiResponse> stage;
         try {
-            stage = start(nexus, command);
+            stage = start(nexus, command, run);
         } catch (Throwable t) {
-            return CompletableFuture.completedFuture(account(nexus, command, started, failure(t, command)));
+            run.accept(null, t);
+            return run;
         }
-        return stage.toCompletableFuture().handle((r, t) -> account(nexus, command, started,
-                addressed != null && !nexus.target().stillMaps(lun, addressed.definition().deviceId())
-                        ? lunWent(r, command, lun) : t == null ? r : failure(t, command)));
+        stage.whenComplete(run);
+        return run;
     }
 
-    /**
-     * The task's LUN went while it ran or waited (a forced lun-unmap, its storage or its target
-     * removed): it ends with CHECK CONDITION, ILLEGAL REQUEST, LOGICAL UNIT NOT SUPPORTED, the answer
-     * a command sent to that LUN now gets (SPC-4 4.6.4), whatever its work did — the blocks it addressed are indeterminate, as
-     * after any failed command. The answer comes once the work has ended (the backend may still be
-     * using the buffers, a write may still reach the medium), so nothing happens to the medium after
-     * the initiator heard the task end; its Data-In, if any, is dropped.
-     */
-    private static ScsiResponse lunWent(ScsiResponse r, ScsiCommand command, int lun) {
-        if (r != null && r.data() != null) {
-            r.data().release();
-        }
-        LOG.debug("command 0x{} (task {}): LUN {} went while it ran", hex(command), command.taskTag(), lun);
-        return ScsiResponse.checkCondition(SenseCode.LOGICAL_UNIT_NOT_SUPPORTED.toSense());
-    }
-
-    /** Counts a READ or WRITE in its storage's and its nexus's {@link IoStats}; allocates nothing. */
-    private static ScsiResponse account(Nexus nexus, ScsiCommand command, long started, ScsiResponse response) {
-        byte[] cdb = command.cdb();
-        if (cdb == null || cdb.length == 0) {
-            return response;
-        }
-        int opcode = cdb[0] & 0xFF;
-        boolean read = IoStats.isRead(opcode);
-        if (!read && !IoStats.isWrite(opcode)) {
-            return response;
-        }
-        Device device = nexus.target().device(LunAddressing.decode(command.lunField()));
-        if (device == null) {
-            return response;
-        }
-        if (response.status() != ScsiResponse.GOOD) {
-            device.stats().error();
-            nexus.stats().error();
-            return response;
-        }
-        long nanos = System.nanoTime() - started;
-        if (read) {
-            long bytes = response.data() == null ? 0 : response.data().readableBytes();
-            device.stats().read(bytes, nanos);
-            nexus.stats().read(bytes, nanos);
-        } else {
-            long bytes = IoStats.transferBlocks(cdb) * device.definition().blockSize();
-            device.stats().write(bytes, nanos);
-            nexus.stats().write(bytes, nanos);
-        }
-        return response;
-    }
-
-    private CompletionStage<ScsiResponse> start(Nexus nexus, ScsiCommand command) {
+    private CompletionStage<ScsiResponse> start(Nexus nexus, ScsiCommand command, CommandRun run) {
         byte[] cdb = command.cdb();
         if (cdb == null || cdb.length == 0) {
             throw new ScsiException(SenseCode.INVALID_COMMAND_OPERATION_CODE);
@@ -150,9 +98,9 @@ final class CommandDispatcher {
             return CompletableFuture.runAsync(() -> { }, LEGACY_CONFLICT_SETTLE)
                     .thenCompose(v -> conflicts(device, nexus, row, exempt)
                             ? CompletableFuture.completedFuture(RESERVATION_CONFLICT)
-                            : proceed(nexus, command, row, device, m, lun, cdb));
+                            : proceed(nexus, command, row, device, m, lun, cdb, run));
         }
-        return proceed(nexus, command, d, device, medium, lun, cdb);
+        return proceed(nexus, command, d, device, medium, lun, cdb, run);
     }
 
     private static final ScsiResponse RESERVATION_CONFLICT =
@@ -167,7 +115,7 @@ final class CommandDispatcher {
 
     /** Write protection, availability, the task set (SAM-5 8.6) and the handler. */
     private CompletionStage<ScsiResponse> proceed(Nexus nexus, ScsiCommand command, CommandDescriptor d, Device device,
-            Medium medium, int lun, byte[] cdb) {
+            Medium medium, int lun, byte[] cdb, CommandRun run) {
         if (d.has(CommandFlag.WRITES_BLOCKS) && device.writeProtected()) {
             throw new ScsiException(SenseCode.WRITE_PROTECTED); // SBC-3 4.x readOnly storage, SPC-4 7.5.8 SWP
         }
@@ -199,7 +147,8 @@ final class CommandDispatcher {
             result = enabled.thenCompose(v -> nexus.target().stillMaps(lun, deviceId) ? run(row, ctx)
                     : CompletableFuture.failedFuture(new ScsiException(SenseCode.LOGICAL_UNIT_NOT_SUPPORTED)));
         }
-        return result.whenComplete((r, t) -> tasks.exit(attribute));
+        run.entered(tasks, attribute); // it leaves when the outcome arrives
+        return result;
     }
 
     private static CompletionStage<ScsiResponse> run(CommandDescriptor d, CommandContext ctx) {
@@ -262,7 +211,7 @@ final class CommandDispatcher {
         return ScsiResponse.checkCondition(SenseCode.INTERNAL_TARGET_FAILURE.toSense());
     }
 
-    private static String hex(ScsiCommand command) {
+    static String hex(ScsiCommand command) {
         byte[] cdb = command.cdb();
         return cdb == null || cdb.length == 0 ? "??" : String.format("%02x", cdb[0] & 0xFF);
     }

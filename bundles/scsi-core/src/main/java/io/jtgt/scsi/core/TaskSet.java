@@ -58,7 +58,7 @@ public final class TaskSet {
 
     /** A task entered with {@code attribute} completed (or was never enabled and gave up). */
     public void exit(TaskAttribute attribute) {
-        List<CompletableFuture<Void>> enable = new ArrayList<>();
+        List<CompletableFuture<Void>> enable = null; // made only when a task waits: none in steady state
         synchronized (this) {
             running--;
             if (attribute == TaskAttribute.ORDERED) {
@@ -73,6 +73,7 @@ public final class TaskSet {
                     blocked.poll();
                     running++;
                     orderedRunning = true;
+                    enable = new ArrayList<>(1);
                     enable.add(head.enabled());
                     break;
                 }
@@ -81,10 +82,15 @@ public final class TaskSet {
                 }
                 blocked.poll();
                 running++;
+                if (enable == null) {
+                    enable = new ArrayList<>();
+                }
                 enable.add(head.enabled());
             }
         }
-        enable.forEach(f -> f.complete(null)); // outside the monitor: continuations run here
+        if (enable != null) {
+            enable.forEach(f -> f.complete(null)); // outside the monitor: continuations run here
+        }
     }
 
     synchronized int running() {

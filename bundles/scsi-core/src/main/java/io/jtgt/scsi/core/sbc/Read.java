@@ -1,6 +1,7 @@
 package io.jtgt.scsi.core.sbc;
 
 import io.jtgt.scsi.api.ScsiResponse;
+import io.jtgt.scsi.core.AtomicWriteGate;
 import io.jtgt.scsi.core.CommandContext;
 import io.jtgt.scsi.core.Medium;
 import io.netty.buffer.ByteBuf;
@@ -26,9 +27,16 @@ final class Read {
         if (io.blocks() == 0) {
             return CommandContext.good(); // SBC-3 5.9: zero length transfers nothing and is not an error
         }
-        // SBC-4 4.29: never a torn view of a WRITE ATOMIC in flight on this range
-        return ctx.device().atomicWriteGate().plain(io.lba(), io.blocks(), () -> read(ctx.command().allocator(), m, io.offset(m), io.bytes(m)))
-                .thenApply(ScsiResponse::good);
+        // SBC-4 4.29: never a torn view of a WRITE ATOMIC in flight on this range. The same store
+        // read either way; only while an atomic write is around does it wait for a range lock.
+        AtomicWriteGate gate = ctx.device().atomicWriteGate();
+        ByteBufAllocator allocator = ctx.command().allocator();
+        long offset = io.offset(m);
+        int bytes = io.bytes(m);
+        if (gate.enterLockFree()) {
+            return BlockRead.start(allocator, m, offset, bytes, gate);
+        }
+        return gate.plain(io.lba(), io.blocks(), () -> BlockRead.start(allocator, m, offset, bytes, null));
     }
 
     /** Reads {@code bytes} at {@code offset} into a new pooled buffer, released on failure. */

@@ -29,10 +29,7 @@ final class Write {
         boolean fua = io.fua() || !ctx.device().modeParameters().writeCacheEnabled();
         long offset = io.offset(m);
         // the Data-Out arrives first; only the store write is ordered against WRITE ATOMIC
-        return ctx.receiveData(toWrite)
-                .thenCompose(buf -> ctx.device().atomicWriteGate().plain(io.lba(), toWrite / m.blockSize(),
-                        () -> write(m, offset, buf, toWrite, fua)))
-                .thenApply(v -> ScsiResponse.good());
+        return BlockWrite.start(ctx, m, io.lba(), offset, toWrite, fua);
     }
 
     /**

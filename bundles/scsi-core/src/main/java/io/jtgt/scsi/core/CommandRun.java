@@ -1,0 +1,113 @@
+package io.jtgt.scsi.core;
+
+import io.jtgt.scsi.api.ScsiCommand;
+import io.jtgt.scsi.api.ScsiResponse;
+import io.jtgt.scsi.api.TaskAttribute;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One command's way out of scsi-core: the handler's outcome arrives ({@link #accept}), the task
+ * leaves its task set, a LUN that went meanwhile or a failure becomes CHECK CONDITION, READ and
+ * WRITE are counted, and this future (the one the transport waits on) completes. It never
+ * completes exceptionally.
+ *
+ * <p>Being both the outcome's callback and the transport's future, a command costs one object here
+ * instead of a chain of stages: the dispatcher's part of the per-I/O garbage.
+ */
+final class CommandRun extends CompletableFuture<ScsiResponse> implements BiConsumer<ScsiResponse, Throwable> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommandRun.class);
+
+    private final Nexus nexus;
+    private final ScsiCommand command;
+    private final long started = System.nanoTime();
+    /** The LUN number and the unit it addressed when the command arrived, in case the LUN goes. */
+    private final int lun;
+    private final Device addressed;
+    /** Set once the task entered a task set (SAM-5 8.6); it leaves when the outcome arrives. */
+    private TaskSet taskSet;
+    private TaskAttribute attribute;
+
+    CommandRun(Nexus nexus, ScsiCommand command) {
+        this.nexus = nexus;
+        this.command = command;
+        this.lun = LunAddressing.decode(command.lunField());
+        this.addressed = nexus.target().device(lun);
+    }
+
+    /** The task holds a place in {@code tasks} from now until its outcome. */
+    void entered(TaskSet tasks, TaskAttribute attribute) {
+        this.taskSet = tasks;
+        this.attribute = attribute;
+    }
+
+    /** The handler's outcome (any thread); {@code t} is any failure, mapped to CHECK CONDITION. */
+    @Override
+    public void accept(ScsiResponse r, Throwable t) {
+        ScsiResponse response;
+        try {
+            if (taskSet != null) {
+                taskSet.exit(attribute);
+            }
+            response = addressed != null && !nexus.target().stillMaps(lun, addressed.definition().deviceId())
+                    ? lunWent(r) : t == null ? r : CommandDispatcher.failure(t, command);
+            account(response);
+        } catch (RuntimeException | Error e) {
+            response = CommandDispatcher.failure(e, command); // a bug of ours: the task still ends
+        }
+        complete(response);
+    }
+
+    /**
+     * The task's LUN went while it ran or waited (a forced lun-unmap, its storage or its target
+     * removed): it ends with CHECK CONDITION, ILLEGAL REQUEST, LOGICAL UNIT NOT SUPPORTED, the answer
+     * a command sent to that LUN now gets (SPC-4 4.6.4), whatever its work did — the blocks it
+     * addressed are indeterminate, as after any failed command. The answer comes once the work has
+     * ended (the backend may still be using the buffers, a write may still reach the medium), so
+     * nothing happens to the medium after the initiator heard the task end; its Data-In, if any, is
+     * dropped.
+     */
+    private ScsiResponse lunWent(ScsiResponse r) {
+        if (r != null && r.data() != null) {
+            r.data().release();
+        }
+        LOG.debug("command 0x{} (task {}): LUN {} went while it ran", CommandDispatcher.hex(command),
+                command.taskTag(), lun);
+        return ScsiResponse.checkCondition(SenseCode.LOGICAL_UNIT_NOT_SUPPORTED.toSense());
+    }
+
+    /** Counts a READ or WRITE in its storage's and its nexus's {@link IoStats}; allocates nothing. */
+    private void account(ScsiResponse response) {
+        byte[] cdb = command.cdb();
+        if (cdb == null || cdb.length == 0) {
+            return;
+        }
+        int opcode = cdb[0] & 0xFF;
+        boolean read = IoStats.isRead(opcode);
+        if (!read && !IoStats.isWrite(opcode)) {
+            return;
+        }
+        Device device = nexus.target().device(lun);
+        if (device == null) {
+            return;
+        }
+        if (response.status() != ScsiResponse.GOOD) {
+            device.stats().error();
+            nexus.stats().error();
+            return;
+        }
+        long nanos = System.nanoTime() - started;
+        if (read) {
+            long bytes = response.data() == null ? 0 : response.data().readableBytes();
+            device.stats().read(bytes, nanos);
+            nexus.stats().read(bytes, nanos);
+        } else {
+            long bytes = IoStats.transferBlocks(cdb) * device.definition().blockSize();
+            device.stats().write(bytes, nanos);
+            nexus.stats().write(bytes, nanos);
+        }
+    }
+}
