@@ -47,7 +47,7 @@ public class PduCodecBench {
         ScsiCommandPdu cmd = new ScsiCommandPdu();
         cmd.initiatorTaskTag(0x1234);
         cmd.lun(0);
-        ByteBuf bhs = cmd.bhs();
+        io.jtgt.iscsi.pdu.Bhs bhs = cmd.bhs();
         bhs.setByte(1, 0x80 | 0x40 | 0x01); // F, R, SIMPLE
         bhs.setInt(20, 4096); // EDTL
         bhs.setByte(32, 0x28); // READ(10)

@@ -1,6 +1,5 @@
 package io.jtgt.iscsi.pdu;
 
-import io.netty.buffer.ByteBuf;
 
 /** Asynchronous Message (RFC 7143 11.9). */
 public final class AsyncMessagePdu extends TargetPdu {
@@ -11,7 +10,7 @@ public final class AsyncMessagePdu extends TargetPdu {
     public static final int DROPPING_ALL_CONNECTIONS = 3;
     public static final int RENEGOTIATION_REQUESTED = 4;
 
-    public AsyncMessagePdu(ByteBuf bhs) {
+    public AsyncMessagePdu(Bhs bhs) {
         super(bhs);
     }
 

@@ -1,11 +1,10 @@
 package io.jtgt.iscsi.pdu;
 
-import io.netty.buffer.ByteBuf;
 
 /** SCSI Data-In (RFC 7143 11.7), possibly carrying the status (S bit, "phase collapse"). */
 public final class DataInPdu extends TargetPdu {
 
-    public DataInPdu(ByteBuf bhs) {
+    public DataInPdu(Bhs bhs) {
         super(bhs);
     }
 

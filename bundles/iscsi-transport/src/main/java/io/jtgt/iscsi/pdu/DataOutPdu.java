@@ -1,11 +1,10 @@
 package io.jtgt.iscsi.pdu;
 
-import io.netty.buffer.ByteBuf;
 
 /** SCSI Data-Out (RFC 7143 11.7). */
 public final class DataOutPdu extends IscsiPdu {
 
-    public DataOutPdu(ByteBuf bhs) {
+    public DataOutPdu(Bhs bhs) {
         super(bhs);
     }
 

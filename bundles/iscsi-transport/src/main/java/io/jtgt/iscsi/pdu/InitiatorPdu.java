@@ -1,11 +1,10 @@
 package io.jtgt.iscsi.pdu;
 
-import io.netty.buffer.ByteBuf;
 
 /** An initiator-to-target PDU carrying CmdSN (byte 24) and ExpStatSN (byte 28). */
 public abstract class InitiatorPdu extends IscsiPdu {
 
-    protected InitiatorPdu(ByteBuf bhs) {
+    protected InitiatorPdu(Bhs bhs) {
         super(bhs);
     }
 

@@ -20,19 +20,19 @@ public abstract class IscsiPdu {
     private static final byte[] NO_AHS = new byte[0];
 
     /** The basic header segment; DataSegmentLength and TotalAHSLength are filled by the encoder. */
-    protected final ByteBuf bhs;
+    protected final Bhs bhs;
     private byte[] ahs = NO_AHS;
     private ByteBuf data = Unpooled.EMPTY_BUFFER;
     private boolean dataDigestError;
 
-    /** Wraps a decoded BHS (exactly 48 bytes, heap). */
-    protected IscsiPdu(ByteBuf bhs) {
+    /** Wraps a decoded BHS. */
+    protected IscsiPdu(Bhs bhs) {
         this.bhs = bhs;
     }
 
     /** A new PDU with the given opcode; all other fields zero. */
     protected IscsiPdu(int opcode) {
-        this.bhs = Unpooled.wrappedBuffer(new byte[BHS_LENGTH]); // zeroed, writer index at 48
+        this.bhs = new Bhs();
         bhs.setByte(0, opcode & 0x3f);
     }
 
@@ -89,16 +89,14 @@ public abstract class IscsiPdu {
         bhs.setInt(16, value);
     }
 
-    /** A read-only view of the BHS; the encoder fills length fields before writing it. */
-    public final ByteBuf bhs() {
+    /** The BHS, for reading; the encoder fills length fields before writing it. */
+    public final Bhs bhs() {
         return bhs;
     }
 
     /** A copy of the 48 BHS bytes (e.g. for the data of a Reject PDU). */
     public final byte[] bhsBytes() {
-        byte[] copy = new byte[BHS_LENGTH];
-        bhs.getBytes(0, copy);
-        return copy;
+        return bhs.toArray();
     }
 
     public final byte[] ahs() {
@@ -166,7 +164,7 @@ public abstract class IscsiPdu {
     }
 
     /** Creates the typed PDU for a decoded BHS; unknown opcodes give {@link UnknownPdu}. */
-    public static IscsiPdu fromBhs(ByteBuf bhs) {
+    public static IscsiPdu fromBhs(Bhs bhs) {
         return switch (bhs.getByte(0) & 0x3f) {
             case Opcode.NOP_OUT -> new NopOutPdu(bhs);
             case Opcode.SCSI_COMMAND -> new ScsiCommandPdu(bhs);

@@ -1,11 +1,10 @@
 package io.jtgt.iscsi.pdu;
 
-import io.netty.buffer.ByteBuf;
 
 /** Login Request (RFC 7143 11.12). */
 public final class LoginRequestPdu extends InitiatorPdu {
 
-    public LoginRequestPdu(ByteBuf bhs) {
+    public LoginRequestPdu(Bhs bhs) {
         super(bhs);
     }
 

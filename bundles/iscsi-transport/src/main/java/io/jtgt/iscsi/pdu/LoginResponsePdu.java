@@ -1,11 +1,10 @@
 package io.jtgt.iscsi.pdu;
 
-import io.netty.buffer.ByteBuf;
 
 /** Login Response (RFC 7143 11.13). */
 public final class LoginResponsePdu extends TargetPdu {
 
-    public LoginResponsePdu(ByteBuf bhs) {
+    public LoginResponsePdu(Bhs bhs) {
         super(bhs);
     }
 

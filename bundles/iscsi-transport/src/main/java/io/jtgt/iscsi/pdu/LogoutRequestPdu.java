@@ -1,6 +1,5 @@
 package io.jtgt.iscsi.pdu;
 
-import io.netty.buffer.ByteBuf;
 
 /** Logout Request (RFC 7143 11.14). */
 public final class LogoutRequestPdu extends InitiatorPdu {
@@ -9,7 +8,7 @@ public final class LogoutRequestPdu extends InitiatorPdu {
     public static final int CLOSE_CONNECTION = 1;
     public static final int REMOVE_CONNECTION_FOR_RECOVERY = 2;
 
-    public LogoutRequestPdu(ByteBuf bhs) {
+    public LogoutRequestPdu(Bhs bhs) {
         super(bhs);
     }
 

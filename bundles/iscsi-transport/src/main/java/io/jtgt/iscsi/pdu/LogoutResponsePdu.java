@@ -1,6 +1,5 @@
 package io.jtgt.iscsi.pdu;
 
-import io.netty.buffer.ByteBuf;
 
 /** Logout Response (RFC 7143 11.15). */
 public final class LogoutResponsePdu extends TargetPdu {
@@ -10,7 +9,7 @@ public final class LogoutResponsePdu extends TargetPdu {
     public static final int RECOVERY_NOT_SUPPORTED = 2;
     public static final int CLEANUP_FAILED = 3;
 
-    public LogoutResponsePdu(ByteBuf bhs) {
+    public LogoutResponsePdu(Bhs bhs) {
         super(bhs);
     }
 

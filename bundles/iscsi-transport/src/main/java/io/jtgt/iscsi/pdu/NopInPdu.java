@@ -1,11 +1,10 @@
 package io.jtgt.iscsi.pdu;
 
-import io.netty.buffer.ByteBuf;
 
 /** NOP-In (RFC 7143 11.19). */
 public final class NopInPdu extends TargetPdu {
 
-    public NopInPdu(ByteBuf bhs) {
+    public NopInPdu(Bhs bhs) {
         super(bhs);
     }
 

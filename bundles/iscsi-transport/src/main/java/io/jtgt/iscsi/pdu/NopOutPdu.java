@@ -1,11 +1,10 @@
 package io.jtgt.iscsi.pdu;
 
-import io.netty.buffer.ByteBuf;
 
 /** NOP-Out (RFC 7143 11.18). */
 public final class NopOutPdu extends InitiatorPdu {
 
-    public NopOutPdu(ByteBuf bhs) {
+    public NopOutPdu(Bhs bhs) {
         super(bhs);
     }
 

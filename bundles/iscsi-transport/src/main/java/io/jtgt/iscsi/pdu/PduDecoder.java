@@ -1,7 +1,6 @@
 package io.jtgt.iscsi.pdu;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
@@ -53,11 +52,7 @@ public final class PduDecoder extends ByteToMessageDecoder {
                 return;
             }
         }
-        // A plain wrapped array: no allocator bookkeeping (metrics, leak tracking) per PDU header.
-        byte[] header = new byte[IscsiPdu.BHS_LENGTH];
-        in.readBytes(header);
-        ByteBuf bhs = Unpooled.wrappedBuffer(header);
-        IscsiPdu pdu = IscsiPdu.fromBhs(bhs);
+        IscsiPdu pdu = IscsiPdu.fromBhs(Bhs.readFrom(in));
         if (ahsLength > 0) {
             byte[] ahs = new byte[ahsLength];
             in.readBytes(ahs);

@@ -38,12 +38,12 @@ public final class PduEncoder extends MessageToMessageEncoder<IscsiPdu> {
         if (dataLength > 0xffffff) {
             throw new IllegalArgumentException("data segment too long: " + dataLength);
         }
-        ByteBuf bhs = pdu.bhs();
+        Bhs bhs = pdu.bhs();
         bhs.setByte(4, ahs.length / 4);
         bhs.setMedium(5, dataLength);
         int headerLength = IscsiPdu.BHS_LENGTH + ahs.length;
         ByteBuf header = alloc.buffer(headerLength + 4);
-        header.writeBytes(bhs, 0, IscsiPdu.BHS_LENGTH);
+        bhs.writeTo(header);
         header.writeBytes(ahs);
         if (settings.headerDigest()) {
             header.writeIntLE(Crc32c.of(header, 0, headerLength));

@@ -1,11 +1,10 @@
 package io.jtgt.iscsi.pdu;
 
-import io.netty.buffer.ByteBuf;
 
 /** Ready To Transfer (RFC 7143 11.8). Its StatSN field carries the next StatSN without using it. */
 public final class R2tPdu extends TargetPdu {
 
-    public R2tPdu(ByteBuf bhs) {
+    public R2tPdu(Bhs bhs) {
         super(bhs);
     }
 

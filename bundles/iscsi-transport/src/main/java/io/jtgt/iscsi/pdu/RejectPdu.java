@@ -1,6 +1,5 @@
 package io.jtgt.iscsi.pdu;
 
-import io.netty.buffer.ByteBuf;
 
 /** Reject (RFC 7143 11.17); its data segment is the rejected PDU's header. */
 public final class RejectPdu extends TargetPdu {
@@ -17,7 +16,7 @@ public final class RejectPdu extends TargetPdu {
     public static final int OUT_OF_RESOURCES = 0x0a;
     public static final int WAITING_FOR_LOGOUT = 0x0c;
 
-    public RejectPdu(ByteBuf bhs) {
+    public RejectPdu(Bhs bhs) {
         super(bhs);
     }
 

@@ -1,11 +1,10 @@
 package io.jtgt.iscsi.pdu;
 
-import io.netty.buffer.ByteBuf;
 
 /** SCSI Command (RFC 7143 11.3). */
 public final class ScsiCommandPdu extends InitiatorPdu {
 
-    public ScsiCommandPdu(ByteBuf bhs) {
+    public ScsiCommandPdu(Bhs bhs) {
         super(bhs);
     }
 

@@ -1,6 +1,5 @@
 package io.jtgt.iscsi.pdu;
 
-import io.netty.buffer.ByteBuf;
 
 /** SCSI Response (RFC 7143 11.4). */
 public final class ScsiResponsePdu extends TargetPdu {
@@ -9,7 +8,7 @@ public final class ScsiResponsePdu extends TargetPdu {
     public static final int COMMAND_COMPLETED = 0x00;
     public static final int TARGET_FAILURE = 0x01;
 
-    public ScsiResponsePdu(ByteBuf bhs) {
+    public ScsiResponsePdu(Bhs bhs) {
         super(bhs);
     }
 

@@ -1,11 +1,10 @@
 package io.jtgt.iscsi.pdu;
 
-import io.netty.buffer.ByteBuf;
 
 /** SNACK Request (RFC 7143 11.16); not used at ErrorRecoveryLevel 0, answered with a Reject. */
 public final class SnackRequestPdu extends IscsiPdu {
 
-    public SnackRequestPdu(ByteBuf bhs) {
+    public SnackRequestPdu(Bhs bhs) {
         super(bhs);
     }
 

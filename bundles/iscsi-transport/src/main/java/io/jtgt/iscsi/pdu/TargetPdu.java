@@ -1,11 +1,10 @@
 package io.jtgt.iscsi.pdu;
 
-import io.netty.buffer.ByteBuf;
 
 /** A target-to-initiator PDU: StatSN, ExpCmdSN and MaxCmdSN at bytes 24, 28, 32 (RFC 7143 11.3 ff.). */
 public abstract class TargetPdu extends IscsiPdu {
 
-    protected TargetPdu(ByteBuf bhs) {
+    protected TargetPdu(Bhs bhs) {
         super(bhs);
     }
 

@@ -1,6 +1,5 @@
 package io.jtgt.iscsi.pdu;
 
-import io.netty.buffer.ByteBuf;
 
 /** Task Management Function Request (RFC 7143 11.5). */
 public final class TaskMgmtRequestPdu extends InitiatorPdu {
@@ -14,7 +13,7 @@ public final class TaskMgmtRequestPdu extends InitiatorPdu {
     public static final int TARGET_COLD_RESET = 7;
     public static final int TASK_REASSIGN = 8;
 
-    public TaskMgmtRequestPdu(ByteBuf bhs) {
+    public TaskMgmtRequestPdu(Bhs bhs) {
         super(bhs);
     }
 

@@ -1,6 +1,5 @@
 package io.jtgt.iscsi.pdu;
 
-import io.netty.buffer.ByteBuf;
 
 /** Task Management Function Response (RFC 7143 11.6). */
 public final class TaskMgmtResponsePdu extends TargetPdu {
@@ -14,7 +13,7 @@ public final class TaskMgmtResponsePdu extends TargetPdu {
     public static final int AUTHORIZATION_FAILED = 6;
     public static final int FUNCTION_REJECTED = 255;
 
-    public TaskMgmtResponsePdu(ByteBuf bhs) {
+    public TaskMgmtResponsePdu(Bhs bhs) {
         super(bhs);
     }
 

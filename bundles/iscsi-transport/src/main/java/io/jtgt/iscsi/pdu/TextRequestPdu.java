@@ -1,11 +1,10 @@
 package io.jtgt.iscsi.pdu;
 
-import io.netty.buffer.ByteBuf;
 
 /** Text Request (RFC 7143 11.10). */
 public final class TextRequestPdu extends InitiatorPdu {
 
-    public TextRequestPdu(ByteBuf bhs) {
+    public TextRequestPdu(Bhs bhs) {
         super(bhs);
     }
 

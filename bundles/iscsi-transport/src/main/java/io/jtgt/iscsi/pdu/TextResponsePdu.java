@@ -1,11 +1,10 @@
 package io.jtgt.iscsi.pdu;
 
-import io.netty.buffer.ByteBuf;
 
 /** Text Response (RFC 7143 11.11). */
 public final class TextResponsePdu extends TargetPdu {
 
-    public TextResponsePdu(ByteBuf bhs) {
+    public TextResponsePdu(Bhs bhs) {
         super(bhs);
     }
 

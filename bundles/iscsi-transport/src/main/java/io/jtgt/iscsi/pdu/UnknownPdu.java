@@ -1,11 +1,10 @@
 package io.jtgt.iscsi.pdu;
 
-import io.netty.buffer.ByteBuf;
 
 /** A well-framed PDU with an opcode we do not know; answered with Reject reason 0x05. */
 public final class UnknownPdu extends IscsiPdu {
 
-    public UnknownPdu(ByteBuf bhs) {
+    public UnknownPdu(Bhs bhs) {
         super(bhs);
     }
 }

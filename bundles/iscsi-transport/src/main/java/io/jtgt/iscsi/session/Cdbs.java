@@ -32,7 +32,7 @@ final class Cdbs {
         if (extended != null) {
             return cdb(pdu.cdbField(), extended);
         }
-        io.netty.buffer.ByteBuf bhs = pdu.bhs();
+        io.jtgt.iscsi.pdu.Bhs bhs = pdu.bhs();
         byte[] cdb = new byte[length(bhs.getByte(32))];
         bhs.getBytes(32, cdb);
         return cdb;

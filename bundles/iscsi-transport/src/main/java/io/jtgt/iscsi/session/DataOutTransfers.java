@@ -6,6 +6,7 @@ import io.jtgt.iscsi.pdu.IscsiPdu;
 import io.jtgt.iscsi.pdu.R2tPdu;
 import io.netty.buffer.ByteBuf;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -146,7 +147,7 @@ final class DataOutTransfers {
             int length = Math.min(maxBurst, task.requested - task.nextR2tOffset);
             int tag = allocateTag();
             ScsiTask.R2t r2t = new ScsiTask.R2t(tag, task.nextR2tOffset, length);
-            task.r2ts.add(r2t);
+            task.addR2t(r2t);
             byTransferTag.put(tag, task);
             task.nextR2tOffset += length;
             R2tPdu pdu = new R2tPdu();
@@ -253,7 +254,7 @@ final class DataOutTransfers {
         for (ScsiTask.R2t r2t : task.r2ts) {
             byTransferTag.remove(r2t.transferTag);
         }
-        task.r2ts.clear();
+        task.r2ts = List.of();
         task.dropData(cause);
     }
 

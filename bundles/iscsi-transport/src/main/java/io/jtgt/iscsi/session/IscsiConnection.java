@@ -160,7 +160,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
         try {
             if (LOG.isTraceEnabled()) {
-                LOG.trace("{} <- {} bhs={}", channel.remoteAddress(), pdu, io.netty.buffer.ByteBufUtil.hexDump(pdu.bhs()));
+                LOG.trace("{} <- {} bhs={}", channel.remoteAddress(), pdu, io.netty.buffer.ByteBufUtil.hexDump(pdu.bhsBytes()));
             }
             if (closed) {
                 return;
@@ -634,13 +634,11 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private void runWaiting() {
         while (!closed && channel.isWritable() && !waiting.isEmpty()) {
             ScsiTask task = waiting.poll();
-            CompletableFuture<ScsiResponse> result;
             try {
-                result = session.nexus().execute(task);
+                session.nexus().execute(task, task); // the task itself is the callback: no stage per command
             } catch (RuntimeException e) {
-                result = CompletableFuture.failedFuture(e);
+                task.accept(null, e);
             }
-            result.whenComplete(task); // the task itself is the callback: no lambdas per command
         }
     }
 

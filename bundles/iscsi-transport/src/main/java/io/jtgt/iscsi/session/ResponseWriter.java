@@ -31,13 +31,12 @@ final class ResponseWriter {
             boolean good = response.status() == ScsiResponse.GOOD;
             int dataInCount = 0;
             if (task.readsData() && sendable > 0) {
-                int[] count = new int[1];
                 ChannelFuture last = dataIn(connection, task, data, (int) sendable, good ? response.status() : -1,
-                        expected, actualLength(task, produced), count);
-                dataInCount = count[0];
+                        expected, actualLength(task, produced));
                 if (good) {
                     return last;
                 }
+                dataInCount = task.dataInPdus;
             }
             ScsiResponsePdu pdu = new ScsiResponsePdu();
             pdu.initiatorTaskTag(task.itt);
@@ -94,11 +93,10 @@ final class ResponseWriter {
      * Writes {@code length} bytes of {@code data} as Data-In PDUs.
      *
      * @param status the status to put in the last PDU, or -1 to send it in a SCSI Response
-     * @param count receives the number of Data-In PDUs sent
-     * @return the write of the last Data-In PDU
+     * @return the write of the last Data-In PDU; {@link ScsiTask#dataInPdus} tells how many were sent
      */
     private static ChannelFuture dataIn(IscsiConnection connection, ScsiTask task, ByteBuf data, int length, int status,
-            long expected, long produced, int[] count) {
+            long expected, long produced) {
         int segment = connection.params().initiatorMaxRecvDataSegmentLength();
         int maxBurst = connection.params().intValue(ParameterTable.MAX_BURST_LENGTH);
         int offset = 0;
@@ -131,7 +129,8 @@ final class ResponseWriter {
                 written = connection.send(pdu, false, last && task.dataHeld > 0);
             }
         }
-        count[0] = dataSn;
+        task.dataInPdus = dataSn;
         return written;
     }
+
 }

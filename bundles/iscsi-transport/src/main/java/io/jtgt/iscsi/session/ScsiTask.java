@@ -59,7 +59,15 @@ final class ScsiTask implements ScsiCommand, java.util.function.BiConsumer<io.jt
     boolean discarding;
     int nextR2tOffset = -1;
     int r2tSn;
-    final List<R2t> r2ts = new ArrayList<>(); // no array until a first R2T (most commands have none)
+    /** The R2Ts outstanding; the shared empty list until a first R2T (most commands have none). */
+    List<R2t> r2ts = List.of();
+
+    void addR2t(R2t r2t) {
+        if (r2ts.isEmpty()) {
+            r2ts = new ArrayList<>(2);
+        }
+        r2ts.add(r2t);
+    }
 
     /** The CDB's own transfer length as scsi-core reported it; -1 if it did not. */
     private volatile int transferLength = -1;
@@ -68,6 +76,8 @@ final class ScsiTask implements ScsiCommand, java.util.function.BiConsumer<io.jt
     long dataHeld;
 
     boolean responded;
+    /** Data-In PDUs sent for the response (the ExpDataSN of a separate SCSI Response). */
+    int dataInPdus;
     /** Set by ABORT TASK: the response is suppressed and this runs when SCSI is done. */
     Runnable abortCompletion;
     /**

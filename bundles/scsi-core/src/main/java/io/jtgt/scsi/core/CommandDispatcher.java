@@ -31,8 +31,10 @@ final class CommandDispatcher {
         this.table = table;
     }
 
-    CompletableFuture<ScsiResponse> dispatch(Nexus nexus, ScsiCommand command) {
-        CommandRun run = new CommandRun(nexus, command);
+    /** Runs {@code command}; its response completes the returned future, and goes to {@code outcome} if given. */
+    CompletableFuture<ScsiResponse> dispatch(Nexus nexus, ScsiCommand command,
+            java.util.function.BiConsumer<? super ScsiResponse, ? super Throwable> outcome) {
+        CommandRun run = new CommandRun(nexus, command, outcome);
         CompletionStage<ScsiResponse> stage;
         try {
             stage = start(nexus, command, run);
@@ -40,7 +42,11 @@ final class CommandDispatcher {
             run.accept(null, t);
             return run;
         }
-        stage.whenComplete(run);
+        if (stage instanceof CommandOutcome direct) {
+            direct.then(run); // the hot handlers' own future: no stage in between
+        } else {
+            stage.whenComplete(run);
+        }
         return run;
     }
 

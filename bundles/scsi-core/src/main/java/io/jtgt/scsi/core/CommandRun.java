@@ -30,10 +30,13 @@ final class CommandRun extends CompletableFuture<ScsiResponse> implements BiCons
     /** Set once the task entered a task set (SAM-5 8.6); it leaves when the outcome arrives. */
     private TaskSet taskSet;
     private TaskAttribute attribute;
+    /** Who gets the response besides this future (the transport's task), or null. */
+    private final BiConsumer<? super ScsiResponse, ? super Throwable> outcome;
 
-    CommandRun(Nexus nexus, ScsiCommand command) {
+    CommandRun(Nexus nexus, ScsiCommand command, BiConsumer<? super ScsiResponse, ? super Throwable> outcome) {
         this.nexus = nexus;
         this.command = command;
+        this.outcome = outcome;
         this.lun = LunAddressing.decode(command.lunField());
         this.addressed = nexus.target().device(lun);
     }
@@ -59,6 +62,9 @@ final class CommandRun extends CompletableFuture<ScsiResponse> implements BiCons
             response = CommandDispatcher.failure(e, command); // a bug of ours: the task still ends
         }
         complete(response);
+        if (outcome != null) {
+            outcome.accept(response, null);
+        }
     }
 
     /**

@@ -33,7 +33,12 @@ final class Nexus implements ItNexus {
 
     @Override
     public CompletableFuture<ScsiResponse> execute(ScsiCommand command) {
-        return dispatcher.dispatch(this, command);
+        return dispatcher.dispatch(this, command, null);
+    }
+
+    @Override
+    public void execute(ScsiCommand command, java.util.function.BiConsumer<? super ScsiResponse, ? super Throwable> outcome) {
+        dispatcher.dispatch(this, command, outcome);
     }
 
     @Override

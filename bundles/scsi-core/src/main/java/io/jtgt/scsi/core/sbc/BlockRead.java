@@ -2,6 +2,7 @@ package io.jtgt.scsi.core.sbc;
 
 import io.jtgt.scsi.api.ScsiResponse;
 import io.jtgt.scsi.core.AtomicWriteGate;
+import io.jtgt.scsi.core.CommandOutcome;
 import io.jtgt.scsi.core.Medium;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -14,7 +15,7 @@ import java.util.function.BiConsumer;
  * this object and the store's own future, not a chain of stages (the per-I/O garbage of the hot
  * path). On failure the buffer is released here; on success it passes to the transport.
  */
-final class BlockRead extends CompletableFuture<ScsiResponse> implements BiConsumer<Void, Throwable> {
+final class BlockRead extends CommandOutcome implements BiConsumer<Void, Throwable> {
 
     private final ByteBuf buf;
     /** The gate to leave when the store is done; null when the caller's admission does that. */
@@ -51,9 +52,9 @@ final class BlockRead extends CompletableFuture<ScsiResponse> implements BiConsu
         }
         if (t != null) {
             buf.release();
-            completeExceptionally(t);
+            finish(null, t);
         } else {
-            complete(ScsiResponse.good(buf));
+            finish(ScsiResponse.good(buf), null);
         }
     }
 }

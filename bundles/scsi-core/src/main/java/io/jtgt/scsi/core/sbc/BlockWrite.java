@@ -2,6 +2,7 @@ package io.jtgt.scsi.core.sbc;
 
 import io.jtgt.scsi.api.ScsiResponse;
 import io.jtgt.scsi.core.AtomicWriteGate;
+import io.jtgt.scsi.core.CommandOutcome;
 import io.jtgt.scsi.core.CommandContext;
 import io.jtgt.scsi.core.Medium;
 import io.netty.buffer.ByteBuf;
@@ -14,7 +15,7 @@ import java.util.function.BiConsumer;
  * a WRITE costs this object and the two futures it waits on, not a chain of stages (the per-I/O
  * garbage of the hot path). It releases the gathered buffer once the store is done with it.
  */
-final class BlockWrite extends CompletableFuture<ScsiResponse> implements BiConsumer<Object, Throwable> {
+final class BlockWrite extends CommandOutcome implements BiConsumer<Object, Throwable> {
 
     private final Medium medium;
     private final AtomicWriteGate gate;
@@ -57,7 +58,7 @@ final class BlockWrite extends CompletableFuture<ScsiResponse> implements BiCons
 
     private void dataArrived(ByteBuf data, Throwable t) {
         if (t != null) {
-            completeExceptionally(CommandContext.dataPhaseError());
+            finish(null, CommandContext.dataPhaseError());
             return;
         }
         buf = data;
@@ -86,9 +87,9 @@ final class BlockWrite extends CompletableFuture<ScsiResponse> implements BiCons
             gate.leaveLockFree();
         }
         if (t != null) {
-            completeExceptionally(t);
+            finish(null, t);
         } else {
-            complete(ScsiResponse.good());
+            finish(ScsiResponse.good(), null);
         }
     }
 }
