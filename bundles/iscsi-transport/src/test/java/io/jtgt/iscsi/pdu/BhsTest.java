@@ -1,0 +1,51 @@
+package io.jtgt.iscsi.pdu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Test;
+
+/** {@link Bhs} reads and writes the bytes exactly as Netty's big-endian ByteBuf does (RFC 7143 network order). */
+class BhsTest {
+
+    @Test
+    void setsTheSameBytesAsAByteBuf() {
+        Bhs bhs = new Bhs();
+        ByteBuf ref = Unpooled.buffer(IscsiPdu.BHS_LENGTH).writeZero(IscsiPdu.BHS_LENGTH);
+        bhs.setByte(0, 0xc1);
+        ref.setByte(0, 0xc1);
+        bhs.setMedium(5, 0xabcdef);
+        ref.setMedium(5, 0xabcdef);
+        bhs.setLong(8, 0x0102030405060708L);
+        ref.setLong(8, 0x0102030405060708L);
+        bhs.setInt(16, 0xfedcba98);
+        ref.setInt(16, 0xfedcba98);
+        bhs.setShort(42, 0xbeef);
+        ref.setShort(42, 0xbeef);
+        byte[] expected = new byte[IscsiPdu.BHS_LENGTH];
+        ref.getBytes(0, expected);
+        assertArrayEquals(expected, bhs.toArray());
+
+        ByteBuf out = Unpooled.buffer();
+        bhs.writeTo(out);
+        assertEquals(ref, out);
+    }
+
+    @Test
+    void readsUnsignedAndUnalignedFieldsAsAByteBuf() {
+        byte[] raw = new byte[IscsiPdu.BHS_LENGTH];
+        for (int i = 0; i < raw.length; i++) {
+            raw[i] = (byte) (0xf0 + i);
+        }
+        ByteBuf ref = Unpooled.wrappedBuffer(raw.clone());
+        Bhs bhs = Bhs.readFrom(Unpooled.wrappedBuffer(raw.clone()));
+        assertEquals(ref.getUnsignedByte(1), bhs.getUnsignedByte(1));
+        assertEquals(ref.getUnsignedMedium(5), bhs.getUnsignedMedium(5));
+        assertEquals(ref.getUnsignedShort(8), bhs.getUnsignedShort(8));
+        assertEquals(ref.getUnsignedInt(10), bhs.getUnsignedInt(10), "ISID low half, not 4-aligned");
+        assertEquals(ref.getLong(8), bhs.getLong(8));
+        assertEquals(ref.getInt(20), bhs.getInt(20));
+    }
+}
