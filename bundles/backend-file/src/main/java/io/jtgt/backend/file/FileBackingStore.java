@@ -5,6 +5,8 @@ import io.jtgt.scsi.spi.BackingStore;
 import io.jtgt.scsi.spi.BackingStoreException;
 import io.jtgt.scsi.spi.BackingStoreException.Kind;
 import io.jtgt.scsi.spi.Capabilities;
+import io.jtgt.scsi.spi.IoCallback;
+import io.jtgt.scsi.spi.IoFuture;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -85,21 +87,31 @@ final class FileBackingStore implements BackingStore {
 
     @Override
     public CompletableFuture<Void> read(long offset, ByteBuf dst, int length) {
+        IoFuture result = new IoFuture();
+        read(offset, dst, length, result);
+        return result;
+    }
+
+    @Override
+    public void read(long offset, ByteBuf dst, int length, IoCallback done) {
         if (dst.writableBytes() < length) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException(
+            done.ioDone(new IllegalArgumentException(
                     "read of " + length + " bytes into a buffer with " + dst.writableBytes() + " writable"));
+            return;
         }
-        return submit("read", Kind.READ_ERROR, () -> {
-            int start = dst.writerIndex();
-            int done = owned(dst)
-                    ? readFully(offset, dst.internalNioBuffer(start, length))
-                    : readFully(offset, dst.nioBuffers(start, length));
-            if (done < length) {
-                dst.setZero(start + done, length - done); // past EOF of a short file: zeros, like a hole
-            }
-            dst.writerIndex(start + length);
-            return null;
-        });
+        start(new Transfer(null, offset, dst, length, done));
+    }
+
+    /** The pool's part of a read: fills {@code dst} from its writer index. */
+    private void readInto(long offset, ByteBuf dst, int length) throws IOException {
+        int start = dst.writerIndex();
+        int done = owned(dst)
+                ? readFully(offset, dst.internalNioBuffer(start, length))
+                : readFully(offset, dst.nioBuffers(start, length));
+        if (done < length) {
+            dst.setZero(start + done, length - done); // past EOF of a short file: zeros, like a hole
+        }
+        dst.writerIndex(start + length);
     }
 
     /**
@@ -138,22 +150,86 @@ final class FileBackingStore implements BackingStore {
 
     @Override
     public CompletableFuture<Void> write(long offset, ByteBuf src, boolean forceUnitAccess) {
+        IoFuture result = new IoFuture();
+        write(offset, src, forceUnitAccess, result);
+        return result;
+    }
+
+    @Override
+    public void write(long offset, ByteBuf src, boolean forceUnitAccess, IoCallback done) {
         if (dsyncChannel == null) {
-            return CompletableFuture.failedFuture(new BackingStoreException(Kind.UNSUPPORTED,
+            done.ioDone(new BackingStoreException(Kind.UNSUPPORTED,
                     "write to " + path + " refused: the store is read-only"));
+            return;
         }
-        FileChannel target = forceUnitAccess ? dsyncChannel : channel;
-        return submit(forceUnitAccess ? "FUA write" : "write", Kind.WRITE_ERROR, () -> {
-            if (owned(src)) {
-                writeFully(target, src.internalNioBuffer(src.readerIndex(), src.readableBytes()), offset);
-            } else {
-                long position = offset;
-                for (ByteBuffer source : src.nioBuffers(src.readerIndex(), src.readableBytes())) {
-                    position = writeFully(target, source, position);
-                }
+        start(new Transfer(forceUnitAccess ? dsyncChannel : channel, offset, src, src.readableBytes(), done));
+    }
+
+    /** The pool's part of a write: all readable bytes of {@code src}, its reader index unmoved. */
+    private static void writeFrom(FileChannel target, long offset, ByteBuf src) throws IOException {
+        if (owned(src)) {
+            writeFully(target, src.internalNioBuffer(src.readerIndex(), src.readableBytes()), offset);
+        } else {
+            long position = offset;
+            for (ByteBuffer source : src.nioBuffers(src.readerIndex(), src.readableBytes())) {
+                position = writeFully(target, source, position);
             }
-            return null;
-        });
+        }
+    }
+
+    /**
+     * One read or write on the pool, and its report: a single object per I/O (besides the pool
+     * queue's node), where a future, its completion stage and a lambda would be three.
+     */
+    private final class Transfer implements Runnable {
+
+        /** Where a write goes (the plain or the O_DSYNC channel); null for a read. */
+        private final FileChannel target;
+        private final long offset;
+        private final ByteBuf buf;
+        private final int length;
+        private final IoCallback done;
+
+        Transfer(FileChannel target, long offset, ByteBuf buf, int length, IoCallback done) {
+            this.target = target;
+            this.offset = offset;
+            this.buf = buf;
+            this.length = length;
+            this.done = done;
+        }
+
+        @Override
+        public void run() {
+            Throwable failure = null;
+            try {
+                if (target == null) {
+                    readInto(offset, buf, length);
+                } else {
+                    writeFrom(target, offset, buf);
+                }
+            } catch (Throwable t) {
+                failure = target == null
+                        ? IoErrors.classify(t, Kind.READ_ERROR, path, "read")
+                        : IoErrors.classify(t, Kind.WRITE_ERROR, path, target == dsyncChannel ? "FUA write" : "write");
+            }
+            try {
+                done.ioDone(failure);
+            } finally {
+                finishOne();
+            }
+        }
+
+        /** The store would not take it (closed, or the pool shut down). */
+        void refused(Throwable why) {
+            done.ioDone(why);
+        }
+    }
+
+    private void start(Transfer transfer) {
+        Throwable refused = enqueue(transfer.target == null ? "read" : "write", transfer);
+        if (refused != null) {
+            transfer.refused(refused);
+        }
     }
 
     /** Writes all of {@code source} at {@code position}; returns the position after it. */
@@ -304,28 +380,40 @@ final class FileBackingStore implements BackingStore {
      */
     private <T> CompletableFuture<T> submit(String operation, Kind failureKind, IoTask<T> task) {
         CompletableFuture<T> result = new CompletableFuture<>();
+        Throwable refused = enqueue(operation, () -> {
+            try {
+                result.complete(task.run());
+            } catch (Throwable t) {
+                result.completeExceptionally(IoErrors.classify(t, failureKind, path, operation));
+            } finally {
+                finishOne();
+            }
+        });
+        if (refused != null) {
+            result.completeExceptionally(refused);
+        }
+        return result;
+    }
+
+    /**
+     * Counts {@code io} in flight and hands it to the pool, which then runs it (it ends with
+     * {@link #finishOne}); returns why not instead when the store is closing or the pool is shut
+     * down.
+     */
+    private Throwable enqueue(String operation, Runnable io) {
         inFlight.incrementAndGet();
         if (closing) {
             finishOne();
-            result.completeExceptionally(new BackingStoreException(Kind.UNAVAILABLE, path + " is closed"));
-            return result;
+            return new BackingStoreException(Kind.UNAVAILABLE, path + " is closed");
         }
         try {
-            executor.execute(() -> {
-                try {
-                    result.complete(task.run());
-                } catch (Throwable t) {
-                    result.completeExceptionally(IoErrors.classify(t, failureKind, path, operation));
-                } finally {
-                    finishOne();
-                }
-            });
+            executor.execute(io);
+            return null;
         } catch (RejectedExecutionException e) {
             finishOne();
-            result.completeExceptionally(new BackingStoreException(Kind.UNAVAILABLE,
-                    operation + " on " + path + " refused: the file backend is shut down", e));
+            return new BackingStoreException(Kind.UNAVAILABLE,
+                    operation + " on " + path + " refused: the file backend is shut down", e);
         }
-        return result;
     }
 
     private void finishOne() {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jtgt.scsi.spi.AllocationRun;
 import io.jtgt.scsi.spi.BackingStore;
+import io.jtgt.scsi.spi.CallbackFormCheck;
 import io.jtgt.scsi.spi.BackingStoreException;
 import io.jtgt.scsi.spi.StorageConfig;
 import io.netty.buffer.ByteBuf;
@@ -163,6 +164,11 @@ class FileBackingStoreTest {
         await(store.resize(12L * MIB)); // same size: nothing to do
         assertInstanceOf(BackingStoreException.class, failureOf(store.resize(12L * MIB + 100)), "not whole blocks");
         await(store.close());
+    }
+
+    @Test
+    void callbackFormReportsEachIoOnce() throws Exception {
+        CallbackFormCheck.reportsOncePerIo(await(provider.open(config(dir.resolve("cb.img"), MIB, true, false))));
     }
 
     @Test

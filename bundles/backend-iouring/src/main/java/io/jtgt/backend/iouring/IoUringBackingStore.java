@@ -4,6 +4,8 @@ import io.jtgt.scsi.spi.BackingStore;
 import io.jtgt.scsi.spi.BackingStoreException;
 import io.jtgt.scsi.spi.BackingStoreException.Kind;
 import io.jtgt.scsi.spi.Capabilities;
+import io.jtgt.scsi.spi.IoCallback;
+import io.jtgt.scsi.spi.IoFuture;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.IoEventLoop;
@@ -12,6 +14,8 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
 import io.netty.util.internal.ThreadExecutorMap;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,7 +69,7 @@ final class IoUringBackingStore implements BackingStore {
             new ConcurrentHashMap<>();
     /** False for a storage placed on a NUMA node: its I/O stays on the rings pinned there. */
     private final boolean onCallerLoops;
-    private final Set<CompletableFuture<Integer>> writesInFlight = ConcurrentHashMap.newKeySet();
+    private final Set<Transfer> writesInFlight = ConcurrentHashMap.newKeySet();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean closeStarted = new AtomicBoolean();
     private final AtomicBoolean released = new AtomicBoolean();
@@ -121,12 +125,21 @@ final class IoUringBackingStore implements BackingStore {
 
     @Override
     public CompletableFuture<Void> read(long offset, ByteBuf dst, int length) {
+        IoFuture result = new IoFuture();
+        read(offset, dst, length, result);
+        return result;
+    }
+
+    @Override
+    public void read(long offset, ByteBuf dst, int length, IoCallback done) {
         if (dst.writableBytes() < length) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException(
+            done.ioDone(new IllegalArgumentException(
                     "read of " + length + " bytes into a buffer with " + dst.writableBytes() + " writable"));
+            return;
         }
         if (!begin()) {
-            return closedFailure();
+            done.ioDone(closedError());
+            return;
         }
         int start = dst.writerIndex();
         ByteBuf bounce = null;
@@ -139,44 +152,29 @@ final class IoUringBackingStore implements BackingStore {
             bounceOffset = alignmentOffset(bounce);
             address = bounce.memoryAddress() + bounceOffset;
         }
-        RingOp op = new RingOp(RingOp.OP_READ, fd, offset, address, length, 0);
+        Transfer op = new Transfer(RingOp.OP_READ, offset, address, length, 0, dst, start, bounceOffset, done);
         op.owned = bounce;
         op.sqeFlags = sqeFlags(length);
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        int copyFrom = bounceOffset;
-        op.result.whenComplete((n, failure) -> {
-            try {
-                if (failure != null) {
-                    result.completeExceptionally(IoErrors.classify(failure, Kind.READ_ERROR, path, "read"));
-                    return;
-                }
-                if (op.owned != null) {
-                    dst.setBytes(start, op.owned, copyFrom, n);
-                }
-                if (n < length) {
-                    dst.setZero(start + n, length - n); // past EOF of a short file: zeros, like a hole
-                }
-                dst.writerIndex(start + length);
-                result.complete(null);
-            } catch (Throwable t) {
-                result.completeExceptionally(IoErrors.classify(t, Kind.READ_ERROR, path, "read"));
-            } finally {
-                releaseOwned(op);
-                end();
-            }
-        });
         ring().submit(op);
-        return result;
     }
 
     @Override
     public CompletableFuture<Void> write(long offset, ByteBuf src, boolean forceUnitAccess) {
+        IoFuture result = new IoFuture();
+        write(offset, src, forceUnitAccess, result);
+        return result;
+    }
+
+    @Override
+    public void write(long offset, ByteBuf src, boolean forceUnitAccess, IoCallback done) {
         if (readOnly) {
-            return CompletableFuture.failedFuture(new BackingStoreException(Kind.UNSUPPORTED,
+            done.ioDone(new BackingStoreException(Kind.UNSUPPORTED,
                     "write to " + path + " refused: the store is read-only"));
+            return;
         }
         if (!begin()) {
-            return closedFailure();
+            done.ioDone(closedError());
+            return;
         }
         int length = src.readableBytes();
         long address;
@@ -189,24 +187,102 @@ final class IoUringBackingStore implements BackingStore {
             bounce.setBytes(at, src, src.readerIndex(), length);
             address = bounce.memoryAddress() + at;
         }
-        RingOp op = new RingOp(RingOp.OP_WRITE, fd, offset, address, length,
-                forceUnitAccess ? RingOp.RWF_DSYNC : 0);
+        Transfer op = new Transfer(RingOp.OP_WRITE, offset, address, length,
+                forceUnitAccess ? RingOp.RWF_DSYNC : 0, src, 0, 0, done);
         op.owned = bounce;
         op.sqeFlags = sqeFlags(length);
-        writesInFlight.add(op.result);
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        op.result.whenComplete((n, failure) -> {
-            writesInFlight.remove(op.result);
-            releaseOwned(op);
-            end();
-            if (failure != null) {
-                result.completeExceptionally(IoErrors.classify(failure, Kind.WRITE_ERROR, path, op.opName()));
-            } else {
-                result.complete(null);
-            }
-        });
+        writesInFlight.add(op);
         ring().submit(op);
-        return result;
+    }
+
+    /**
+     * One read or write on a ring and its report to the caller: a single object per I/O, where a
+     * future for the ring, a future for the caller and the stage between them would be five.
+     */
+    private final class Transfer extends RingOp {
+
+        /** The caller's buffer: filled from {@link #start} by a read, the source of a write. */
+        private final ByteBuf buf;
+        private final int start;
+        /** Where in the bounce buffer ({@link RingOp#owned}) a read's data begins. */
+        private final int copyFrom;
+        private final IoCallback done;
+        // guarded by this: the flushes that wait for this write, and whether it already ended
+        private List<Runnable> flushes;
+        private boolean over;
+
+        Transfer(byte opcode, long offset, long address, int length, int rwFlags, ByteBuf buf, int start,
+                int copyFrom, IoCallback done) {
+            super(opcode, IoUringBackingStore.this.fd, offset, address, length, rwFlags);
+            this.buf = buf;
+            this.start = start;
+            this.copyFrom = copyFrom;
+            this.done = done;
+        }
+
+        @Override
+        void ended(int moved, Throwable failure) {
+            if (opcode == OP_READ) {
+                readEnded(moved, failure);
+            } else {
+                writeEnded(failure);
+            }
+        }
+
+        private void readEnded(int moved, Throwable failure) {
+            Throwable error = null;
+            try {
+                if (failure != null) {
+                    error = IoErrors.classify(failure, Kind.READ_ERROR, path, "read");
+                } else {
+                    if (owned != null) {
+                        buf.setBytes(start, owned, copyFrom, moved);
+                    }
+                    if (moved < length) {
+                        buf.setZero(start + moved, length - moved); // past EOF of a short file: zeros, like a hole
+                    }
+                    buf.writerIndex(start + length);
+                }
+            } catch (Throwable t) {
+                error = IoErrors.classify(t, Kind.READ_ERROR, path, "read");
+            }
+            releaseOwned(this);
+            try {
+                done.ioDone(error);
+            } finally {
+                end();
+            }
+        }
+
+        private void writeEnded(Throwable failure) {
+            writesInFlight.remove(this);
+            releaseOwned(this);
+            List<Runnable> waiting;
+            synchronized (this) {
+                over = true;
+                waiting = flushes;
+            }
+            try {
+                done.ioDone(failure == null ? null : IoErrors.classify(failure, Kind.WRITE_ERROR, path, opName()));
+            } finally {
+                end();
+                if (waiting != null) {
+                    waiting.forEach(Runnable::run);
+                }
+            }
+        }
+
+        /** {@code flush} runs once this write ended; false (and it is not kept) if it already has. */
+        synchronized boolean awaitedBy(Runnable flush) {
+            if (over) {
+                return false;
+            }
+            if (flushes == null) {
+                flushes = new ArrayList<>(2);
+            }
+            flushes.add(flush);
+            return true;
+        }
     }
 
     @Override
@@ -229,16 +305,30 @@ final class IoUringBackingStore implements BackingStore {
         return result;
     }
 
-    /** fdatasync issued only once every write in flight now has completed (io_uring does not order SQEs). */
+    /**
+     * fdatasync issued only once every write in flight now has ended (io_uring does not order
+     * SQEs); a failed write was already reported to its caller, the sync covers the rest.
+     */
     private CompletableFuture<Integer> fdatasyncAfterWrites() {
-        CompletableFuture<?>[] covered = writesInFlight.toArray(CompletableFuture[]::new);
-        return CompletableFuture.allOf(covered)
-                .handle((v, writeFailure) -> null) // a failed write was already reported; sync the rest
-                .thenCompose(v -> {
-                    RingOp sync = new RingOp(RingOp.OP_FSYNC, fd, 0, 0, 0, RingOp.FSYNC_DATASYNC);
-                    ring().submit(sync);
-                    return sync.result;
-                });
+        CompletableFuture<Void> covered = new CompletableFuture<>();
+        AtomicInteger pending = new AtomicInteger(1); // 1: this method's own share, dropped last
+        Runnable oneEnded = () -> {
+            if (pending.decrementAndGet() == 0) {
+                covered.complete(null);
+            }
+        };
+        for (Transfer write : writesInFlight) {
+            pending.incrementAndGet();
+            if (!write.awaitedBy(oneEnded)) {
+                oneEnded.run();
+            }
+        }
+        oneEnded.run();
+        return covered.thenCompose(v -> {
+            FutureOp sync = new FutureOp(RingOp.OP_FSYNC, fd, 0, 0, 0, RingOp.FSYNC_DATASYNC);
+            ring().submit(sync);
+            return sync.result;
+        });
     }
 
     @Override
@@ -263,7 +353,7 @@ final class IoUringBackingStore implements BackingStore {
 
     /** IORING_OP_FALLOCATE: off = offset, addr = length, len = mode. */
     static CompletableFuture<Integer> punchHole(RingFile ring, int fd, long offset, long length) {
-        RingOp op = new RingOp(RingOp.OP_FALLOCATE, fd, offset, length,
+        FutureOp op = new FutureOp(RingOp.OP_FALLOCATE, fd, offset, length,
                 FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0);
         ring.submit(op);
         return op.result;
@@ -296,7 +386,11 @@ final class IoUringBackingStore implements BackingStore {
     }
 
     private <T> CompletableFuture<T> closedFailure() {
-        return CompletableFuture.failedFuture(new BackingStoreException(Kind.UNAVAILABLE, path + " is closed"));
+        return CompletableFuture.failedFuture(closedError());
+    }
+
+    private BackingStoreException closedError() {
+        return new BackingStoreException(Kind.UNAVAILABLE, path + " is closed");
     }
 
     /** After the last I/O: persist the volatile cache, close the descriptor through the ring, leave the rings. */
@@ -308,7 +402,7 @@ final class IoUringBackingStore implements BackingStore {
                 ? CompletableFuture.completedFuture(0)
                 : fdatasyncAfterWrites();
         synced.handle((v, syncFailure) -> {
-            RingOp closeOp = new RingOp(RingOp.OP_CLOSE, fd, 0, 0, 0, 0);
+            FutureOp closeOp = new FutureOp(RingOp.OP_CLOSE, fd, 0, 0, 0, 0);
             rings[0].submit(closeOp);
             closeOp.result.whenComplete((r, closeFailure) -> {
                 for (RingFile ring : loopRings.values()) {

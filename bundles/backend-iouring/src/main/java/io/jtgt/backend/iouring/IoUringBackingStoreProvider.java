@@ -255,7 +255,7 @@ public final class IoUringBackingStoreProvider implements BackingStoreProvider, 
                             numa.allocator(node), node < 0)
                             .whenComplete((store, failure) -> {
                                 if (failure != null) { // e.g. preallocation refused: leave nothing open
-                                    RingOp closeOp = new RingOp(RingOp.OP_CLOSE, fdAndDirect[0], 0, 0, 0, 0);
+                                    FutureOp closeOp = new FutureOp(RingOp.OP_CLOSE, fdAndDirect[0], 0, 0, 0, 0);
                                     rings[0].submit(closeOp);
                                     closeOp.result.whenComplete((r, e) -> {
                                         for (RingFile ring : rings) {
@@ -272,7 +272,7 @@ public final class IoUringBackingStoreProvider implements BackingStoreProvider, 
         boolean writable = !config.readOnly();
         CompletableFuture<Integer> allocated = CompletableFuture.completedFuture(0);
         if (writable && prepared.created() && !config.thinProvisioning()) {
-            RingOp allocate = new RingOp(RingOp.OP_FALLOCATE, fd, 0, prepared.size(), FALLOCATE_ALLOCATE, 0);
+            FutureOp allocate = new FutureOp(RingOp.OP_FALLOCATE, fd, 0, prepared.size(), FALLOCATE_ALLOCATE, 0);
             rings[0].submit(allocate); // a thick LUN gets its blocks now, not at the first write
             allocated = allocate.result;
         }
@@ -298,7 +298,7 @@ public final class IoUringBackingStoreProvider implements BackingStoreProvider, 
         ByteBuf cString = allocator.directBuffer(name.length + 1);
         cString.writeBytes(name).writeByte(0);
         int flags = (readOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC | (direct ? O_DIRECT : 0);
-        RingOp op = new RingOp(RingOp.OP_OPENAT, AT_FDCWD, 0, cString.memoryAddress() + cString.readerIndex(),
+        FutureOp op = new FutureOp(RingOp.OP_OPENAT, AT_FDCWD, 0, cString.memoryAddress() + cString.readerIndex(),
                 FILE_MODE, flags);
         op.owned = cString;
         ring.submit(op);

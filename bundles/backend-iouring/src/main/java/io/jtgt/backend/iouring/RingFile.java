@@ -100,7 +100,7 @@ final class RingFile implements IoUringIoHandle {
             try {
                 loop.execute(() -> start(op));
             } catch (RuntimeException rejected) { // loop shut down
-                op.result.completeExceptionally(rejected);
+                op.ended(0, rejected);
             }
         }
     }
@@ -123,7 +123,7 @@ final class RingFile implements IoUringIoHandle {
         long id = registration == null ? INVALID_ID : registration.submit(sqe);
         if (id == INVALID_ID) {
             release(slot);
-            op.result.completeExceptionally(new ErrnoException(op.opName() + " (ring closed)", ErrnoException.EIO));
+            op.ended(0, new ErrnoException(op.opName() + " (ring closed)", ErrnoException.EIO));
         }
     }
 
@@ -160,7 +160,7 @@ final class RingFile implements IoUringIoHandle {
         }
         RingOp op;
         while ((op = waiting.poll()) != null) {
-            op.result.completeExceptionally(new ErrnoException(op.opName() + " (ring closed)", ErrnoException.EIO));
+            op.ended(0, new ErrnoException(op.opName() + " (ring closed)", ErrnoException.EIO));
         }
     }
 

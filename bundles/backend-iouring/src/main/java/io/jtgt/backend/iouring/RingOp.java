@@ -1,14 +1,15 @@
 package io.jtgt.backend.iouring;
 
 import io.netty.buffer.ByteBuf;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * One operation on the ring, resubmitted by {@link RingFile} until it is whole: io_uring may
  * complete a READ or WRITE short (a signal, a page-cache boundary, EOF), so {@code done} counts
- * the bytes already moved and the next SQE starts after them.
+ * the bytes already moved and the next SQE starts after them. How its end is told is the
+ * subclass's: a future ({@link FutureOp}) for the rare ops, the store's own completion for reads
+ * and writes, so those cost one object each.
  */
-final class RingOp {
+abstract class RingOp {
 
     static final byte OP_FSYNC = 3; // IORING_OP_FSYNC (Netty's Native constants are package-private)
     static final byte OP_FALLOCATE = 17;
@@ -35,7 +36,6 @@ final class RingOp {
     final long address;
     final int length;
     final int rwFlags; // READ/WRITE: rw_flags; FSYNC: fsync_flags; OPENAT: open flags
-    final CompletableFuture<Integer> result = new CompletableFuture<>();
     /** Buffers this op owns until it ends (path string, bounce buffer); released by the store. */
     ByteBuf owned;
     int done;
@@ -68,7 +68,14 @@ final class RingOp {
     }
 
     /**
-     * Accounts one CQE. Returns true when the op is finished (its future completed), false when
+     * The op ended, once: {@code result} is the CQE's result (for READ/WRITE the bytes moved, short
+     * only at EOF) when {@code failure} is null. Runs on the ring's loop, or on the submitter's
+     * thread when the ring refused the op.
+     */
+    abstract void ended(int result, Throwable failure);
+
+    /**
+     * Accounts one CQE. Returns true when the op is finished ({@link #ended} ran), false when
      * the remainder must be submitted again.
      */
     boolean onCompletion(int res) {
@@ -76,18 +83,18 @@ final class RingOp {
             return false; // transient: the same range again
         }
         if (res < 0) {
-            result.completeExceptionally(new ErrnoException(opName(), -res));
+            ended(0, new ErrnoException(opName(), -res));
             return true;
         }
         if (!isTransfer()) {
-            result.complete(res);
+            ended(res, null);
             return true;
         }
         if (res == 0) {
             if (opcode == OP_WRITE) {
-                result.completeExceptionally(new ErrnoException("write made no progress at " + (offset + done), 5));
+                ended(0, new ErrnoException("write made no progress at " + (offset + done), 5));
             } else {
-                result.complete(done); // EOF: the caller zero-fills the tail, like a hole
+                ended(done, null); // EOF: the caller zero-fills the tail, like a hole
             }
             return true;
         }
@@ -95,7 +102,7 @@ final class RingOp {
         if (done < length) {
             return false; // short I/O: resubmit the remainder
         }
-        result.complete(done);
+        ended(done, null);
         return true;
     }
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jtgt.scsi.spi.BackingStore;
 import io.jtgt.scsi.spi.BackingStoreException;
+import io.jtgt.scsi.spi.CallbackFormCheck;
 import io.jtgt.scsi.spi.StorageConfig;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
@@ -213,6 +214,11 @@ class IoUringBackingStoreTest {
         assertArrayEquals(new byte[512 * 1024], read(store, 0, 512 * 1024));
         assertArrayEquals(java.util.Arrays.copyOfRange(random(MIB, 11), 512 * 1024, MIB), read(store, 512 * 1024, 512 * 1024));
         await(store.close());
+    }
+
+    @Test
+    void callbackFormReportsEachIoOnce() throws Exception {
+        CallbackFormCheck.reportsOncePerIo(await(ringProvider(64).open(config(dir.resolve("cb.img"), MIB, Map.of()))));
     }
 
     @Test

@@ -15,7 +15,7 @@ class RingOpTest {
 
     @Test
     void shortReadResubmitsTheRemainder() throws Exception {
-        RingOp op = new RingOp(RingOp.OP_READ, 7, 1000, 50_000, 4096, 0);
+        FutureOp op = new FutureOp(RingOp.OP_READ, 7, 1000, 50_000, 4096, 0);
         assertFalse(op.onCompletion(1024), "short: must go again");
         assertEquals(2024, op.nextOffset());
         assertEquals(51_024, op.nextAddress());
@@ -28,7 +28,7 @@ class RingOpTest {
 
     @Test
     void readAtEofEndsWithWhatWasRead() throws Exception {
-        RingOp op = new RingOp(RingOp.OP_READ, 7, 0, 1, 4096, 0);
+        FutureOp op = new FutureOp(RingOp.OP_READ, 7, 0, 1, 4096, 0);
         assertFalse(op.onCompletion(512));
         assertTrue(op.onCompletion(0));
         assertEquals(512, op.result.get());
@@ -36,10 +36,10 @@ class RingOpTest {
 
     @Test
     void writeWithoutProgressAndNegativeResultsFail() {
-        RingOp stuck = new RingOp(RingOp.OP_WRITE, 7, 0, 1, 4096, RingOp.RWF_DSYNC);
+        FutureOp stuck = new FutureOp(RingOp.OP_WRITE, 7, 0, 1, 4096, RingOp.RWF_DSYNC);
         assertTrue(stuck.onCompletion(0));
         assertTrue(stuck.result.isCompletedExceptionally());
-        RingOp full = new RingOp(RingOp.OP_WRITE, 7, 0, 1, 4096, 0);
+        FutureOp full = new FutureOp(RingOp.OP_WRITE, 7, 0, 1, 4096, 0);
         assertTrue(full.onCompletion(-28));
         ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, full.result::get);
         assertInstanceOf(ErrnoException.class, e.getCause());
@@ -48,7 +48,7 @@ class RingOpTest {
 
     @Test
     void fsyncPassesItsResultThrough() throws Exception {
-        RingOp sync = new RingOp(RingOp.OP_FSYNC, 7, 0, 0, 0, RingOp.FSYNC_DATASYNC);
+        FutureOp sync = new FutureOp(RingOp.OP_FSYNC, 7, 0, 0, 0, RingOp.FSYNC_DATASYNC);
         assertEquals(0, sync.nextLength());
         assertTrue(sync.onCompletion(0));
         assertEquals(0, sync.result.get());

@@ -40,6 +40,40 @@ public interface BackingStore {
      */
     CompletableFuture<Void> write(long offset, ByteBuf src, boolean forceUnitAccess);
 
+    /**
+     * {@link #read(long, ByteBuf, int)} that reports to {@code done} instead of a future: the form
+     * the SCSI layer's READ uses. A backend overrides it to spend nothing per I/O on futures; the
+     * default adapts the future form. {@code done} runs exactly once, also when the call fails at
+     * once (then possibly before this method returns).
+     *
+     * @since 1.4
+     */
+    default void read(long offset, ByteBuf dst, int length, IoCallback done) {
+        reportTo(done, () -> read(offset, dst, length));
+    }
+
+    /**
+     * {@link #write(long, ByteBuf, boolean)} that reports to {@code done} instead of a future, on
+     * the same terms as {@link #read(long, ByteBuf, int, IoCallback)}.
+     *
+     * @since 1.4
+     */
+    default void write(long offset, ByteBuf src, boolean forceUnitAccess, IoCallback done) {
+        reportTo(done, () -> write(offset, src, forceUnitAccess));
+    }
+
+    /** The future form's outcome to {@code done}, also when the call throws instead of failing it. */
+    private static void reportTo(IoCallback done, java.util.function.Supplier<CompletableFuture<Void>> io) {
+        CompletableFuture<Void> started;
+        try {
+            started = io.get();
+        } catch (RuntimeException e) {
+            done.ioDone(e);
+            return;
+        }
+        started.whenComplete((ignored, failure) -> done.ioDone(failure));
+    }
+
     /** Completes once every write completed before this call is on stable storage. */
     CompletableFuture<Void> flush();
 

@@ -6,16 +6,15 @@ import io.jtgt.scsi.core.CommandOutcome;
 import io.jtgt.scsi.core.Medium;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.BiConsumer;
+import io.jtgt.scsi.spi.IoCallback;
 
 /**
  * One READ's store call and its outcome in one object: the pooled buffer the store fills, the
- * callback the store's future runs, and the future scsi-core's dispatcher waits on. A READ costs
- * this object and the store's own future, not a chain of stages (the per-I/O garbage of the hot
- * path). On failure the buffer is released here; on success it passes to the transport.
+ * callback the store reports to, and the future scsi-core's dispatcher waits on. A READ costs
+ * this object (and whatever the backend spends on one op), not a chain of stages (the per-I/O
+ * garbage of the hot path). On failure the buffer is released here; on success it passes to the transport.
  */
-final class BlockRead extends CommandOutcome implements BiConsumer<Void, Throwable> {
+final class BlockRead extends CommandOutcome implements IoCallback {
 
     private final ByteBuf buf;
     /** The gate to leave when the store is done; null when the caller's admission does that. */
@@ -33,20 +32,17 @@ final class BlockRead extends CommandOutcome implements BiConsumer<Void, Throwab
      */
     static BlockRead start(ByteBufAllocator allocator, Medium m, long offset, int bytes, AtomicWriteGate lockFree) {
         BlockRead read = new BlockRead(allocator.directBuffer(bytes, bytes), lockFree);
-        CompletableFuture<Void> store;
         try {
-            store = m.store().read(offset, read.buf, bytes);
-        } catch (RuntimeException e) {
-            read.accept(null, e);
-            return read;
+            m.store().read(offset, read.buf, bytes, read);
+        } catch (RuntimeException e) { // a backend that throws instead of reporting
+            read.ioDone(e);
         }
-        store.whenComplete(read);
         return read;
     }
 
     /** The store finished (any thread). */
     @Override
-    public void accept(Void ignored, Throwable t) {
+    public void ioDone(Throwable t) {
         if (lockFree != null) {
             lockFree.leaveLockFree();
         }

@@ -6,16 +6,17 @@ import io.jtgt.scsi.core.CommandOutcome;
 import io.jtgt.scsi.core.CommandContext;
 import io.jtgt.scsi.core.Medium;
 import io.netty.buffer.ByteBuf;
+import io.jtgt.scsi.spi.IoCallback;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
 /**
  * One WRITE's two waits in one object: first for its Data-Out (on the connection's loop), then for
- * the store. It is the callback of both futures and the future scsi-core's dispatcher waits on, so
- * a WRITE costs this object and the two futures it waits on, not a chain of stages (the per-I/O
- * garbage of the hot path). It releases the gathered buffer once the store is done with it.
+ * the store. It is the callback of both and the future scsi-core's dispatcher waits on, so a WRITE
+ * costs this object and the Data-Out future, not a chain of stages (the per-I/O garbage of the hot
+ * path). It releases the gathered buffer once the store is done with it.
  */
-final class BlockWrite extends CommandOutcome implements BiConsumer<Object, Throwable> {
+final class BlockWrite extends CommandOutcome implements BiConsumer<Object, Throwable>, IoCallback {
 
     private final Medium medium;
     private final AtomicWriteGate gate;
@@ -45,7 +46,10 @@ final class BlockWrite extends CommandOutcome implements BiConsumer<Object, Thro
         return write;
     }
 
-    /** First the Data-Out arrives (a {@link ByteBuf}), then the store finishes (a null result). */
+    /**
+     * First the Data-Out arrives (a {@link ByteBuf}), then, on the range-locked path, the store
+     * finishes (a null result).
+     */
     @Override
     public void accept(Object result, Throwable t) {
         if (!dataDone) {
@@ -66,7 +70,11 @@ final class BlockWrite extends CommandOutcome implements BiConsumer<Object, Thro
         // only while an atomic write is around does it wait for a range lock.
         if (gate.enterLockFree()) {
             lockFree = true;
-            storeWrite().whenComplete(this);
+            try {
+                medium.store().write(offset, source(), fua, this);
+            } catch (RuntimeException e) { // a backend that throws instead of reporting
+                stored(e);
+            }
         } else {
             gate.plain(lba, bytes / medium.blockSize(), this::storeWrite).whenComplete(this);
         }
@@ -74,11 +82,20 @@ final class BlockWrite extends CommandOutcome implements BiConsumer<Object, Thro
 
     private CompletableFuture<Void> storeWrite() {
         try {
-            ByteBuf src = buf.readableBytes() == bytes ? buf : buf.slice(buf.readerIndex(), bytes);
-            return medium.store().write(offset, src, fua);
+            return medium.store().write(offset, source(), fua);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    private ByteBuf source() {
+        return buf.readableBytes() == bytes ? buf : buf.slice(buf.readerIndex(), bytes);
+    }
+
+    /** The store finished the lock-free write (any thread). */
+    @Override
+    public void ioDone(Throwable failure) {
+        stored(failure);
     }
 
     private void stored(Throwable t) {
