@@ -20,8 +20,8 @@ class FileBackendComponentTest {
     }
 
     @Test
-    void theDefaultIsTwoPerCoreBetweenTwoAndSixteen() {
+    void theDefaultIsOnePerCoreBetweenTwoAndSixteen() {
         int cores = Runtime.getRuntime().availableProcessors();
-        assertEquals(Math.min(16, Math.max(2, 2 * cores)), FileBackingStoreProvider.DEFAULT_IO_THREADS);
+        assertEquals(Math.min(16, Math.max(2, cores)), FileBackingStoreProvider.DEFAULT_IO_THREADS);
     }
 }
