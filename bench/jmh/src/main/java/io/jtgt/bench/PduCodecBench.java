@@ -47,13 +47,12 @@ public class PduCodecBench {
         ScsiCommandPdu cmd = new ScsiCommandPdu();
         cmd.initiatorTaskTag(0x1234);
         cmd.lun(0);
-        io.jtgt.iscsi.pdu.Bhs bhs = cmd.bhs();
-        bhs.setByte(1, 0x80 | 0x40 | 0x01); // F, R, SIMPLE
-        bhs.setInt(20, 4096); // EDTL
-        bhs.setByte(32, 0x28); // READ(10)
-        bhs.setShort(39, 8);
-        commandBhs = new byte[IscsiPdu.BHS_LENGTH];
-        bhs.getBytes(0, commandBhs);
+        byte[] bhs = cmd.bhs();
+        io.jtgt.iscsi.pdu.Bhs.setByte(bhs, 1, 0x80 | 0x40 | 0x01); // F, R, SIMPLE
+        io.jtgt.iscsi.pdu.Bhs.setInt(bhs, 20, 4096); // EDTL
+        io.jtgt.iscsi.pdu.Bhs.setByte(bhs, 32, 0x28); // READ(10)
+        io.jtgt.iscsi.pdu.Bhs.setShort(bhs, 39, 8);
+        commandBhs = bhs.clone();
         data4k = Unpooled.directBuffer(4096).writeZero(4096);
         digests.headerDigest(true);
         digests.dataDigest(true);

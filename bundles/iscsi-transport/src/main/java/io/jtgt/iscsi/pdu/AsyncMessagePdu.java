@@ -10,7 +10,7 @@ public final class AsyncMessagePdu extends TargetPdu {
     public static final int DROPPING_ALL_CONNECTIONS = 3;
     public static final int RENEGOTIATION_REQUESTED = 4;
 
-    public AsyncMessagePdu(Bhs bhs) {
+    public AsyncMessagePdu(byte[] bhs) {
         super(bhs);
     }
 
@@ -21,29 +21,29 @@ public final class AsyncMessagePdu extends TargetPdu {
     }
 
     public int asyncEvent() {
-        return bhs.getUnsignedByte(36);
+        return Bhs.getUnsignedByte(bhs, 36);
     }
 
     public void asyncEvent(int value) {
-        bhs.setByte(36, value);
+        Bhs.setByte(bhs, 36, value);
     }
 
     public int asyncVCode() {
-        return bhs.getUnsignedByte(37);
+        return Bhs.getUnsignedByte(bhs, 37);
     }
 
     public void asyncVCode(int value) {
-        bhs.setByte(37, value);
+        Bhs.setByte(bhs, 37, value);
     }
 
     /** Parameter1 to Parameter3 (bytes 38, 40, 42). */
     public void parameters(int p1, int p2, int p3) {
-        bhs.setShort(38, p1);
-        bhs.setShort(40, p2);
-        bhs.setShort(42, p3);
+        Bhs.setShort(bhs, 38, p1);
+        Bhs.setShort(bhs, 40, p2);
+        Bhs.setShort(bhs, 42, p3);
     }
 
     public int parameter1() {
-        return bhs.getUnsignedShort(38);
+        return Bhs.getUnsignedShort(bhs, 38);
     }
 }

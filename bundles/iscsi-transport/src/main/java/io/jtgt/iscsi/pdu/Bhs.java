@@ -6,10 +6,9 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * The 48 bytes of a basic header segment (RFC 7143 11.2.1), big-endian, with the accessors the
- * typed PDUs use (named as Netty's {@link ByteBuf} names them). A plain array and nothing else:
- * every PDU has one, and unlike a wrapped {@link ByteBuf} it has no reference count or buffer
- * object around it to allocate per PDU.
+ * Big-endian accessors over the 48 bytes of a basic header segment (RFC 7143 11.2.1), named as
+ * Netty's {@link ByteBuf} names them. The PDU holds the plain array itself: no buffer, reference
+ * count or wrapper object is made per PDU.
  */
 public final class Bhs {
 
@@ -17,93 +16,79 @@ public final class Bhs {
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
-    private final byte[] bytes;
+    private Bhs() {}
 
     /** All zeros. */
-    public Bhs() {
-        this(new byte[IscsiPdu.BHS_LENGTH]);
-    }
-
-    private Bhs(byte[] bytes) {
-        this.bytes = bytes;
+    public static byte[] empty() {
+        return new byte[IscsiPdu.BHS_LENGTH];
     }
 
     /** Reads the next 48 bytes of {@code in}. */
-    static Bhs readFrom(ByteBuf in) {
+    static byte[] readFrom(ByteBuf in) {
         byte[] bytes = new byte[IscsiPdu.BHS_LENGTH];
         in.readBytes(bytes);
-        return new Bhs(bytes);
+        return bytes;
     }
 
-    /** Appends the 48 bytes to {@code out}. */
-    void writeTo(ByteBuf out) {
-        out.writeBytes(bytes);
+    public static byte getByte(byte[] bhs, int index) {
+        return bhs[index];
     }
 
-    public byte getByte(int index) {
-        return bytes[index];
+    public static short getUnsignedByte(byte[] bhs, int index) {
+        return (short) (bhs[index] & 0xff);
     }
 
-    public short getUnsignedByte(int index) {
-        return (short) (bytes[index] & 0xff);
+    public static int getUnsignedShort(byte[] bhs, int index) {
+        return (short) SHORT.get(bhs, index) & 0xffff;
     }
 
-    public int getUnsignedShort(int index) {
-        return (short) SHORT.get(bytes, index) & 0xffff;
+    public static int getUnsignedMedium(byte[] bhs, int index) {
+        return (bhs[index] & 0xff) << 16 | (bhs[index + 1] & 0xff) << 8 | bhs[index + 2] & 0xff;
     }
 
-    public int getUnsignedMedium(int index) {
-        return (bytes[index] & 0xff) << 16 | (bytes[index + 1] & 0xff) << 8 | bytes[index + 2] & 0xff;
+    public static int getInt(byte[] bhs, int index) {
+        return (int) INT.get(bhs, index);
     }
 
-    public int getInt(int index) {
-        return (int) INT.get(bytes, index);
+    public static long getUnsignedInt(byte[] bhs, int index) {
+        return getInt(bhs, index) & 0xffffffffL;
     }
 
-    public long getUnsignedInt(int index) {
-        return getInt(index) & 0xffffffffL;
+    public static long getLong(byte[] bhs, int index) {
+        return (long) LONG.get(bhs, index);
     }
 
-    public long getLong(int index) {
-        return (long) LONG.get(bytes, index);
+    public static void getBytes(byte[] bhs, int index, byte[] dst) {
+        System.arraycopy(bhs, index, dst, 0, dst.length);
     }
 
-    public void getBytes(int index, byte[] dst) {
-        System.arraycopy(bytes, index, dst, 0, dst.length);
+    public static void setByte(byte[] bhs, int index, int value) {
+        bhs[index] = (byte) value;
     }
 
-    public void setByte(int index, int value) {
-        bytes[index] = (byte) value;
+    public static void setShort(byte[] bhs, int index, int value) {
+        SHORT.set(bhs, index, (short) value);
     }
 
-    public void setShort(int index, int value) {
-        SHORT.set(bytes, index, (short) value);
+    public static void setMedium(byte[] bhs, int index, int value) {
+        bhs[index] = (byte) (value >>> 16);
+        bhs[index + 1] = (byte) (value >>> 8);
+        bhs[index + 2] = (byte) value;
     }
 
-    public void setMedium(int index, int value) {
-        bytes[index] = (byte) (value >>> 16);
-        bytes[index + 1] = (byte) (value >>> 8);
-        bytes[index + 2] = (byte) value;
+    public static void setInt(byte[] bhs, int index, int value) {
+        INT.set(bhs, index, value);
     }
 
-    public void setInt(int index, int value) {
-        INT.set(bytes, index, value);
+    public static void setLong(byte[] bhs, int index, long value) {
+        LONG.set(bhs, index, value);
     }
 
-    public void setLong(int index, long value) {
-        LONG.set(bytes, index, value);
+    public static void setBytes(byte[] bhs, int index, byte[] src) {
+        System.arraycopy(src, 0, bhs, index, src.length);
     }
 
-    public void setBytes(int index, byte[] src) {
-        System.arraycopy(src, 0, bytes, index, src.length);
-    }
-
-    public void setZero(int index, int length) {
-        java.util.Arrays.fill(bytes, index, index + length, (byte) 0);
-    }
-
-    /** A copy of the 48 bytes. */
-    public byte[] toArray() {
-        return bytes.clone();
+    public static void setZero(byte[] bhs, int index, int length) {
+        java.util.Arrays.fill(bhs, index, index + length, (byte) 0);
     }
 }

@@ -4,7 +4,7 @@ package io.jtgt.iscsi.pdu;
 /** SCSI Data-In (RFC 7143 11.7), possibly carrying the status (S bit, "phase collapse"). */
 public final class DataInPdu extends TargetPdu {
 
-    public DataInPdu(Bhs bhs) {
+    public DataInPdu(byte[] bhs) {
         super(bhs);
     }
 
@@ -33,42 +33,42 @@ public final class DataInPdu extends TargetPdu {
     public void residual(long expected, long actual) {
         setFlag(1, 0x04, actual > expected);
         setFlag(1, 0x02, actual < expected);
-        bhs.setInt(44, (int) Math.abs(expected - actual));
+        Bhs.setInt(bhs, 44, (int) Math.abs(expected - actual));
     }
 
     public int residualCount() {
-        return bhs.getInt(44);
+        return Bhs.getInt(bhs, 44);
     }
 
     public int status() {
-        return bhs.getUnsignedByte(3);
+        return Bhs.getUnsignedByte(bhs, 3);
     }
 
     public void status(int value) {
-        bhs.setByte(3, value);
+        Bhs.setByte(bhs, 3, value);
     }
 
     public int targetTransferTag() {
-        return bhs.getInt(20);
+        return Bhs.getInt(bhs, 20);
     }
 
     public void targetTransferTag(int value) {
-        bhs.setInt(20, value);
+        Bhs.setInt(bhs, 20, value);
     }
 
     public int dataSn() {
-        return bhs.getInt(36);
+        return Bhs.getInt(bhs, 36);
     }
 
     public void dataSn(int value) {
-        bhs.setInt(36, value);
+        Bhs.setInt(bhs, 36, value);
     }
 
     public int bufferOffset() {
-        return bhs.getInt(40);
+        return Bhs.getInt(bhs, 40);
     }
 
     public void bufferOffset(int value) {
-        bhs.setInt(40, value);
+        Bhs.setInt(bhs, 40, value);
     }
 }

@@ -4,7 +4,7 @@ package io.jtgt.iscsi.pdu;
 /** An initiator-to-target PDU carrying CmdSN (byte 24) and ExpStatSN (byte 28). */
 public abstract class InitiatorPdu extends IscsiPdu {
 
-    protected InitiatorPdu(Bhs bhs) {
+    protected InitiatorPdu(byte[] bhs) {
         super(bhs);
     }
 
@@ -13,18 +13,18 @@ public abstract class InitiatorPdu extends IscsiPdu {
     }
 
     public final int cmdSn() {
-        return bhs.getInt(24);
+        return Bhs.getInt(bhs, 24);
     }
 
     public final void cmdSn(int value) {
-        bhs.setInt(24, value);
+        Bhs.setInt(bhs, 24, value);
     }
 
     public final int expStatSn() {
-        return bhs.getInt(28);
+        return Bhs.getInt(bhs, 28);
     }
 
     public final void expStatSn(int value) {
-        bhs.setInt(28, value);
+        Bhs.setInt(bhs, 28, value);
     }
 }

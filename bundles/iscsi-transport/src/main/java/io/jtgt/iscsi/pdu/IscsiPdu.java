@@ -20,29 +20,29 @@ public abstract class IscsiPdu {
     private static final byte[] NO_AHS = new byte[0];
 
     /** The basic header segment; DataSegmentLength and TotalAHSLength are filled by the encoder. */
-    protected final Bhs bhs;
+    protected final byte[] bhs;
     private byte[] ahs = NO_AHS;
     private ByteBuf data = Unpooled.EMPTY_BUFFER;
     private boolean dataDigestError;
 
     /** Wraps a decoded BHS. */
-    protected IscsiPdu(Bhs bhs) {
+    protected IscsiPdu(byte[] bhs) {
         this.bhs = bhs;
     }
 
     /** A new PDU with the given opcode; all other fields zero. */
     protected IscsiPdu(int opcode) {
-        this.bhs = new Bhs();
-        bhs.setByte(0, opcode & 0x3f);
+        this.bhs = Bhs.empty();
+        Bhs.setByte(bhs, 0, opcode & 0x3f);
     }
 
     public final int opcode() {
-        return bhs.getByte(0) & 0x3f;
+        return Bhs.getByte(bhs, 0) & 0x3f;
     }
 
     /** The I bit: an immediate command (RFC 7143 11.2.1.1). */
     public final boolean immediate() {
-        return (bhs.getByte(0) & 0x40) != 0;
+        return (Bhs.getByte(bhs, 0) & 0x40) != 0;
     }
 
     public final void immediate(boolean value) {
@@ -51,12 +51,12 @@ public abstract class IscsiPdu {
 
     /** Byte 1: the opcode-specific flags. */
     public final int flags() {
-        return bhs.getUnsignedByte(1);
+        return Bhs.getUnsignedByte(bhs, 1);
     }
 
     /** The F (final) bit, bit 7 of byte 1, common to most PDUs. */
     public final boolean finalFlag() {
-        return (bhs.getByte(1) & 0x80) != 0;
+        return (Bhs.getByte(bhs, 1) & 0x80) != 0;
     }
 
     public final void finalFlag(boolean value) {
@@ -65,38 +65,38 @@ public abstract class IscsiPdu {
 
     /** Total AHS length in 4-byte words, as carried in the BHS. */
     public final int totalAhsLength() {
-        return bhs.getUnsignedByte(4);
+        return Bhs.getUnsignedByte(bhs, 4);
     }
 
     /** DataSegmentLength as carried in the BHS (decoded PDUs) or as it will be encoded. */
     public final int dataSegmentLength() {
-        return bhs.getUnsignedMedium(5);
+        return Bhs.getUnsignedMedium(bhs, 5);
     }
 
     public final long lun() {
-        return bhs.getLong(8);
+        return Bhs.getLong(bhs, 8);
     }
 
     public final void lun(long value) {
-        bhs.setLong(8, value);
+        Bhs.setLong(bhs, 8, value);
     }
 
     public final int initiatorTaskTag() {
-        return bhs.getInt(16);
+        return Bhs.getInt(bhs, 16);
     }
 
     public final void initiatorTaskTag(int value) {
-        bhs.setInt(16, value);
+        Bhs.setInt(bhs, 16, value);
     }
 
     /** The BHS, for reading; the encoder fills length fields before writing it. */
-    public final Bhs bhs() {
+    public final byte[] bhs() {
         return bhs;
     }
 
     /** A copy of the 48 BHS bytes (e.g. for the data of a Reject PDU). */
     public final byte[] bhsBytes() {
-        return bhs.toArray();
+        return bhs.clone();
     }
 
     public final byte[] ahs() {
@@ -147,12 +147,12 @@ public abstract class IscsiPdu {
     }
 
     protected final void setFlag(int index, int mask, boolean value) {
-        int b = bhs.getUnsignedByte(index);
-        bhs.setByte(index, value ? (b | mask) : (b & ~mask));
+        int b = Bhs.getUnsignedByte(bhs, index);
+        Bhs.setByte(bhs, index, value ? (b | mask) : (b & ~mask));
     }
 
     protected final boolean flag(int index, int mask) {
-        return (bhs.getByte(index) & mask) != 0;
+        return (Bhs.getByte(bhs, index) & mask) != 0;
     }
 
     @Override
@@ -164,8 +164,8 @@ public abstract class IscsiPdu {
     }
 
     /** Creates the typed PDU for a decoded BHS; unknown opcodes give {@link UnknownPdu}. */
-    public static IscsiPdu fromBhs(Bhs bhs) {
-        return switch (bhs.getByte(0) & 0x3f) {
+    public static IscsiPdu fromBhs(byte[] bhs) {
+        return switch (Bhs.getByte(bhs, 0) & 0x3f) {
             case Opcode.NOP_OUT -> new NopOutPdu(bhs);
             case Opcode.SCSI_COMMAND -> new ScsiCommandPdu(bhs);
             case Opcode.TASK_MGMT_REQUEST -> new TaskMgmtRequestPdu(bhs);

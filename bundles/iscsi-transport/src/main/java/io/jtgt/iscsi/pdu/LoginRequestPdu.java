@@ -4,7 +4,7 @@ package io.jtgt.iscsi.pdu;
 /** Login Request (RFC 7143 11.12). */
 public final class LoginRequestPdu extends InitiatorPdu {
 
-    public LoginRequestPdu(Bhs bhs) {
+    public LoginRequestPdu(byte[] bhs) {
         super(bhs);
     }
 
@@ -33,53 +33,53 @@ public final class LoginRequestPdu extends InitiatorPdu {
 
     /** Current stage: 0 security negotiation, 1 operational negotiation, 3 full feature phase. */
     public int currentStage() {
-        return (bhs.getByte(1) >> 2) & 0x03;
+        return (Bhs.getByte(bhs, 1) >> 2) & 0x03;
     }
 
     public int nextStage() {
-        return bhs.getByte(1) & 0x03;
+        return Bhs.getByte(bhs, 1) & 0x03;
     }
 
     public void stages(int current, int next) {
-        bhs.setByte(1, (bhs.getByte(1) & 0xf0) | ((current & 3) << 2) | (next & 3));
+        Bhs.setByte(bhs, 1, (Bhs.getByte(bhs, 1) & 0xf0) | ((current & 3) << 2) | (next & 3));
     }
 
     public int versionMax() {
-        return bhs.getUnsignedByte(2);
+        return Bhs.getUnsignedByte(bhs, 2);
     }
 
     public int versionMin() {
-        return bhs.getUnsignedByte(3);
+        return Bhs.getUnsignedByte(bhs, 3);
     }
 
     public void versions(int max, int min) {
-        bhs.setByte(2, max);
-        bhs.setByte(3, min);
+        Bhs.setByte(bhs, 2, max);
+        Bhs.setByte(bhs, 3, min);
     }
 
     /** The 48-bit ISID (bytes 8–13). */
     public long isid() {
-        return ((long) bhs.getUnsignedShort(8) << 32) | bhs.getUnsignedInt(10);
+        return ((long) Bhs.getUnsignedShort(bhs, 8) << 32) | Bhs.getUnsignedInt(bhs, 10);
     }
 
     public void isid(long value) {
-        bhs.setShort(8, (int) (value >>> 32));
-        bhs.setInt(10, (int) value);
+        Bhs.setShort(bhs, 8, (int) (value >>> 32));
+        Bhs.setInt(bhs, 10, (int) value);
     }
 
     public int tsih() {
-        return bhs.getUnsignedShort(14);
+        return Bhs.getUnsignedShort(bhs, 14);
     }
 
     public void tsih(int value) {
-        bhs.setShort(14, value);
+        Bhs.setShort(bhs, 14, value);
     }
 
     public int cid() {
-        return bhs.getUnsignedShort(20);
+        return Bhs.getUnsignedShort(bhs, 20);
     }
 
     public void cid(int value) {
-        bhs.setShort(20, value);
+        Bhs.setShort(bhs, 20, value);
     }
 }

@@ -8,7 +8,7 @@ public final class LogoutRequestPdu extends InitiatorPdu {
     public static final int CLOSE_CONNECTION = 1;
     public static final int REMOVE_CONNECTION_FOR_RECOVERY = 2;
 
-    public LogoutRequestPdu(Bhs bhs) {
+    public LogoutRequestPdu(byte[] bhs) {
         super(bhs);
     }
 
@@ -18,18 +18,18 @@ public final class LogoutRequestPdu extends InitiatorPdu {
     }
 
     public int reasonCode() {
-        return bhs.getByte(1) & 0x7f;
+        return Bhs.getByte(bhs, 1) & 0x7f;
     }
 
     public void reasonCode(int value) {
-        bhs.setByte(1, 0x80 | (value & 0x7f));
+        Bhs.setByte(bhs, 1, 0x80 | (value & 0x7f));
     }
 
     public int cid() {
-        return bhs.getUnsignedShort(20);
+        return Bhs.getUnsignedShort(bhs, 20);
     }
 
     public void cid(int value) {
-        bhs.setShort(20, value);
+        Bhs.setShort(bhs, 20, value);
     }
 }

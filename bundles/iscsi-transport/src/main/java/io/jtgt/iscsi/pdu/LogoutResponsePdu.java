@@ -9,7 +9,7 @@ public final class LogoutResponsePdu extends TargetPdu {
     public static final int RECOVERY_NOT_SUPPORTED = 2;
     public static final int CLEANUP_FAILED = 3;
 
-    public LogoutResponsePdu(Bhs bhs) {
+    public LogoutResponsePdu(byte[] bhs) {
         super(bhs);
     }
 
@@ -19,26 +19,26 @@ public final class LogoutResponsePdu extends TargetPdu {
     }
 
     public int response() {
-        return bhs.getUnsignedByte(2);
+        return Bhs.getUnsignedByte(bhs, 2);
     }
 
     public void response(int value) {
-        bhs.setByte(2, value);
+        Bhs.setByte(bhs, 2, value);
     }
 
     public int time2Wait() {
-        return bhs.getUnsignedShort(40);
+        return Bhs.getUnsignedShort(bhs, 40);
     }
 
     public void time2Wait(int value) {
-        bhs.setShort(40, value);
+        Bhs.setShort(bhs, 40, value);
     }
 
     public int time2Retain() {
-        return bhs.getUnsignedShort(42);
+        return Bhs.getUnsignedShort(bhs, 42);
     }
 
     public void time2Retain(int value) {
-        bhs.setShort(42, value);
+        Bhs.setShort(bhs, 42, value);
     }
 }

@@ -4,7 +4,7 @@ package io.jtgt.iscsi.pdu;
 /** NOP-In (RFC 7143 11.19). */
 public final class NopInPdu extends TargetPdu {
 
-    public NopInPdu(Bhs bhs) {
+    public NopInPdu(byte[] bhs) {
         super(bhs);
     }
 
@@ -14,10 +14,10 @@ public final class NopInPdu extends TargetPdu {
     }
 
     public int targetTransferTag() {
-        return bhs.getInt(20);
+        return Bhs.getInt(bhs, 20);
     }
 
     public void targetTransferTag(int value) {
-        bhs.setInt(20, value);
+        Bhs.setInt(bhs, 20, value);
     }
 }

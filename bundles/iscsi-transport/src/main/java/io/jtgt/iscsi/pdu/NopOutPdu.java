@@ -4,7 +4,7 @@ package io.jtgt.iscsi.pdu;
 /** NOP-Out (RFC 7143 11.18). */
 public final class NopOutPdu extends InitiatorPdu {
 
-    public NopOutPdu(Bhs bhs) {
+    public NopOutPdu(byte[] bhs) {
         super(bhs);
     }
 
@@ -14,10 +14,10 @@ public final class NopOutPdu extends InitiatorPdu {
     }
 
     public int targetTransferTag() {
-        return bhs.getInt(20);
+        return Bhs.getInt(bhs, 20);
     }
 
     public void targetTransferTag(int value) {
-        bhs.setInt(20, value);
+        Bhs.setInt(bhs, 20, value);
     }
 }

@@ -38,12 +38,12 @@ public final class PduEncoder extends MessageToMessageEncoder<IscsiPdu> {
         if (dataLength > 0xffffff) {
             throw new IllegalArgumentException("data segment too long: " + dataLength);
         }
-        Bhs bhs = pdu.bhs();
-        bhs.setByte(4, ahs.length / 4);
-        bhs.setMedium(5, dataLength);
+        byte[] bhs = pdu.bhs();
+        Bhs.setByte(bhs, 4, ahs.length / 4);
+        Bhs.setMedium(bhs, 5, dataLength);
         int headerLength = IscsiPdu.BHS_LENGTH + ahs.length;
         ByteBuf header = alloc.buffer(headerLength + 4);
-        bhs.writeTo(header);
+        header.writeBytes(bhs);
         header.writeBytes(ahs);
         if (settings.headerDigest()) {
             header.writeIntLE(Crc32c.of(header, 0, headerLength));

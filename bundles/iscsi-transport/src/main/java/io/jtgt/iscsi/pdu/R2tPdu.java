@@ -4,7 +4,7 @@ package io.jtgt.iscsi.pdu;
 /** Ready To Transfer (RFC 7143 11.8). Its StatSN field carries the next StatSN without using it. */
 public final class R2tPdu extends TargetPdu {
 
-    public R2tPdu(Bhs bhs) {
+    public R2tPdu(byte[] bhs) {
         super(bhs);
     }
 
@@ -14,34 +14,34 @@ public final class R2tPdu extends TargetPdu {
     }
 
     public int targetTransferTag() {
-        return bhs.getInt(20);
+        return Bhs.getInt(bhs, 20);
     }
 
     public void targetTransferTag(int value) {
-        bhs.setInt(20, value);
+        Bhs.setInt(bhs, 20, value);
     }
 
     public int r2tSn() {
-        return bhs.getInt(36);
+        return Bhs.getInt(bhs, 36);
     }
 
     public void r2tSn(int value) {
-        bhs.setInt(36, value);
+        Bhs.setInt(bhs, 36, value);
     }
 
     public int bufferOffset() {
-        return bhs.getInt(40);
+        return Bhs.getInt(bhs, 40);
     }
 
     public void bufferOffset(int value) {
-        bhs.setInt(40, value);
+        Bhs.setInt(bhs, 40, value);
     }
 
     public int desiredDataTransferLength() {
-        return bhs.getInt(44);
+        return Bhs.getInt(bhs, 44);
     }
 
     public void desiredDataTransferLength(int value) {
-        bhs.setInt(44, value);
+        Bhs.setInt(bhs, 44, value);
     }
 }

@@ -16,7 +16,7 @@ public final class RejectPdu extends TargetPdu {
     public static final int OUT_OF_RESOURCES = 0x0a;
     public static final int WAITING_FOR_LOGOUT = 0x0c;
 
-    public RejectPdu(Bhs bhs) {
+    public RejectPdu(byte[] bhs) {
         super(bhs);
     }
 
@@ -27,14 +27,14 @@ public final class RejectPdu extends TargetPdu {
     }
 
     public int reason() {
-        return bhs.getUnsignedByte(2);
+        return Bhs.getUnsignedByte(bhs, 2);
     }
 
     public void reason(int value) {
-        bhs.setByte(2, value);
+        Bhs.setByte(bhs, 2, value);
     }
 
     public int dataSnOrR2tSn() {
-        return bhs.getInt(36);
+        return Bhs.getInt(bhs, 36);
     }
 }

@@ -4,7 +4,7 @@ package io.jtgt.iscsi.pdu;
 /** SCSI Command (RFC 7143 11.3). */
 public final class ScsiCommandPdu extends InitiatorPdu {
 
-    public ScsiCommandPdu(Bhs bhs) {
+    public ScsiCommandPdu(byte[] bhs) {
         super(bhs);
     }
 
@@ -32,25 +32,25 @@ public final class ScsiCommandPdu extends InitiatorPdu {
 
     /** ATTR: 0 untagged, 1 simple, 2 ordered, 3 head of queue, 4 ACA. */
     public int taskAttribute() {
-        return bhs.getByte(1) & 0x07;
+        return Bhs.getByte(bhs, 1) & 0x07;
     }
 
     public void taskAttribute(int value) {
-        bhs.setByte(1, (bhs.getByte(1) & ~0x07) | (value & 0x07));
+        Bhs.setByte(bhs, 1, (Bhs.getByte(bhs, 1) & ~0x07) | (value & 0x07));
     }
 
     public int expectedDataTransferLength() {
-        return bhs.getInt(20);
+        return Bhs.getInt(bhs, 20);
     }
 
     public void expectedDataTransferLength(int value) {
-        bhs.setInt(20, value);
+        Bhs.setInt(bhs, 20, value);
     }
 
     /** The 16-byte CDB field. */
     public byte[] cdbField() {
         byte[] cdb = new byte[16];
-        bhs.getBytes(32, cdb);
+        Bhs.getBytes(bhs, 32, cdb);
         return cdb;
     }
 
@@ -58,7 +58,7 @@ public final class ScsiCommandPdu extends InitiatorPdu {
         if (cdb.length > 16) {
             throw new IllegalArgumentException("CDB longer than 16 bytes needs an extended CDB AHS");
         }
-        bhs.setZero(32, 16);
-        bhs.setBytes(32, cdb);
+        Bhs.setZero(bhs, 32, 16);
+        Bhs.setBytes(bhs, 32, cdb);
     }
 }

@@ -8,7 +8,7 @@ public final class ScsiResponsePdu extends TargetPdu {
     public static final int COMMAND_COMPLETED = 0x00;
     public static final int TARGET_FAILURE = 0x01;
 
-    public ScsiResponsePdu(Bhs bhs) {
+    public ScsiResponsePdu(byte[] bhs) {
         super(bhs);
     }
 
@@ -31,34 +31,34 @@ public final class ScsiResponsePdu extends TargetPdu {
     public void residual(long expected, long actual) {
         setFlag(1, 0x04, actual > expected);
         setFlag(1, 0x02, actual < expected);
-        bhs.setInt(44, (int) Math.abs(expected - actual));
+        Bhs.setInt(bhs, 44, (int) Math.abs(expected - actual));
     }
 
     public int response() {
-        return bhs.getUnsignedByte(2);
+        return Bhs.getUnsignedByte(bhs, 2);
     }
 
     public void response(int value) {
-        bhs.setByte(2, value);
+        Bhs.setByte(bhs, 2, value);
     }
 
     public int status() {
-        return bhs.getUnsignedByte(3);
+        return Bhs.getUnsignedByte(bhs, 3);
     }
 
     public void status(int value) {
-        bhs.setByte(3, value);
+        Bhs.setByte(bhs, 3, value);
     }
 
     public int expDataSn() {
-        return bhs.getInt(36);
+        return Bhs.getInt(bhs, 36);
     }
 
     public void expDataSn(int value) {
-        bhs.setInt(36, value);
+        Bhs.setInt(bhs, 36, value);
     }
 
     public int residualCount() {
-        return bhs.getInt(44);
+        return Bhs.getInt(bhs, 44);
     }
 }

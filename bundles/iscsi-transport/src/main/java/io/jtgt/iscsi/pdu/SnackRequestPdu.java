@@ -4,7 +4,7 @@ package io.jtgt.iscsi.pdu;
 /** SNACK Request (RFC 7143 11.16); not used at ErrorRecoveryLevel 0, answered with a Reject. */
 public final class SnackRequestPdu extends IscsiPdu {
 
-    public SnackRequestPdu(Bhs bhs) {
+    public SnackRequestPdu(byte[] bhs) {
         super(bhs);
     }
 
@@ -14,6 +14,6 @@ public final class SnackRequestPdu extends IscsiPdu {
     }
 
     public int type() {
-        return bhs.getByte(1) & 0x0f;
+        return Bhs.getByte(bhs, 1) & 0x0f;
     }
 }

@@ -13,7 +13,7 @@ public final class TaskMgmtRequestPdu extends InitiatorPdu {
     public static final int TARGET_COLD_RESET = 7;
     public static final int TASK_REASSIGN = 8;
 
-    public TaskMgmtRequestPdu(Bhs bhs) {
+    public TaskMgmtRequestPdu(byte[] bhs) {
         super(bhs);
     }
 
@@ -23,26 +23,26 @@ public final class TaskMgmtRequestPdu extends InitiatorPdu {
     }
 
     public int function() {
-        return bhs.getByte(1) & 0x7f;
+        return Bhs.getByte(bhs, 1) & 0x7f;
     }
 
     public void function(int value) {
-        bhs.setByte(1, 0x80 | (value & 0x7f));
+        Bhs.setByte(bhs, 1, 0x80 | (value & 0x7f));
     }
 
     public int referencedTaskTag() {
-        return bhs.getInt(20);
+        return Bhs.getInt(bhs, 20);
     }
 
     public void referencedTaskTag(int value) {
-        bhs.setInt(20, value);
+        Bhs.setInt(bhs, 20, value);
     }
 
     public int refCmdSn() {
-        return bhs.getInt(32);
+        return Bhs.getInt(bhs, 32);
     }
 
     public void refCmdSn(int value) {
-        bhs.setInt(32, value);
+        Bhs.setInt(bhs, 32, value);
     }
 }

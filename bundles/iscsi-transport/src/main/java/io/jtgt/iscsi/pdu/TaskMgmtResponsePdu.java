@@ -13,7 +13,7 @@ public final class TaskMgmtResponsePdu extends TargetPdu {
     public static final int AUTHORIZATION_FAILED = 6;
     public static final int FUNCTION_REJECTED = 255;
 
-    public TaskMgmtResponsePdu(Bhs bhs) {
+    public TaskMgmtResponsePdu(byte[] bhs) {
         super(bhs);
     }
 
@@ -23,10 +23,10 @@ public final class TaskMgmtResponsePdu extends TargetPdu {
     }
 
     public int response() {
-        return bhs.getUnsignedByte(2);
+        return Bhs.getUnsignedByte(bhs, 2);
     }
 
     public void response(int value) {
-        bhs.setByte(2, value);
+        Bhs.setByte(bhs, 2, value);
     }
 }

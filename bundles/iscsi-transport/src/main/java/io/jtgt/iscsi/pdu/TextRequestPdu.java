@@ -4,7 +4,7 @@ package io.jtgt.iscsi.pdu;
 /** Text Request (RFC 7143 11.10). */
 public final class TextRequestPdu extends InitiatorPdu {
 
-    public TextRequestPdu(Bhs bhs) {
+    public TextRequestPdu(byte[] bhs) {
         super(bhs);
     }
 
@@ -22,10 +22,10 @@ public final class TextRequestPdu extends InitiatorPdu {
     }
 
     public int targetTransferTag() {
-        return bhs.getInt(20);
+        return Bhs.getInt(bhs, 20);
     }
 
     public void targetTransferTag(int value) {
-        bhs.setInt(20, value);
+        Bhs.setInt(bhs, 20, value);
     }
 }

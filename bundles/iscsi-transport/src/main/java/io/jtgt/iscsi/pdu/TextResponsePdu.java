@@ -4,7 +4,7 @@ package io.jtgt.iscsi.pdu;
 /** Text Response (RFC 7143 11.11). */
 public final class TextResponsePdu extends TargetPdu {
 
-    public TextResponsePdu(Bhs bhs) {
+    public TextResponsePdu(byte[] bhs) {
         super(bhs);
     }
 
@@ -21,10 +21,10 @@ public final class TextResponsePdu extends TargetPdu {
     }
 
     public int targetTransferTag() {
-        return bhs.getInt(20);
+        return Bhs.getInt(bhs, 20);
     }
 
     public void targetTransferTag(int value) {
-        bhs.setInt(20, value);
+        Bhs.setInt(bhs, 20, value);
     }
 }

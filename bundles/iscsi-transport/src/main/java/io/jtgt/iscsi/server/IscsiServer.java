@@ -25,7 +25,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -131,7 +130,7 @@ public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
                             ch.config().setAllocator(numa.allocatorOfCurrentThread());
                         }
                         CodecSettings codec = new CodecSettings(settings.maxRecvDataSegmentLength());
-                        ch.pipeline().addLast("flush", new FlushConsolidationHandler(64, true));
+                        ch.pipeline().addLast("flush", new FlushBatcher(64));
                         ch.pipeline().addLast("decoder", new PduDecoder(codec));
                         ch.pipeline().addLast("encoder", new PduEncoder(codec));
                         ch.pipeline().addLast("connection", new IscsiConnection(context, codec));

@@ -32,9 +32,9 @@ final class Cdbs {
         if (extended != null) {
             return cdb(pdu.cdbField(), extended);
         }
-        io.jtgt.iscsi.pdu.Bhs bhs = pdu.bhs();
-        byte[] cdb = new byte[length(bhs.getByte(32))];
-        bhs.getBytes(32, cdb);
+        byte[] bhs = pdu.bhs();
+        byte[] cdb = new byte[length(bhs[32])];
+        System.arraycopy(bhs, 32, cdb, 0, cdb.length);
         return cdb;
     }
 

@@ -62,7 +62,8 @@ public final class CommandWindow {
     /** Delivers, in order, held commands whose turn has come. */
     public void drainHeld() {
         Runnable next;
-        while ((next = held.remove(expCmdSn)) != null) {
+        // isEmpty first: the common case holds nothing, and a lookup would box ExpCmdSN per command.
+        while (!held.isEmpty() && (next = held.remove(expCmdSn)) != null) {
             expCmdSn++;
             next.run();
         }

@@ -645,7 +645,7 @@ class FullFeaturePhaseTest {
         io.jtgt.iscsi.pdu.AsyncMessagePdu async = assertInstanceOf(io.jtgt.iscsi.pdu.AsyncMessagePdu.class,
                 initiator.receiveOne());
         assertEquals(io.jtgt.iscsi.pdu.AsyncMessagePdu.LOGOUT_REQUESTED, async.asyncEvent());
-        assertEquals(7, async.bhs().getUnsignedShort(42), "Parameter3: seconds to log out in");
+        assertEquals(7, io.jtgt.iscsi.pdu.Bhs.getUnsignedShort(async.bhs(), 42), "Parameter3: seconds to log out in");
         assertEquals(IscsiPdu.RESERVED_TAG, async.initiatorTaskTag());
         assertEquals(statSn + 1, async.statSn(), "an Async Message takes the next StatSN");
         sessions.sessions().get(0).requestLogout(7);

@@ -8,8 +8,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
-/** What a handler gets: the command, the logical unit it addresses and the nexus it came through. */
-public final class CommandContext {
+/**
+ * What a handler gets: the command, the logical unit it addresses and the nexus it came through.
+ * Only scsi-core makes one (the dispatcher's {@link CommandRun} is the context of its command).
+ */
+public class CommandContext {
 
     private final ScsiCommand command;
     private final byte[] cdb;
@@ -28,6 +31,11 @@ public final class CommandContext {
         this.device = device;
         this.medium = medium;
         this.table = table;
+    }
+
+    /** The I_T nexus the command came through. */
+    final Nexus nexus() {
+        return nexus;
     }
 
     public ScsiCommand command() {

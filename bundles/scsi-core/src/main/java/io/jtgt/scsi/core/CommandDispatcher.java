@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,32 +32,32 @@ final class CommandDispatcher {
         this.table = table;
     }
 
-    /** Runs {@code command}; its response completes the returned future, and goes to {@code outcome} if given. */
-    CompletableFuture<ScsiResponse> dispatch(Nexus nexus, ScsiCommand command,
-            java.util.function.BiConsumer<? super ScsiResponse, ? super Throwable> outcome) {
-        CommandRun run = new CommandRun(nexus, command, outcome);
+    /** Runs {@code command}; its response goes to {@code outcome} (any thread, never as a failure). */
+    void dispatch(Nexus nexus, ScsiCommand command, BiConsumer<? super ScsiResponse, ? super Throwable> outcome) {
+        int lun = LunAddressing.decode(command.lunField());
+        CommandRun run = new CommandRun(command, nexus, lun, nexus.target().device(lun), table, outcome);
         CompletionStage<ScsiResponse> stage;
         try {
-            stage = start(nexus, command, run);
+            stage = start(run);
         } catch (Throwable t) {
             run.accept(null, t);
-            return run;
+            return;
         }
         if (stage instanceof CommandOutcome direct) {
             direct.then(run); // the hot handlers' own future: no stage in between
         } else {
             stage.whenComplete(run);
         }
-        return run;
     }
 
-    private CompletionStage<ScsiResponse> start(Nexus nexus, ScsiCommand command, CommandRun run) {
-        byte[] cdb = command.cdb();
+    private CompletionStage<ScsiResponse> start(CommandRun run) {
+        byte[] cdb = run.cdb();
         if (cdb == null || cdb.length == 0) {
             throw new ScsiException(SenseCode.INVALID_COMMAND_OPERATION_CODE);
         }
-        int lun = LunAddressing.decode(command.lunField());
-        Device device = nexus.target().device(lun);
+        Nexus nexus = run.nexus();
+        int lun = run.lun();
+        Device device = run.device();
         CommandDescriptor d = lookupQuietly(cdb);
         boolean exempt = d != null && d.has(CommandFlag.NO_UNIT_ATTENTION);
         if (device == null) {
@@ -81,9 +82,8 @@ final class CommandDispatcher {
                 throw new ScsiException(sanitizing);
             }
         }
-        Medium medium = device == null ? null : device.medium();
         if (d.has(CommandFlag.NEEDS_MEDIUM)) {
-            if (medium == null) {
+            if (run.medium() == null) {
                 SenseCode why = device.notReadySense();
                 throw new ScsiException(why == null ? SenseCode.NOT_READY_BECOMING_READY : why);
             }
@@ -100,13 +100,12 @@ final class CommandDispatcher {
             // served by different event loops: the loss may still be on its way. Look again once the
             // loops have had a moment; the answer still comes from the reservation state only.
             CommandDescriptor row = d;
-            Medium m = medium;
             return CompletableFuture.runAsync(() -> { }, LEGACY_CONFLICT_SETTLE)
                     .thenCompose(v -> conflicts(device, nexus, row, exempt)
                             ? CompletableFuture.completedFuture(RESERVATION_CONFLICT)
-                            : proceed(nexus, command, row, device, m, lun, cdb, run));
+                            : proceed(row, run));
         }
-        return proceed(nexus, command, d, device, medium, lun, cdb, run);
+        return proceed(d, run);
     }
 
     private static final ScsiResponse RESERVATION_CONFLICT =
@@ -120,12 +119,11 @@ final class CommandDispatcher {
     }
 
     /** Write protection, availability, the task set (SAM-5 8.6) and the handler. */
-    private CompletionStage<ScsiResponse> proceed(Nexus nexus, ScsiCommand command, CommandDescriptor d, Device device,
-            Medium medium, int lun, byte[] cdb, CommandRun run) {
+    private CompletionStage<ScsiResponse> proceed(CommandDescriptor d, CommandRun ctx) {
+        Device device = ctx.device();
         if (d.has(CommandFlag.WRITES_BLOCKS) && device.writeProtected()) {
             throw new ScsiException(SenseCode.WRITE_PROTECTED); // SBC-3 4.x readOnly storage, SPC-4 7.5.8 SWP
         }
-        CommandContext ctx = new CommandContext(command, cdb, nexus, lun, device, medium, table);
         if (!d.availableFor(ctx)) {
             if (d.hasServiceAction()) {
                 throw ScsiException.invalidCdbField(1, 4); // SPC-4 4.3.4.2: unsupported service action
@@ -137,7 +135,7 @@ final class CommandDispatcher {
             return run(row, ctx);
         }
         TaskSet tasks = device.taskSet();
-        TaskAttribute attribute = command.attribute();
+        TaskAttribute attribute = ctx.command().attribute();
         CompletableFuture<Void> enabled = tasks.enter(attribute);
         CompletionStage<ScsiResponse> result;
         if (enabled.isDone()) {
@@ -149,11 +147,12 @@ final class CommandDispatcher {
             }
         } else {
             // A task whose LUN went while it waited never runs (dispatch then answers it).
+            int lun = ctx.lun();
             long deviceId = device.definition().deviceId();
-            result = enabled.thenCompose(v -> nexus.target().stillMaps(lun, deviceId) ? run(row, ctx)
+            result = enabled.thenCompose(v -> ctx.nexus().target().stillMaps(lun, deviceId) ? run(row, ctx)
                     : CompletableFuture.failedFuture(new ScsiException(SenseCode.LOGICAL_UNIT_NOT_SUPPORTED)));
         }
-        run.entered(tasks, attribute); // it leaves when the outcome arrives
+        ctx.entered(tasks, attribute); // it leaves when the outcome arrives
         return result;
     }
 

@@ -3,42 +3,39 @@ package io.jtgt.scsi.core;
 import io.jtgt.scsi.api.ScsiCommand;
 import io.jtgt.scsi.api.ScsiResponse;
 import io.jtgt.scsi.api.TaskAttribute;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One command's way out of scsi-core: the handler's outcome arrives ({@link #accept}), the task
- * leaves its task set, a LUN that went meanwhile or a failure becomes CHECK CONDITION, READ and
- * WRITE are counted, and this future (the one the transport waits on) completes. It never
- * completes exceptionally.
+ * One command in scsi-core: the context its handler gets, and its way out: the handler's outcome
+ * arrives ({@link #accept}), the task leaves its task set, a LUN that went meanwhile or a failure
+ * becomes CHECK CONDITION, READ and WRITE are counted, and the response goes to the transport's
+ * callback, never as a failure.
  *
- * <p>Being both the outcome's callback and the transport's future, a command costs one object here
- * instead of a chain of stages: the dispatcher's part of the per-I/O garbage.
+ * <p>Being the context, the outcome's callback and the way to the transport, a command costs one
+ * object here instead of a context, a future and a chain of stages: the dispatcher's part of the
+ * per-I/O garbage.
  */
-final class CommandRun extends CompletableFuture<ScsiResponse> implements BiConsumer<ScsiResponse, Throwable> {
+final class CommandRun extends CommandContext implements BiConsumer<ScsiResponse, Throwable> {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandRun.class);
 
-    private final Nexus nexus;
-    private final ScsiCommand command;
     private final long started = System.nanoTime();
-    /** The LUN number and the unit it addressed when the command arrived, in case the LUN goes. */
-    private final int lun;
-    private final Device addressed;
     /** Set once the task entered a task set (SAM-5 8.6); it leaves when the outcome arrives. */
     private TaskSet taskSet;
     private TaskAttribute attribute;
-    /** Who gets the response besides this future (the transport's task), or null. */
+    /** Who gets the response (the transport's task). */
     private final BiConsumer<? super ScsiResponse, ? super Throwable> outcome;
 
-    CommandRun(Nexus nexus, ScsiCommand command, BiConsumer<? super ScsiResponse, ? super Throwable> outcome) {
-        this.nexus = nexus;
-        this.command = command;
+    /**
+     * @param lun the LUN number addressed; {@code addressed} is its unit when the command arrived
+     *     (null if none), kept in case the LUN goes while the command runs
+     */
+    CommandRun(ScsiCommand command, Nexus nexus, int lun, Device addressed, CommandTable table,
+            BiConsumer<? super ScsiResponse, ? super Throwable> outcome) {
+        super(command, command.cdb(), nexus, lun, addressed, addressed == null ? null : addressed.medium(), table);
         this.outcome = outcome;
-        this.lun = LunAddressing.decode(command.lunField());
-        this.addressed = nexus.target().device(lun);
     }
 
     /** The task holds a place in {@code tasks} from now until its outcome. */
@@ -55,16 +52,14 @@ final class CommandRun extends CompletableFuture<ScsiResponse> implements BiCons
             if (taskSet != null) {
                 taskSet.exit(attribute);
             }
-            response = addressed != null && !nexus.target().stillMaps(lun, addressed.definition().deviceId())
-                    ? lunWent(r) : t == null ? r : CommandDispatcher.failure(t, command);
+            Device addressed = device();
+            response = addressed != null && !nexus().target().stillMaps(lun(), addressed.definition().deviceId())
+                    ? lunWent(r) : t == null ? r : CommandDispatcher.failure(t, command());
             account(response);
         } catch (RuntimeException | Error e) {
-            response = CommandDispatcher.failure(e, command); // a bug of ours: the task still ends
+            response = CommandDispatcher.failure(e, command()); // a bug of ours: the task still ends
         }
-        complete(response);
-        if (outcome != null) {
-            outcome.accept(response, null);
-        }
+        outcome.accept(response, null);
     }
 
     /**
@@ -80,14 +75,14 @@ final class CommandRun extends CompletableFuture<ScsiResponse> implements BiCons
         if (r != null && r.data() != null) {
             r.data().release();
         }
-        LOG.debug("command 0x{} (task {}): LUN {} went while it ran", CommandDispatcher.hex(command),
-                command.taskTag(), lun);
+        LOG.debug("command 0x{} (task {}): LUN {} went while it ran", CommandDispatcher.hex(command()),
+                command().taskTag(), lun());
         return ScsiResponse.checkCondition(SenseCode.LOGICAL_UNIT_NOT_SUPPORTED.toSense());
     }
 
     /** Counts a READ or WRITE in its storage's and its nexus's {@link IoStats}; allocates nothing. */
     private void account(ScsiResponse response) {
-        byte[] cdb = command.cdb();
+        byte[] cdb = cdb();
         if (cdb == null || cdb.length == 0) {
             return;
         }
@@ -96,24 +91,24 @@ final class CommandRun extends CompletableFuture<ScsiResponse> implements BiCons
         if (!read && !IoStats.isWrite(opcode)) {
             return;
         }
-        Device device = nexus.target().device(lun);
+        Device device = nexus().target().device(lun());
         if (device == null) {
             return;
         }
         if (response.status() != ScsiResponse.GOOD) {
             device.stats().error();
-            nexus.stats().error();
+            nexus().stats().error();
             return;
         }
         long nanos = System.nanoTime() - started;
         if (read) {
             long bytes = response.data() == null ? 0 : response.data().readableBytes();
             device.stats().read(bytes, nanos);
-            nexus.stats().read(bytes, nanos);
+            nexus().stats().read(bytes, nanos);
         } else {
             long bytes = IoStats.transferBlocks(cdb) * device.definition().blockSize();
             device.stats().write(bytes, nanos);
-            nexus.stats().write(bytes, nanos);
+            nexus().stats().write(bytes, nanos);
         }
     }
 }

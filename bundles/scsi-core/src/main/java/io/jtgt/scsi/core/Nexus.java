@@ -33,7 +33,9 @@ final class Nexus implements ItNexus {
 
     @Override
     public CompletableFuture<ScsiResponse> execute(ScsiCommand command) {
-        return dispatcher.dispatch(this, command, null);
+        CompletableFuture<ScsiResponse> response = new CompletableFuture<>();
+        dispatcher.dispatch(this, command, (r, t) -> response.complete(r)); // the dispatcher never reports a failure
+        return response;
     }
 
     @Override
