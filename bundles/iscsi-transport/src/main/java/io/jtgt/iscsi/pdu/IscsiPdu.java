@@ -146,6 +146,22 @@ public abstract class IscsiPdu {
         }
     }
 
+    /**
+     * Makes this PDU as new (its opcode, every other field zero, no AHS or data), for a sender that
+     * reuses one PDU once the encoder has written it out. Then {@link #defaults()} as at construction.
+     */
+    public final void renew() {
+        release();
+        java.util.Arrays.fill(bhs, 1, BHS_LENGTH, (byte) 0);
+        Bhs.setByte(bhs, 0, opcode());
+        ahs = NO_AHS;
+        dataDigestError = false;
+        defaults();
+    }
+
+    /** The fields a new PDU of this type starts with besides its opcode (its constructor sets them too). */
+    protected void defaults() {}
+
     protected final void setFlag(int index, int mask, boolean value) {
         int b = Bhs.getUnsignedByte(bhs, index);
         Bhs.setByte(bhs, index, value ? (b | mask) : (b & ~mask));

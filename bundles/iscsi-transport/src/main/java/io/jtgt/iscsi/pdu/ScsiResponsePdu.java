@@ -14,7 +14,12 @@ public final class ScsiResponsePdu extends TargetPdu {
 
     public ScsiResponsePdu() {
         super(Opcode.SCSI_RESPONSE);
-        finalFlag(true);
+        defaults();
+    }
+
+    @Override
+    protected void defaults() {
+        finalFlag(true); // a SCSI Response is always final (RFC 7143 11.4)
     }
 
     /** O bit (11.4.5.1): residual overflow. */

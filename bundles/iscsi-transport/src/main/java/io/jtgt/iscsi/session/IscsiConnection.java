@@ -6,6 +6,7 @@ import io.jtgt.iscsi.login.LoginStatus;
 import io.jtgt.iscsi.login.Negotiation;
 import io.jtgt.iscsi.login.ParameterTable;
 import io.jtgt.iscsi.pdu.CodecSettings;
+import io.jtgt.iscsi.pdu.DataInPdu;
 import io.jtgt.iscsi.pdu.DataOutPdu;
 import io.jtgt.iscsi.pdu.InitiatorPdu;
 import io.jtgt.iscsi.pdu.IscsiPdu;
@@ -14,6 +15,7 @@ import io.jtgt.iscsi.pdu.LoginResponsePdu;
 import io.jtgt.iscsi.pdu.LogoutRequestPdu;
 import io.jtgt.iscsi.pdu.LogoutResponsePdu;
 import io.jtgt.iscsi.pdu.NopInPdu;
+import io.jtgt.iscsi.pdu.ScsiResponsePdu;
 import io.jtgt.iscsi.pdu.NopOutPdu;
 import io.jtgt.iscsi.pdu.Opcode;
 import io.jtgt.iscsi.pdu.PduFramingError;
@@ -72,6 +74,8 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private final DataOutTransfers transfers = new DataOutTransfers(this);
 
     private Channel channel;
+    private final DataInPdu spareDataIn = new DataInPdu();
+    private final ScsiResponsePdu spareResponse = new ScsiResponsePdu();
     /** Our limits: the daemon's until login, then those of the session's target. */
     private TransportSettings settings;
     /** The remote address counted in the shared limits, or null when not counted. */
@@ -962,6 +966,28 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
      * the returned future tells when it left for the socket (the only promise a command costs, and
      * only while it holds data of the budget), otherwise it is the void promise and takes no listener.
      */
+    /**
+     * A Data-In PDU to fill and {@link #send}. On the connection's loop it is the same one each
+     * time (renewed): a PDU sent from the loop has been encoded, and is no longer referenced, by the
+     * time {@code send} returns. Elsewhere a new one.
+     */
+    DataInPdu dataInPdu() {
+        if (channel != null && channel.eventLoop().inEventLoop()) {
+            spareDataIn.renew();
+            return spareDataIn;
+        }
+        return new DataInPdu();
+    }
+
+    /** A SCSI Response PDU to fill and {@link #send}; reused on the loop as {@link #dataInPdu()}. */
+    ScsiResponsePdu scsiResponsePdu() {
+        if (channel != null && channel.eventLoop().inEventLoop()) {
+            spareResponse.renew();
+            return spareResponse;
+        }
+        return new ScsiResponsePdu();
+    }
+
     io.netty.channel.ChannelFuture send(TargetPdu pdu, boolean status, boolean watched) {
         pdu.statSn(status ? statSn++ : statSn);
         numbers(pdu);

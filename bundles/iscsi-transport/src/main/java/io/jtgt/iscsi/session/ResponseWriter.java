@@ -38,7 +38,7 @@ final class ResponseWriter {
                 }
                 dataInCount = task.dataInPdus;
             }
-            ScsiResponsePdu pdu = new ScsiResponsePdu();
+            ScsiResponsePdu pdu = connection.scsiResponsePdu();
             pdu.initiatorTaskTag(task.itt);
             pdu.response(ScsiResponsePdu.COMMAND_COMPLETED);
             pdu.status(response.status());
@@ -106,7 +106,7 @@ final class ResponseWriter {
         ChannelFuture written = null;
         while (offset < length) {
             int size = Math.min(Math.min(segment, length - offset), burstLeft);
-            DataInPdu pdu = new DataInPdu();
+            DataInPdu pdu = connection.dataInPdu();
             pdu.lun(task.lunField());
             pdu.initiatorTaskTag(task.itt);
             pdu.targetTransferTag(IscsiPdu.RESERVED_TAG);
