@@ -71,6 +71,7 @@ final class IoUringBackingStore implements BackingStore {
     private final boolean onCallerLoops;
     private final Set<Transfer> writesInFlight = ConcurrentHashMap.newKeySet();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger transfersMade = new AtomicInteger();
     private final AtomicBoolean closeStarted = new AtomicBoolean();
     private final AtomicBoolean released = new AtomicBoolean();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -152,10 +153,12 @@ final class IoUringBackingStore implements BackingStore {
             bounceOffset = alignmentOffset(bounce);
             address = bounce.memoryAddress() + bounceOffset;
         }
-        Transfer op = new Transfer(RingOp.OP_READ, offset, address, length, 0, dst, start, bounceOffset, done);
+        RingFile ring = ring();
+        Transfer op = transferOn(ring);
+        op.read(offset, address, length, dst, start, bounceOffset, done);
         op.owned = bounce;
         op.sqeFlags = sqeFlags(length);
-        ring().submit(op);
+        ring.submit(op);
     }
 
     @Override
@@ -187,37 +190,85 @@ final class IoUringBackingStore implements BackingStore {
             bounce.setBytes(at, src, src.readerIndex(), length);
             address = bounce.memoryAddress() + at;
         }
-        Transfer op = new Transfer(RingOp.OP_WRITE, offset, address, length,
-                forceUnitAccess ? RingOp.RWF_DSYNC : 0, src, 0, 0, done);
+        RingFile ring = ring();
+        Transfer op = transferOn(ring);
+        op.write(offset, address, length, forceUnitAccess ? RingOp.RWF_DSYNC : 0, src, done);
         op.owned = bounce;
         op.sqeFlags = sqeFlags(length);
         writesInFlight.add(op);
-        ring().submit(op);
+        ring.submit(op);
+    }
+
+    /** A spare op of {@code ring} when on its loop (where ops end and are kept), else a new one. */
+    private Transfer transferOn(RingFile ring) {
+        if (ring.loop().inEventLoop()) {
+            RingOp spare = ring.spare();
+            if (spare != null) {
+                return (Transfer) spare; // a RingFile is one store's: only this store's Transfers are there
+            }
+        }
+        transfersMade.incrementAndGet();
+        return new Transfer(ring);
+    }
+
+    /** How many op objects reads and writes made so far (tests check that they are reused). */
+    int transfersMade() {
+        return transfersMade.get();
     }
 
     /**
      * One read or write on a ring and its report to the caller: a single object per I/O, where a
-     * future for the ring, a future for the caller and the stage between them would be five.
+     * future for the ring, a future for the caller and the stage between them would be five. Once
+     * it ended it goes back to its ring's spares, so in steady state an I/O makes none.
      */
     private final class Transfer extends RingOp {
 
+        /** The ring it was made for, whose spares it returns to. */
+        private final RingFile home;
         /** The caller's buffer: filled from {@link #start} by a read, the source of a write. */
-        private final ByteBuf buf;
-        private final int start;
+        private ByteBuf buf;
+        private int start;
         /** Where in the bounce buffer ({@link RingOp#owned}) a read's data begins. */
-        private final int copyFrom;
-        private final IoCallback done;
-        // guarded by this: the flushes that wait for this write, and whether it already ended
+        private int copyFrom;
+        private IoCallback caller;
+        // guarded by this: the flushes that wait for this write, and whether it ended. True while it
+        // is a spare or a read, so a flush that meets it through a stale look at writesInFlight does
+        // not wait; a flush that meets it reused for a newer write only waits for that one too.
         private List<Runnable> flushes;
-        private boolean over;
+        private boolean over = true;
 
-        Transfer(byte opcode, long offset, long address, int length, int rwFlags, ByteBuf buf, int start,
-                int copyFrom, IoCallback done) {
-            super(opcode, IoUringBackingStore.this.fd, offset, address, length, rwFlags);
-            this.buf = buf;
+        Transfer(RingFile home) {
+            super(OP_READ, IoUringBackingStore.this.fd, 0, 0, 0, 0);
+            this.home = home;
+        }
+
+        void read(long offset, long address, int length, ByteBuf dst, int start, int copyFrom, IoCallback caller) {
+            reuse(OP_READ, offset, address, length, 0);
+            this.buf = dst;
             this.start = start;
             this.copyFrom = copyFrom;
-            this.done = done;
+            this.caller = caller;
+        }
+
+        void write(long offset, long address, int length, int rwFlags, ByteBuf src, IoCallback caller) {
+            reuse(OP_WRITE, offset, address, length, rwFlags);
+            this.buf = src;
+            this.start = 0;
+            this.copyFrom = 0;
+            this.caller = caller;
+            synchronized (this) {
+                over = false;
+                flushes = null;
+            }
+        }
+
+        /** Back to the spares once nothing refers to it (the ring released its slot or never had it). */
+        private void spare() {
+            buf = null;
+            caller = null;
+            if (home.loop().inEventLoop()) {
+                home.spare(this);
+            }
         }
 
         @Override
@@ -247,11 +298,13 @@ final class IoUringBackingStore implements BackingStore {
                 error = IoErrors.classify(t, Kind.READ_ERROR, path, "read");
             }
             releaseOwned(this);
+            IoCallback to = caller;
             try {
-                done.ioDone(error);
+                to.ioDone(error);
             } finally {
                 end();
             }
+            spare();
         }
 
         private void writeEnded(Throwable failure) {
@@ -262,14 +315,16 @@ final class IoUringBackingStore implements BackingStore {
                 over = true;
                 waiting = flushes;
             }
+            IoCallback to = caller;
             try {
-                done.ioDone(failure == null ? null : IoErrors.classify(failure, Kind.WRITE_ERROR, path, opName()));
+                to.ioDone(failure == null ? null : IoErrors.classify(failure, Kind.WRITE_ERROR, path, opName()));
             } finally {
                 end();
                 if (waiting != null) {
                     waiting.forEach(Runnable::run);
                 }
             }
+            spare();
         }
 
         /** {@code flush} runs once this write ended; false (and it is not kept) if it already has. */

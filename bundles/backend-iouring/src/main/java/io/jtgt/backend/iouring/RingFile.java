@@ -26,6 +26,8 @@ final class RingFile implements IoUringIoHandle {
     private final int[] freeSlots;
     private int freeCount;
     private final ArrayDeque<RingOp> waiting = new ArrayDeque<>();
+    /** Ended ops the store may reuse (at most {@code depth}); see {@link #spare()}. */
+    private final ArrayDeque<RingOp> spares = new ArrayDeque<>();
     private IoRegistration registration;
     /** Ops in the ring now, and the most there ever were (tests check the queue depth holds). */
     private int inRing;
@@ -90,6 +92,21 @@ final class RingFile implements IoUringIoHandle {
     /** The most ops this store ever had in the ring at once (read on the loop, or after it is quiet). */
     int peakInRing() {
         return peakInRing;
+    }
+
+    /**
+     * An ended op of this store's to reuse, or null: on the loop only (ops end there), so a store
+     * whose I/O runs on its caller's loop makes no op object per I/O in steady state.
+     */
+    RingOp spare() {
+        return spares.poll();
+    }
+
+    /** Keeps an ended op for {@link #spare()} (on the loop, once nothing refers to it any more). */
+    void spare(RingOp op) {
+        if (spares.size() < slots.length) {
+            spares.push(op);
+        }
     }
 
     /** Queues {@code op}; from a foreign thread this is one task hop onto the ring's loop. */

@@ -30,12 +30,13 @@ abstract class RingOp {
     private static final int EINTR = 4;
     private static final int EAGAIN = 11;
 
-    final byte opcode;
+    // Not final: a store's reads and writes reuse their op objects ({@link #reuse}).
+    byte opcode;
     final int fd;
-    final long offset;
-    final long address;
-    final int length;
-    final int rwFlags; // READ/WRITE: rw_flags; FSYNC: fsync_flags; OPENAT: open flags
+    long offset;
+    long address;
+    int length;
+    int rwFlags; // READ/WRITE: rw_flags; FSYNC: fsync_flags; OPENAT: open flags
     /** Buffers this op owns until it ends (path string, bounce buffer); released by the store. */
     ByteBuf owned;
     int done;
@@ -48,6 +49,18 @@ abstract class RingOp {
         this.address = address;
         this.length = length;
         this.rwFlags = rwFlags;
+    }
+
+    /** Makes this ended op a new one on the same descriptor (the submitter's thread, before submit). */
+    final void reuse(byte opcode, long offset, long address, int length, int rwFlags) {
+        this.opcode = opcode;
+        this.offset = offset;
+        this.address = address;
+        this.length = length;
+        this.rwFlags = rwFlags;
+        this.owned = null;
+        this.done = 0;
+        this.sqeFlags = 0;
     }
 
     /** Next SQE position: for READ/WRITE skip what already moved; OPENAT passes mode as length. */

@@ -24,6 +24,8 @@ public abstract class IscsiPdu {
     private byte[] ahs = NO_AHS;
     private ByteBuf data = Unpooled.EMPTY_BUFFER;
     private boolean dataDigestError;
+    /** Set by a receiver that holds on to this PDU past its channelRead (see {@link #keep()}). */
+    private boolean kept;
 
     /** Wraps a decoded BHS. */
     protected IscsiPdu(byte[] bhs) {
@@ -135,6 +137,27 @@ public abstract class IscsiPdu {
 
     final void markDataDigestError() {
         this.dataDigestError = true;
+    }
+
+    /**
+     * The receiver holds on to this decoded PDU after its {@code channelRead} returns (e.g. a
+     * command waiting for an earlier CmdSN): a decoder that refills the PDUs it hands out
+     * ({@link PduDecoder#refillingScsiCommands()}) then makes a new one instead.
+     */
+    public final void keep() {
+        kept = true;
+    }
+
+    final boolean kept() {
+        return kept;
+    }
+
+    /** Reads the next PDU's BHS into this one, as if decoded anew (no AHS, data or digest error yet). */
+    final void refill(ByteBuf in) {
+        release();
+        in.readBytes(bhs);
+        ahs = NO_AHS;
+        dataDigestError = false;
     }
 
     /** Releases the data segment. Idempotent. */

@@ -14,9 +14,23 @@ public final class PduDecoder extends ByteToMessageDecoder {
 
     private final CodecSettings settings;
     private boolean failed;
+    private boolean refill;
+    /** The SCSI Command PDU handed out last, refilled for the next one unless its receiver kept it. */
+    private ScsiCommandPdu lastCommand;
 
     public PduDecoder(CodecSettings settings) {
         this.settings = settings;
+    }
+
+    /**
+     * Hands out one SCSI Command PDU object again and again, its BHS overwritten by the next
+     * command's: the commonest PDU then costs no header array and no object. For a receiver that
+     * is done with each PDU when its {@code channelRead} returns, or calls {@link IscsiPdu#keep()}
+     * (ByteToMessageDecoder passes each decoded PDU on before it decodes the next).
+     */
+    public PduDecoder refillingScsiCommands() {
+        refill = true;
+        return this;
     }
 
     @Override
@@ -52,7 +66,7 @@ public final class PduDecoder extends ByteToMessageDecoder {
                 return;
             }
         }
-        IscsiPdu pdu = IscsiPdu.fromBhs(Bhs.readFrom(in));
+        IscsiPdu pdu = header(in, start);
         if (ahsLength > 0) {
             byte[] ahs = new byte[ahsLength];
             in.readBytes(ahs);
@@ -73,6 +87,20 @@ public final class PduDecoder extends ByteToMessageDecoder {
             }
         }
         out.add(pdu);
+    }
+
+    private IscsiPdu header(ByteBuf in, int start) {
+        if (!refill || (in.getByte(start) & 0x3f) != Opcode.SCSI_COMMAND) {
+            return IscsiPdu.fromBhs(Bhs.readFrom(in));
+        }
+        ScsiCommandPdu last = lastCommand;
+        if (last == null || last.kept()) {
+            last = (ScsiCommandPdu) IscsiPdu.fromBhs(Bhs.readFrom(in));
+            lastCommand = last;
+        } else {
+            last.refill(in);
+        }
+        return last;
     }
 
     private void fail(ByteBuf in, List<Object> out, int start, int reason, String message, boolean trusted) {

@@ -131,7 +131,7 @@ public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
                         }
                         CodecSettings codec = new CodecSettings(settings.maxRecvDataSegmentLength());
                         ch.pipeline().addLast("flush", new FlushBatcher(64));
-                        ch.pipeline().addLast("decoder", new PduDecoder(codec));
+                        ch.pipeline().addLast("decoder", new PduDecoder(codec).refillingScsiCommands()); // IscsiConnection keep()s what it holds
                         ch.pipeline().addLast("encoder", new PduEncoder(codec));
                         ch.pipeline().addLast("connection", new IscsiConnection(context, codec));
                     }

@@ -38,11 +38,11 @@ public final class CommandWindow {
 
     /**
      * Admits a command. Immediate commands never consume a CmdSN (RFC 7143 3.2.2.1). An in-order
-     * command advances ExpCmdSN; the caller then runs {@link #drainHeld()}.
-     *
-     * @param deliver how to deliver the command if it has to wait for a gap to close
+     * command advances ExpCmdSN; the caller then runs {@link #drainHeld()}. A command answered
+     * {@link Admission#HELD} is the caller's to {@link #hold}: the delivery is made only for the
+     * rare command that waits, not for every one.
      */
-    public Admission admit(int cmdSn, boolean immediate, Runnable deliver) {
+    public Admission admit(int cmdSn, boolean immediate) {
         if (immediate) {
             return Admission.DELIVER;
         }
@@ -53,10 +53,15 @@ public final class CommandWindow {
             expCmdSn++;
             return Admission.DELIVER;
         }
-        if (held.putIfAbsent(cmdSn, deliver) != null) {
-            return Admission.DROP;
+        if (held.containsKey(cmdSn)) {
+            return Admission.DROP; // a duplicate of one already waiting
         }
         return Admission.HELD;
+    }
+
+    /** Keeps the delivery of a command {@link #admit} answered HELD until its CmdSN's turn. */
+    public void hold(int cmdSn, Runnable deliver) {
+        held.put(cmdSn, deliver);
     }
 
     /** Delivers, in order, held commands whose turn has come. */

@@ -463,14 +463,12 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             reject(pdu, RejectPdu.IMMEDIATE_COMMAND_REJECT);
             return;
         }
-        ByteBuf[] kept = new ByteBuf[1];
-        Runnable later = heldDelivery(pdu, kept);
-        Admission admission = window.admit(cmdSn, pdu.immediate(), later);
+        Admission admission = window.admit(cmdSn, pdu.immediate());
         switch (admission) {
             case DROP -> LOG.debug("{}: CmdSN {} outside [{}, {}], ignored", channel.remoteAddress(),
                     Integer.toUnsignedString(cmdSn), Integer.toUnsignedString(window.expCmdSn()),
                     Integer.toUnsignedString(window.maxCmdSn()));
-            case HELD -> kept[0] = pdu.data().retainedDuplicate(); // channelRead releases the original
+            case HELD -> window.hold(cmdSn, heldDelivery(pdu));
             case DELIVER -> {
                 deliver(pdu);
                 window.drainHeld();
@@ -479,10 +477,15 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** A delivery that keeps the PDU's data alive while it waits for an earlier CmdSN. */
-    private Runnable heldDelivery(InitiatorPdu pdu, ByteBuf[] kept) {
+    /**
+     * A delivery that keeps the PDU (and its data: channelRead releases the original) alive while
+     * it waits for an earlier CmdSN. The PDU is marked kept so the decoder does not refill it.
+     */
+    private Runnable heldDelivery(InitiatorPdu pdu) {
+        pdu.keep();
+        ByteBuf kept = pdu.data().retainedDuplicate();
         return () -> {
-            pdu.data(kept[0]);
+            pdu.data(kept);
             try {
                 deliver(pdu);
             } catch (ProtocolViolation e) {

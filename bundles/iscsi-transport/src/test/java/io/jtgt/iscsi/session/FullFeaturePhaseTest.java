@@ -80,7 +80,8 @@ class FullFeaturePhaseTest {
                 new NoAuthentication(), sessions, 0, settings.queueDepth());
         ConnectionContext context = new ConnectionContext(login, settings, sessions,
                 (target, local) -> List.of("127.0.0.1:3260,1"), shared);
-        channel = new EmbeddedChannel(new PduDecoder(codec), new PduEncoder(codec), new IscsiConnection(context, codec));
+        channel = new EmbeddedChannel(new PduDecoder(codec).refillingScsiCommands(), new PduEncoder(codec),
+                new IscsiConnection(context, codec));
         initiator = new Initiator(channel);
         return initiator;
     }
@@ -364,6 +365,35 @@ class FullFeaturePhaseTest {
         assertEquals(bItt, both.get(1).initiatorTaskTag(), "delivered in CmdSN order");
         assertEquals(initiator.cmdSn, ((ScsiResponsePdu) both.get(1)).expCmdSn());
         assertEquals(3, nexus().commands.size());
+    }
+
+    /**
+     * The decoder refills one SCSI Command PDU for each command: commands arriving in one segment,
+     * and one that waits for a gap meanwhile, each reach scsi-core with their own CDB and tag.
+     */
+    @Test
+    void commandsInOneSegmentAndAHeldOneKeepTheirOwnCdbAndTag() {
+        loggedIn(new TextParameters());
+        ScsiCommandPdu a = command(new byte[] {0x00, 0, 0, 0, 0, 0}, 0, false, false);
+        ScsiCommandPdu b = command(new byte[] {0x00, 0, 0, 0, 0, 1}, 0, false, false); // control byte tells them apart
+        ScsiCommandPdu c = command(new byte[] {0x00, 0, 0, 0, 0, 2}, 0, false, false);
+        ScsiCommandPdu d = command(new byte[] {0x00, 0, 0, 0, 0, 3}, 0, false, false);
+        List<ScsiCommandPdu> sent = List.of(a, b, c, d);
+        io.netty.buffer.CompositeByteBuf segment = io.netty.buffer.Unpooled.compositeBuffer();
+        for (ScsiCommandPdu pdu : List.of(c, a, b, d)) { // c waits for b; a, b and d arrive after it
+            segment.addComponent(true, io.jtgt.iscsi.testing.Pdus.encode(pdu, new CodecSettings(8192)));
+        }
+        channel.writeInbound(segment);
+        channel.runPendingTasks();
+        List<IscsiPdu> responses = initiator.receive();
+        assertEquals(4, responses.size());
+        List<io.jtgt.scsi.api.ScsiCommand> delivered = nexus().commands;
+        assertEquals(4, delivered.size());
+        for (int i = 0; i < 4; i++) {
+            assertEquals(sent.get(i).initiatorTaskTag() & 0xffffffffL, delivered.get(i).taskTag(), "CmdSN order");
+            assertEquals(i, delivered.get(i).cdb()[5], "each command its own CDB");
+            assertEquals(sent.get(i).initiatorTaskTag(), responses.get(i).initiatorTaskTag());
+        }
     }
 
     @Test
