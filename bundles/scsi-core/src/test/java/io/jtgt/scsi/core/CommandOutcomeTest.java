@@ -39,4 +39,30 @@ class CommandOutcomeTest {
         assertEquals(List.of(failure), heard);
         assertTrue(o.isCompletedExceptionally());
     }
+
+    /** Listener and outcome racing from two threads: heard exactly once, every time. */
+    @Test
+    void aRacingOutcomeIsHeardExactlyOnce() throws Exception {
+        for (int i = 0; i < 2_000; i++) {
+            Outcome o = new Outcome();
+            java.util.concurrent.atomic.AtomicInteger heard = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            Thread finisher = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                o.done(ScsiResponse.good(), null);
+            });
+            finisher.start();
+            go.countDown();
+            o.then((r, t) -> {
+                assertSame(ScsiResponse.good(), r);
+                heard.incrementAndGet();
+            });
+            finisher.join(10_000);
+            assertEquals(1, heard.get(), "round " + i);
+        }
+    }
 }
