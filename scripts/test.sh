@@ -9,3 +9,6 @@ ensure_build_tools
 "$root/scripts/install-test-deps.sh"
 cd "$root"
 mvn -B install "$@"
+# The JMH micro-benchmarks (bench/jmh.sh) are not part of the reactor: compile them against what
+# was just installed, so a change of the hot pieces' API cannot leave them broken unnoticed.
+mvn -B -q -f bench/jmh/pom.xml compile
