@@ -251,10 +251,12 @@ final class DataOutTransfers {
 
     /** Withdraws the task's R2Ts, drops its gathered data and fails a pending data request. */
     void withdraw(ScsiTask task, java.util.function.Supplier<? extends Throwable> cause) {
-        for (ScsiTask.R2t r2t : task.r2ts) {
-            byTransferTag.remove(r2t.transferTag);
+        if (!task.r2ts.isEmpty()) { // most commands had none: no iterator over the shared empty list
+            for (ScsiTask.R2t r2t : task.r2ts) {
+                byTransferTag.remove(r2t.transferTag);
+            }
+            task.r2ts = List.of();
         }
-        task.r2ts = List.of();
         task.dropData(cause);
     }
 
