@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A flat file as a {@link BackingStore}: positional {@link FileChannel} reads and writes, run on
  * the provider's I/O pool so the caller (possibly a Netty event loop) never blocks on the disk.
+ * A small read the page cache holds entirely is done on the caller's thread instead, with a read
+ * that cannot block (preadv2 RWF_NOWAIT, through JNA).
  *
  * <p>FUA writes go through a second channel opened with {@code DSYNC} (O_DSYNC): the kernel then
  * makes just that write's range durable before pwrite returns, whereas {@code force(false)}
@@ -44,6 +46,8 @@ final class FileBackingStore implements BackingStore {
     private final FileChannel channel;
     private final FileChannel dsyncChannel; // null when read-only
     private final NativeFile nativeFile; // null without JNA
+    /** Whether small reads are first tried from the page cache ({@link #readFromCache}). */
+    private volatile boolean cachedReads;
     private final Capabilities capabilities;
     private final long blockSize;
     /** Grows with {@link #resize}; read on every command, written on the I/O executor. */
@@ -64,11 +68,17 @@ final class FileBackingStore implements BackingStore {
         this.channel = channel;
         this.dsyncChannel = dsyncChannel;
         this.nativeFile = nativeFile;
+        this.cachedReads = nativeFile != null && !Boolean.getBoolean("jtgt.file.poolReadsOnly");
         this.capabilities = capabilities;
         this.blockSize = blockSize;
         this.size = size;
         this.executor = executor;
         this.onClosed = onClosed;
+    }
+
+    /** Every read goes through the I/O pool (a storage placed on a NUMA node: its pinned threads). */
+    void readsOnPoolOnly() {
+        cachedReads = false;
     }
 
     Path path() {
@@ -99,7 +109,50 @@ final class FileBackingStore implements BackingStore {
                     "read of " + length + " bytes into a buffer with " + dst.writableBytes() + " writable"));
             return;
         }
+        if (length < INLINE_READ_LIMIT && cachedReads && readFromCache(offset, dst, length)) {
+            done.ioDone(null);
+            return;
+        }
         start(new Transfer(null, offset, dst, length, done));
+    }
+
+    /**
+     * Reads below this size are first tried on the caller's thread from the page cache; larger
+     * ones go to the pool, where more than one core copies (and an event loop is not held up).
+     */
+    static final int INLINE_READ_LIMIT = 64 * 1024;
+
+    /**
+     * A read the page cache holds entirely, done on the caller's thread (preadv2 RWF_NOWAIT never
+     * waits for the disk, so an event loop may do it): no hop to the pool and back, which at low
+     * queue depth wakes a sleeping thread twice per command. False when any of it is not cached,
+     * at EOF, or on any trouble: the pool then reads it whole, as before.
+     */
+    private boolean readFromCache(long offset, ByteBuf dst, int length) {
+        if (!dst.hasMemoryAddress()) {
+            return false; // a heap or composite buffer: the pool's path
+        }
+        inFlight.incrementAndGet(); // close() waits for it, so the descriptor stays open meanwhile
+        try {
+            if (closing) {
+                return false;
+            }
+            int start = dst.writerIndex();
+            int n = nativeFile.calls().readCached(nativeFile.fd(), dst.memoryAddress() + start, length, offset);
+            if (n != length) {
+                return false;
+            }
+            dst.writerIndex(start + length);
+            return true;
+        } catch (UnsupportedOperationException | LinkageError e) { // no RWF_NOWAIT here, or no JNA binding
+            cachedReads = false;
+            LOG.info("{}: every read goes through the I/O pool ({})", path, e.toString());
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return false; // the pool's read reports what is wrong
+        } finally {
+            finishOne();
+        }
     }
 
     /** The pool's part of a read: fills {@code dst} from its writer index. */

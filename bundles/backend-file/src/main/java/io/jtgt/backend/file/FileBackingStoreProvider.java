@@ -101,9 +101,11 @@ public final class FileBackingStoreProvider implements BackingStoreProvider, Aut
             return result;
         }
         java.util.concurrent.Executor io;
+        boolean onNode;
         try {
             int node = numa.storageNode(config.deviceId(), config.options());
-            io = node < 0 ? pool : nodePool(node);
+            onNode = node >= 0;
+            io = onNode ? nodePool(node) : pool;
         } catch (IllegalArgumentException e) {
             result.completeExceptionally(e); // numaNode names no node here
             return result;
@@ -112,6 +114,9 @@ public final class FileBackingStoreProvider implements BackingStoreProvider, Aut
             pool.execute(() -> {
                 try {
                     FileBackingStore store = opener.open(config, openStores::remove, io);
+                    if (onNode) {
+                        store.readsOnPoolOnly(); // all of a placed storage's I/O stays on its node's threads
+                    }
                     openStores.add(store);
                     if (closed) { // lost a race with close(): do not leak the store
                         store.close();

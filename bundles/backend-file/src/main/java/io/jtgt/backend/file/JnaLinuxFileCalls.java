@@ -96,6 +96,11 @@ final class JnaLinuxFileCalls implements LinuxFileCalls {
         }
     }
 
+    @Override
+    public int readCached(int fd, long address, int length, long offset) throws IOException {
+        return NoWaitRead.read(fd, address, length, offset);
+    }
+
     private static NativeCallException failure(String call, LastErrorException e) {
         return new NativeCallException(call + ": " + e.getMessage(), e.getErrorCode(), e);
     }

@@ -35,6 +35,22 @@ interface LinuxFileCalls {
     /** lseek(SEEK_HOLE): the first hole byte at or after {@code offset} (EOF counts as a hole), -1 past EOF. */
     long seekHole(int fd, long offset) throws IOException;
 
+    /** What {@link #readCached} returns when the read would have to wait for the disk or a lock. */
+    int NOT_CACHED = -1;
+
+    /**
+     * preadv2(RWF_NOWAIT) of {@code length} bytes at {@code offset} into native memory at
+     * {@code address}: returns at once with what the page cache held (fewer bytes when only part
+     * of it was there, or at EOF), or {@link #NOT_CACHED}. It never waits for the disk (Linux
+     * 4.14+), so an event loop may call it.
+     *
+     * @throws UnsupportedOperationException where RWF_NOWAIT reads are not offered (an older
+     *     kernel or libc, a filesystem without them)
+     */
+    default int readCached(int fd, long address, int length, long offset) throws IOException {
+        throw new UnsupportedOperationException("preadv2(RWF_NOWAIT) is not bound");
+    }
+
     /** The JNA implementation if JNA and libc are usable on this platform, else empty. */
     static Optional<LinuxFileCalls> load() {
         Logger log = LoggerFactory.getLogger(LinuxFileCalls.class);

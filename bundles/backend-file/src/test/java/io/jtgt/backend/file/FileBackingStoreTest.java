@@ -236,6 +236,47 @@ class FileBackingStoreTest {
         await(store.close());
     }
 
+    /**
+     * A small read the page cache holds is done on the caller's thread (preadv2 RWF_NOWAIT, no hop
+     * to the pool and back); a large one still goes to the pool. Both read what was written.
+     */
+    @Test
+    void cachedSmallReadsRunOnTheCallersThreadLargeOnesOnThePool() throws Exception {
+        BackingStore store = await(provider.open(config(dir.resolve("c.img"), MIB, true, false)));
+        byte[] data = pattern(256 * 1024, 7);
+        write(store, 0, data, false); // through the page cache: every page of it is cached now
+        String caller = Thread.currentThread().getName();
+        for (int length : new int[] {512, 4096, 65536 - 512}) {
+            assertEquals(caller, readReportingThread(store, 8192, length, data), length + " bytes");
+        }
+        String pool = readReportingThread(store, 8192, FileBackingStore.INLINE_READ_LIMIT, data);
+        assertTrue(pool.startsWith("jtgt-file-io-"), "a large read ran on " + pool);
+        await(store.close());
+    }
+
+    /** Reads through the callback form, checks the bytes, and returns the thread that reported the end. */
+    private static String readReportingThread(BackingStore store, long offset, int length, byte[] written)
+            throws Exception {
+        ByteBuf dst = PooledByteBufAllocator.DEFAULT.directBuffer(length);
+        CompletableFuture<String> reported = new CompletableFuture<>();
+        store.read(offset, dst, length, failure -> {
+            if (failure != null) {
+                reported.completeExceptionally(failure);
+            } else {
+                reported.complete(Thread.currentThread().getName());
+            }
+        });
+        try {
+            String thread = await(reported);
+            byte[] got = new byte[length];
+            dst.readBytes(got);
+            assertArrayEquals(java.util.Arrays.copyOfRange(written, (int) offset, (int) offset + length), got);
+            return thread;
+        } finally {
+            dst.release();
+        }
+    }
+
     @Test
     void ioRunsOnTheProvidersNamedThreads() throws Exception {
         BackingStore store = await(provider.open(config(dir.resolve("t.img"), MIB, true, false)));
