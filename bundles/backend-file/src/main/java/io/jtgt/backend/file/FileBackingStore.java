@@ -132,11 +132,10 @@ final class FileBackingStore implements BackingStore {
         if (!dst.hasMemoryAddress()) {
             return false; // a heap or composite buffer: the pool's path
         }
-        inFlight.incrementAndGet(); // close() waits for it, so the descriptor stays open meanwhile
+        if (!begin()) { // counted in flight: close() waits for it, so the descriptor stays open meanwhile
+            return false;
+        }
         try {
-            if (closing) {
-                return false;
-            }
             int start = dst.writerIndex();
             int n = nativeFile.calls().readCached(nativeFile.fd(), dst.memoryAddress() + start, length, offset);
             if (n != length) {
@@ -454,9 +453,7 @@ final class FileBackingStore implements BackingStore {
      * down.
      */
     private Throwable enqueue(String operation, Runnable io) {
-        inFlight.incrementAndGet();
-        if (closing) {
-            finishOne();
+        if (!begin()) {
             return new BackingStoreException(Kind.UNAVAILABLE, path + " is closed");
         }
         try {
@@ -467,6 +464,16 @@ final class FileBackingStore implements BackingStore {
             return new BackingStoreException(Kind.UNAVAILABLE,
                     operation + " on " + path + " refused: the file backend is shut down", e);
         }
+    }
+
+    /** Counts one I/O in flight; false (and not counted) once the store is closing. */
+    private boolean begin() {
+        inFlight.incrementAndGet();
+        if (closing) {
+            finishOne();
+            return false;
+        }
+        return true;
     }
 
     private void finishOne() {
