@@ -28,13 +28,22 @@ final class Cdbs {
      * extended-CDB AHS appended when there is one.
      */
     static byte[] cdb(io.jtgt.iscsi.pdu.ScsiCommandPdu pdu) {
+        return cdb(pdu, null);
+    }
+
+    /**
+     * As {@link #cdb(io.jtgt.iscsi.pdu.ScsiCommandPdu)}, refilling {@code reuse} when it has the
+     * CDB's length (a reused task's array: steady-state READs and WRITEs copy into the same one).
+     */
+    static byte[] cdb(io.jtgt.iscsi.pdu.ScsiCommandPdu pdu, byte[] reuse) {
         byte[] extended = pdu.ahs().length == 0 ? null : extendedCdb(pdu.ahs());
         if (extended != null) {
             return cdb(pdu.cdbField(), extended);
         }
         byte[] bhs = pdu.bhs();
-        byte[] cdb = new byte[length(bhs[32])];
-        System.arraycopy(bhs, 32, cdb, 0, cdb.length);
+        int length = length(bhs[32]);
+        byte[] cdb = reuse != null && reuse.length == length ? reuse : new byte[length];
+        System.arraycopy(bhs, 32, cdb, 0, length);
         return cdb;
     }
 

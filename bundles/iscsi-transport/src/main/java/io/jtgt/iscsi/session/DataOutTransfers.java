@@ -9,8 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,34 +37,33 @@ final class DataOutTransfers {
     }
 
     /** scsi-core asked for the command's Data-Out (on the event loop). */
-    void receiveData(ScsiTask task, int length, CompletableFuture<ByteBuf> future) {
+    void receiveData(ScsiTask task, int length, BiConsumer<? super ByteBuf, ? super Throwable> then) {
         if (connection.isClosed() || task.responded || task.aborted() || connection.tasks().get(task.itt) != task) {
-            future.completeExceptionally(task.aborted() ? new CancellationException("task aborted")
+            then.accept(null, task.aborted() ? new CancellationException("task aborted")
                     : new IllegalStateException("task no longer active"));
             return;
         }
-        if (task.dataFuture != null) {
-            future.completeExceptionally(new IllegalStateException("data already requested"));
+        if (task.dataRequested()) {
+            then.accept(null, new IllegalStateException("data already requested"));
             return;
         }
         task.requested = length;
+        task.dataRequestedBy(then);
         if (length < 0 || !task.writesData() || Integer.compareUnsigned(length, task.edtl) > 0) {
             // The CDB wants more than the initiator announced; scsi-core answers the command.
-            task.dataFuture = future;
             task.dropData(() -> new IllegalStateException("command needs " + length
                     + " bytes but the initiator announced " + Integer.toUnsignedString(task.edtl)
                     + (task.writesData() ? "" : " (no W bit)")));
             return;
         }
-        task.dataFuture = future;
-        completeDataIfReady(task);
-        if (!future.isDone()) {
-            lastProgress = System.nanoTime();
-            watch();
-            if (task.unsolicitedDone) {
-                solicit(task);
-                connection.channel().flush();
-            }
+        if (completeDataIfReady(task)) {
+            return; // handed over: the task may already be answered (and serving another command)
+        }
+        lastProgress = System.nanoTime();
+        watch();
+        if (task.unsolicitedDone) {
+            solicit(task);
+            connection.channel().flush();
         }
     }
 
@@ -95,7 +94,7 @@ final class DataOutTransfers {
 
     private boolean awaitingData() {
         for (ScsiTask task : connection.tasks().values()) {
-            if (task.dataFuture != null && !task.dataFuture.isDone()) {
+            if (task.awaitingData()) {
                 return true;
             }
         }
@@ -117,10 +116,10 @@ final class DataOutTransfers {
         task.received = offset + length;
     }
 
-    private void completeDataIfReady(ScsiTask task) {
-        CompletableFuture<ByteBuf> future = task.dataFuture;
-        if (future == null || future.isDone() || task.received < task.requested) {
-            return;
+    /** Hands the Data-Out over once all of it is here; true if it did (touch the task no more then). */
+    private boolean completeDataIfReady(ScsiTask task) {
+        if (!task.awaitingData() || task.received < task.requested) {
+            return false;
         }
         ByteBuf data;
         if (task.requested == 0 || task.buffer == null) {
@@ -131,9 +130,8 @@ final class DataOutTransfers {
         }
         task.buffer = null;
         task.discarding = true;
-        if (!future.complete(data)) {
-            data.release();
-        }
+        task.answerData(data, null);
+        return true;
     }
 
     /** Sends R2Ts for the rest of the requested data (RFC 7143 11.8), MaxOutstandingR2T at a time. */
@@ -208,7 +206,7 @@ final class DataOutTransfers {
                 }
             }
             if (r2t == null) {
-                if (task.responded || task.discarding && task.dataFuture == null) {
+                if (task.responded || task.discarding && !task.dataRequested()) {
                     return; // the R2T was withdrawn when the task ended
                 }
                 throw new ProtocolViolation.TaskViolation(task, "unknown Target Transfer Tag 0x" + Integer.toHexString(tag));
@@ -237,8 +235,7 @@ final class DataOutTransfers {
             }
             return;
         }
-        completeDataIfReady(task);
-        if (task.dataFuture != null && !task.dataFuture.isDone() && task.unsolicitedDone) {
+        if (!completeDataIfReady(task) && task.awaitingData() && task.unsolicitedDone) {
             solicit(task);
         }
     }

@@ -88,6 +88,10 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     private boolean dataReleased;
     /** Commands received and admitted but not started yet (the output is not draining), in order. */
     private final java.util.ArrayDeque<ScsiTask> waiting = new java.util.ArrayDeque<>();
+    /** Answered tasks to serve later commands (loop only; see {@link ScsiTask#reusable()}). */
+    private final java.util.ArrayDeque<ScsiTask> spareTasks = new java.util.ArrayDeque<>();
+    /** Enough spares for the deepest queue an initiator keeps; more go to the garbage collector. */
+    private static final int SPARE_TASKS = 256;
     private ScheduledFuture<?> pingTimeout;
     /** While output does not drain: bytesBeforeWritable at the last look, or -1. */
     private long stalledAt = -1;
@@ -575,9 +579,12 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (existing != null) {
             transfers.forget(existing); // a finished task still draining unsolicited data: the ITT is reused
         }
-        byte[] cdb = Cdbs.cdb(pdu);
-        ScsiTask task = new ScsiTask(this, itt, pdu.cmdSn(), pdu.lun(), cdb, attribute(pdu.taskAttribute()), edtl,
-                pdu.read(), write);
+        ScsiTask task = spareTasks.poll();
+        if (task == null) {
+            task = new ScsiTask(this);
+        }
+        byte[] cdb = Cdbs.cdb(pdu, task.cdbArray());
+        task.init(itt, pdu.cmdSn(), pdu.lun(), cdb, attribute(pdu.taskAttribute()), edtl, pdu.read(), write);
         boolean admitted = reserveData(task);
         if (write) {
             task.unsolicitedLimit = unsolicitedLimit;
@@ -594,7 +601,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         if (!admitted) {
             // SAM-5 5.3.x: the data this command would hold exceeds what this connection or the
             // whole daemon may hold now; the initiator retries later, as for any TASK SET FULL.
-            scsiDone(task, TASK_SET_FULL, null);
+            task.accept(TASK_SET_FULL, null);
             return;
         }
         waiting.add(task);
@@ -666,10 +673,9 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             }
             ch.eventLoop().execute(task);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            ScsiResponse response = task.takeResponse();
-            task.takeError();
-            if (response != null && response.data() != null) {
-                response.data().release();
+            ByteBuf data = task.takeData();
+            if (data != null) {
+                data.release();
             }
         }
     }
@@ -677,7 +683,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
     /** On the loop: the task's outcome goes out (see {@link #completeOnLoop}). */
     void finish(ScsiTask task) {
         try {
-            scsiDone(task, task.takeResponse(), task.takeError());
+            scsiDone(task, task.takeData(), task.takeError());
         } catch (RuntimeException | Error e) {
             internalError(channel, e);
         }
@@ -700,9 +706,16 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
         };
     }
 
-    /** scsi-core answered (on the event loop). */
-    private void scsiDone(ScsiTask task, ScsiResponse response, Throwable error) {
-        ByteBuf data = response == null ? null : response.data();
+    /**
+     * scsi-core answered (on the event loop): the outcome is in {@code task} ({@link
+     * ScsiTask#status()}, {@link ScsiTask#sense()}), its Data-In is {@code data}; or it failed
+     * ({@code error}), or the task never ran ({@code data} and {@code error} null, {@code ran} false).
+     */
+    private void scsiDone(ScsiTask task, ByteBuf data, Throwable error) {
+        scsiDone(task, data, error, true);
+    }
+
+    private void scsiDone(ScsiTask task, ByteBuf data, Throwable error, boolean ran) {
         try {
             if (closed || task.responded) {
                 return;
@@ -720,7 +733,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 task.abortCompletion.run(); // RFC 7143 11.5.1: no response for an aborted task
                 return;
             }
-            if (error != null || response == null) {
+            if (error != null || !ran) {
                 releaseData(task);
                 context.shared().internalError();
                 LOG.error("{}: {} failed in the SCSI layer", channel.remoteAddress(), task, error);
@@ -730,10 +743,12 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
             if (data == null || !task.readsData() || belowWaterMark(data)) {
                 releaseData(task); // Data-Out went to scsi-core and is done with, or see belowWaterMark
             }
-            io.netty.channel.ChannelFuture sent = ResponseWriter.respond(this, task, response, data);
+            io.netty.channel.ChannelFuture sent = ResponseWriter.respond(this, task, task.status(), task.sense(), data);
             data = null; // ownership passed
             if (task.dataHeld > 0) {
                 sent.addListener(f -> releaseData(task)); // Data-In counts until it left for the socket
+            } else if (task.reusable() && spareTasks.size() < SPARE_TASKS) {
+                spareTasks.add(task); // nothing holds it any more: the next command's
             }
         } finally {
             if (data != null) {
@@ -877,18 +892,18 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
      * scsi-core asks for {@code task}'s Data-Out (any thread). Usually it asks from the handler
      * this loop runs: then it is served at once, without task objects (steady-state garbage).
      */
-    void requestData(ScsiTask task, int length, CompletableFuture<ByteBuf> future) {
+    void requestData(ScsiTask task, int length, java.util.function.BiConsumer<? super ByteBuf, ? super Throwable> then) {
         Channel ch = channel;
         if (ch != null && ch.eventLoop().inEventLoop()) {
             try {
-                transfers.receiveData(task, length, future);
+                transfers.receiveData(task, length, then);
             } catch (RuntimeException | Error e) {
                 internalError(ch, e);
             }
             return;
         }
-        runOnLoop(() -> transfers.receiveData(task, length, future),
-                () -> future.completeExceptionally(new IllegalStateException("connection closed")));
+        runOnLoop(() -> transfers.receiveData(task, length, then),
+                () -> then.accept(null, new IllegalStateException("connection closed")));
     }
 
     /** Aborts the live tasks on matching LUNs; see {@link #abortTasks(java.util.function.Predicate, LongPredicate)}. */
@@ -931,7 +946,7 @@ public final class IscsiConnection extends ChannelInboundHandlerAdapter {
                 transfers.withdraw(task, () -> new CancellationException("task aborted"));
                 task.requestAbort();
                 if (waiting.remove(task)) {
-                    scsiDone(task, null, null); // never started: nothing of scsi-core to wait for
+                    scsiDone(task, null, null, false); // never started: nothing of scsi-core to wait for
                 }
             }
         }, () -> done.complete(0));

@@ -23,15 +23,15 @@ final class ResponseWriter {
      *
      * @return the write of the last PDU: done when all of the response has gone to the socket
      */
-    static ChannelFuture respond(IscsiConnection connection, ScsiTask task, ScsiResponse response, ByteBuf data) {
+    static ChannelFuture respond(IscsiConnection connection, ScsiTask task, int status, byte[] sense, ByteBuf data) {
         try {
             long expected = Integer.toUnsignedLong(task.edtl);
             int produced = data == null ? 0 : data.readableBytes();
             long sendable = Math.min(produced, expected);
-            boolean good = response.status() == ScsiResponse.GOOD;
+            boolean good = status == ScsiResponse.GOOD;
             int dataInCount = 0;
             if (task.readsData() && sendable > 0) {
-                ChannelFuture last = dataIn(connection, task, data, (int) sendable, good ? response.status() : -1,
+                ChannelFuture last = dataIn(connection, task, data, (int) sendable, good ? status : -1,
                         expected, actualLength(task, produced));
                 if (good) {
                     return last;
@@ -41,10 +41,9 @@ final class ResponseWriter {
             ScsiResponsePdu pdu = connection.scsiResponsePdu();
             pdu.initiatorTaskTag(task.itt);
             pdu.response(ScsiResponsePdu.COMMAND_COMPLETED);
-            pdu.status(response.status());
+            pdu.status(status);
             pdu.residual(expected, actualLength(task, produced));
             pdu.expDataSn(task.writesData() ? task.r2tSn : dataInCount);
-            byte[] sense = response.sense();
             if (sense != null && sense.length > 0) {
                 // RFC 7143 11.4.7.2: SenseLength (2 bytes) then the sense data.
                 byte[] segment = new byte[2 + sense.length];

@@ -15,9 +15,13 @@ import java.util.concurrent.CompletableFuture;
  * <p>Write data is gathered into ONE pooled direct buffer by copying each Data-Out segment: the
  * backends do positional I/O on a single contiguous region, and copying lets the decoder's
  * input buffers go at once instead of pinning them for the whole (R2T-paced) transfer.
+ *
+ * <p>A task whose outcome scsi-core declared final ({@link #reusableAfterOutcome()}) and that ended
+ * the plain way (answered, no data left to drain, no task management or budget listener holding
+ * it) goes back to its connection and serves a later command ({@link #init}), with its CDB array
+ * and scsi-core's attachment: a READ or WRITE in steady state makes no task object.
  */
-final class ScsiTask implements ScsiCommand, java.util.function.BiConsumer<io.jtgt.scsi.api.ScsiResponse, Throwable>,
-        Runnable {
+final class ScsiTask implements ScsiCommand, io.jtgt.scsi.api.ScsiOutcome, Runnable {
 
     /** An R2T we sent and whose Data-Out sequence is not complete yet. */
     static final class R2t {
@@ -35,14 +39,19 @@ final class ScsiTask implements ScsiCommand, java.util.function.BiConsumer<io.jt
     }
 
     private final IscsiConnection connection;
-    final int itt;
-    final int cmdSn;
-    private final long lun;
-    private final byte[] cdb;
-    private final TaskAttribute attribute;
-    final int edtl;
-    private final boolean read;
-    private final boolean write;
+    // The command's identity: set by init, then not changed until the task is reused.
+    int itt;
+    int cmdSn;
+    private long lun;
+    private byte[] cdb;
+    private TaskAttribute attribute;
+    int edtl;
+    private boolean read;
+    private boolean write;
+    /** scsi-core's state for this object, kept across reuses. */
+    private Object attachment;
+    /** scsi-core will not touch this task again once its outcome is in (loop reads it after the hop). */
+    private boolean reusable;
 
     // Data-Out state (event loop only).
     ByteBuf buffer;
@@ -54,7 +63,10 @@ final class ScsiTask implements ScsiCommand, java.util.function.BiConsumer<io.jt
     int unsolicitedDataSn;
     /** Length the SCSI layer asked for; -1 until it asks. */
     int requested = -1;
-    CompletableFuture<ByteBuf> dataFuture;
+    /** Who waits for the Data-Out; null until scsi-core asks. */
+    private java.util.function.BiConsumer<? super ByteBuf, ? super Throwable> dataListener;
+    /** The Data-Out (or its failure) went to {@link #dataListener}. */
+    private boolean dataAnswered;
     /** True once the buffer went to the SCSI layer (or was dropped): later data is discarded. */
     boolean discarding;
     int nextR2tOffset = -1;
@@ -87,8 +99,10 @@ final class ScsiTask implements ScsiCommand, java.util.function.BiConsumer<io.jt
     private CompletableFuture<Void> abortRequested; // made when first asked for (SANITIZE); guarded by this
     private boolean abortWanted;
 
-    /** scsi-core's outcome, handed from its thread to the loop (written before the hop, read after). */
-    private io.jtgt.scsi.api.ScsiResponse response;
+    /** scsi-core's outcome in its parts, handed from its thread to the loop (written before the hop, read after). */
+    private int status;
+    private byte[] sense;
+    private ByteBuf data;
     private Throwable error;
 
     @Override
@@ -112,10 +126,24 @@ final class ScsiTask implements ScsiCommand, java.util.function.BiConsumer<io.jt
 
     /** scsi-core finished (its thread): keep the outcome, continue on the connection's loop. */
     @Override
-    public void accept(io.jtgt.scsi.api.ScsiResponse r, Throwable t) {
-        this.response = r;
-        this.error = t;
+    public void outcome(int status, byte[] sense, ByteBuf data) {
+        this.status = status;
+        this.sense = sense;
+        this.data = data;
+        this.error = null;
         connection.completeOnLoop(this);
+    }
+
+    /** An outcome as one object, or a failure of the SCSI layer itself (a bug: TARGET FAILURE). */
+    @Override
+    public void accept(io.jtgt.scsi.api.ScsiResponse r, Throwable t) {
+        if (t != null || r == null) {
+            this.data = null;
+            this.error = t != null ? t : new IllegalStateException("no response");
+            connection.completeOnLoop(this);
+            return;
+        }
+        outcome(r.status(), r.sense(), r.data());
     }
 
     /** On the connection's loop, after {@link #accept}'s hop. */
@@ -124,10 +152,19 @@ final class ScsiTask implements ScsiCommand, java.util.function.BiConsumer<io.jt
         connection.finish(this);
     }
 
-    io.jtgt.scsi.api.ScsiResponse takeResponse() {
-        io.jtgt.scsi.api.ScsiResponse r = response;
-        response = null;
-        return r;
+    int status() {
+        return status;
+    }
+
+    byte[] sense() {
+        return sense;
+    }
+
+    /** The outcome's Data-In, now the caller's to send or release. */
+    ByteBuf takeData() {
+        ByteBuf d = data;
+        data = null;
+        return d;
     }
 
     Throwable takeError() {
@@ -136,9 +173,16 @@ final class ScsiTask implements ScsiCommand, java.util.function.BiConsumer<io.jt
         return t;
     }
 
-    ScsiTask(IscsiConnection connection, int itt, int cmdSn, long lun, byte[] cdb, TaskAttribute attribute,
-            int edtl, boolean read, boolean write) {
+    ScsiTask(IscsiConnection connection) {
         this.connection = connection;
+    }
+
+    /**
+     * This task now is the command {@code itt}: every field starts afresh but the attachment (and
+     * the CDB array, when {@code cdb} is it, refilled).
+     */
+    ScsiTask init(int itt, int cmdSn, long lun, byte[] cdb, TaskAttribute attribute, int edtl, boolean read,
+            boolean write) {
         this.itt = itt;
         this.cmdSn = cmdSn;
         this.lun = lun;
@@ -147,6 +191,62 @@ final class ScsiTask implements ScsiCommand, java.util.function.BiConsumer<io.jt
         this.edtl = edtl;
         this.read = read;
         this.write = write;
+        reusable = false;
+        buffer = null;
+        received = 0;
+        unsolicitedLimit = 0;
+        unsolicitedDone = true;
+        unsolicitedDataSn = 0;
+        requested = -1;
+        dataListener = null;
+        dataAnswered = false;
+        discarding = false;
+        nextR2tOffset = -1;
+        r2tSn = 0;
+        r2ts = List.of();
+        transferLength = -1;
+        dataHeld = 0;
+        responded = false;
+        dataInPdus = 0;
+        abortCompletion = null;
+        synchronized (this) {
+            abortRequested = null;
+            abortWanted = false;
+        }
+        status = 0;
+        sense = null;
+        data = null;
+        error = null;
+        return this;
+    }
+
+    /** The CDB array, for the next command to refill when it has the same length. */
+    byte[] cdbArray() {
+        return cdb;
+    }
+
+    @Override
+    public void reusableAfterOutcome() {
+        reusable = true;
+    }
+
+    /**
+     * Whether this answered task may serve a later command: scsi-core is done with it, and nothing
+     * of the transport still holds it (a budget listener, task management, data still draining).
+     */
+    synchronized boolean reusable() {
+        return reusable && responded && unsolicitedDone && r2ts.isEmpty() && buffer == null && dataHeld == 0
+                && abortCompletion == null && abortRequested == null && !abortWanted;
+    }
+
+    @Override
+    public Object attachment() {
+        return attachment;
+    }
+
+    @Override
+    public void attach(Object state) {
+        attachment = state;
     }
 
     @Override
@@ -187,8 +287,48 @@ final class ScsiTask implements ScsiCommand, java.util.function.BiConsumer<io.jt
     @Override
     public CompletableFuture<ByteBuf> receiveData(int length) {
         CompletableFuture<ByteBuf> future = new CompletableFuture<>();
-        connection.requestData(this, length, future);
+        receiveData(length, (buf, t) -> {
+            if (t != null) {
+                future.completeExceptionally(t);
+            } else if (!future.complete(buf)) {
+                buf.release(); // someone gave up on the future meanwhile
+            }
+        });
         return future;
+    }
+
+    /** The WRITE hot path: no future (see {@link ScsiCommand#receiveData(int, java.util.function.BiConsumer)}). */
+    @Override
+    public void receiveData(int length, java.util.function.BiConsumer<? super ByteBuf, ? super Throwable> then) {
+        connection.requestData(this, length, then);
+    }
+
+    /** Whether scsi-core asked for the Data-Out. */
+    boolean dataRequested() {
+        return dataListener != null;
+    }
+
+    /** Whether scsi-core asked for the Data-Out and has not had it (or a failure) yet. */
+    boolean awaitingData() {
+        return dataListener != null && !dataAnswered;
+    }
+
+    void dataRequestedBy(java.util.function.BiConsumer<? super ByteBuf, ? super Throwable> listener) {
+        dataListener = listener;
+    }
+
+    /**
+     * Hands the Data-Out (or the failure) to whoever asked, once; false if already answered (the
+     * caller keeps the buffer). Nothing of this task is touched after the hand-over: scsi-core may
+     * have finished the command, and the task gone back to its connection, by the time it returns.
+     */
+    boolean answerData(ByteBuf buf, Throwable failure) {
+        if (dataListener == null || dataAnswered) {
+            return false;
+        }
+        dataAnswered = true;
+        dataListener.accept(buf, failure);
+        return true;
     }
 
     /** The connection's allocator (its NUMA node's pool when placement is active). */
@@ -219,8 +359,8 @@ final class ScsiTask implements ScsiCommand, java.util.function.BiConsumer<io.jt
             buffer.release();
             buffer = null;
         }
-        if (dataFuture != null && !dataFuture.isDone()) {
-            dataFuture.completeExceptionally(cause.get());
+        if (awaitingData()) {
+            answerData(null, cause.get());
         }
     }
 

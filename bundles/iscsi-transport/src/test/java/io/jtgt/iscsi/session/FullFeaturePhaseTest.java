@@ -285,16 +285,21 @@ class FullFeaturePhaseTest {
         assertInstanceOf(IllegalStateException.class, nexus().dataFailure);
     }
 
+    /** A failed command's unsolicited data is drained; its task, though its outcome is final, is not handed to a command meanwhile. */
     @Test
     void unsolicitedDataOfAFailedCommandIsDrained() {
         connect(TransportSettings.defaults());
         assertEquals(LoginStatus.SUCCESS, initiator.login(Initiator.normalLogin(TARGET).add("InitialR2T", "No")
                 .add("ImmediateData", "No")).status());
+        nexus().declareOutcomesFinal = true;
         ScsiCommandPdu write = command(new byte[] {(byte) 0xef, 0, 0, 0, 0, 0}, 1024, false, true); // unknown opcode
         write.finalFlag(false);
         initiator.send(write);
         ScsiResponsePdu response = (ScsiResponsePdu) initiator.receiveOne();
         assertEquals(ScsiResponse.CHECK_CONDITION, response.status());
+        initiator.send(command(new byte[6], 0, false, false)); // TEST UNIT READY while the data is due
+        assertEquals(ScsiResponse.GOOD, ((ScsiResponsePdu) initiator.receiveOne()).status());
+        assertTrue(nexus().commands.get(0) != nexus().commands.get(1), "the draining task was not reused");
         DataOutPdu out = new DataOutPdu();
         out.initiatorTaskTag(write.initiatorTaskTag());
         out.targetTransferTag(IscsiPdu.RESERVED_TAG);
@@ -303,6 +308,53 @@ class FullFeaturePhaseTest {
         initiator.send(out);
         assertTrue(initiator.receive().isEmpty(), "silently drained");
         assertTrue(channel.isActive());
+    }
+
+    /**
+     * Tasks whose outcome scsi-core declared final serve later commands: pipelined WRITEs and READs
+     * each still get their own tag, CDB and data, and few task objects serve them all.
+     */
+    @Test
+    void reusedTasksServePipelinedWritesAndReadsWithTheirOwnTagsAndData() {
+        loggedIn(new TextParameters());
+        channel.config().setWriteBufferWaterMark(IscsiConnection.WATER_MARK); // as the server sets it
+        nexus().declareOutcomesFinal = true;
+        int rounds = 16;
+        for (int round = 0; round < rounds; round++) {
+            int lba = 8 + round * 2;
+            byte[] payload = new byte[2 * BLOCK];
+            for (int i = 0; i < payload.length; i++) {
+                payload[i] = (byte) (i * 5 + round);
+            }
+            ScsiCommandPdu write = command(rw10(0x2a, lba, 2), payload.length, false, true);
+            write.data(Unpooled.copiedBuffer(payload)); // immediate data (ImmediateData=Yes by default)
+            ScsiCommandPdu read = command(rw10(0x28, lba, 2), payload.length, true, false);
+            initiator.send(write);
+            initiator.send(read);
+            List<IscsiPdu> pdus = initiator.receive();
+            assertEquals(2, pdus.size(), "the WRITE's response, then the READ's Data-In with status");
+            ScsiResponsePdu written = assertInstanceOf(ScsiResponsePdu.class, pdus.get(0));
+            assertEquals(write.initiatorTaskTag(), written.initiatorTaskTag());
+            assertEquals(ScsiResponse.GOOD, written.status());
+            DataInPdu in = assertInstanceOf(DataInPdu.class, pdus.get(1));
+            assertEquals(read.initiatorTaskTag(), in.initiatorTaskTag());
+            assertTrue(in.hasStatus());
+            byte[] got = new byte[in.data().readableBytes()];
+            in.data().getBytes(in.data().readerIndex(), got);
+            in.release();
+            assertEquals(java.util.HexFormat.of().formatHex(payload), java.util.HexFormat.of().formatHex(got),
+                    "round " + round);
+        }
+        List<String> arrived = nexus().arrived;
+        assertEquals(2 * rounds, arrived.size());
+        for (int round = 0; round < rounds; round++) {
+            String lba = String.format("%08x", 8 + round * 2);
+            assertTrue(arrived.get(2 * round).endsWith(":2a00" + lba + "00000200"), arrived.get(2 * round));
+            assertTrue(arrived.get(2 * round + 1).endsWith(":2800" + lba + "00000200"), arrived.get(2 * round + 1));
+        }
+        long objects = nexus().commands.stream().map(System::identityHashCode).distinct().count();
+        assertTrue(objects <= 2, objects + " task objects for " + arrived.size() + " commands: "
+                + nexus().commands.stream().map(System::identityHashCode).toList());
     }
 
     @Test

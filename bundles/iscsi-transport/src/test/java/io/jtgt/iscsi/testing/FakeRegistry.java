@@ -110,6 +110,13 @@ public final class FakeRegistry implements TargetRegistry {
         public final List<Long> clearedByOthers = new CopyOnWriteArrayList<>();
         /** The failure of the last receiveData, if it failed. */
         public volatile Throwable dataFailure;
+        /**
+         * Plays scsi-core's hot path: every outcome is declared final ({@link
+         * ScsiCommand#reusableAfterOutcome()}), so the transport may reuse its command objects.
+         */
+        public volatile boolean declareOutcomesFinal;
+        /** Each command's tag and CDB as it arrived (a reused command object changes later). */
+        public final List<String> arrived = new CopyOnWriteArrayList<>();
 
         FakeNexus(FakeTarget target, NexusInfo info) {
             this.target = target;
@@ -120,6 +127,10 @@ public final class FakeRegistry implements TargetRegistry {
         public CompletableFuture<ScsiResponse> execute(ScsiCommand command) {
             commands.add(command);
             byte[] cdb = command.cdb();
+            arrived.add(command.taskTag() + ":" + java.util.HexFormat.of().formatHex(cdb));
+            if (declareOutcomesFinal && (cdb[0] & 0xff) != 0xc0) {
+                command.reusableAfterOutcome(); // said before the outcome, as scsi-core does
+            }
             switch (cdb[0] & 0xff) {
                 case 0x00:
                     return CompletableFuture.completedFuture(ScsiResponse.good());

@@ -68,4 +68,41 @@ public interface ScsiCommand {
     default io.netty.buffer.ByteBufAllocator allocator() {
         return io.netty.buffer.PooledByteBufAllocator.DEFAULT;
     }
+
+    /**
+     * Fetches the command's Data-Out as {@link #receiveData(int)} does, handing it to {@code then}
+     * (any thread) instead of through a future: the WRITE hot path, one object less per command.
+     * {@code then} gets the buffer (the caller releases it) or the failure. Default: through
+     * {@link #receiveData(int)}.
+     *
+     * @since 2.6
+     */
+    default void receiveData(int length, java.util.function.BiConsumer<? super ByteBuf, ? super Throwable> then) {
+        receiveData(length).whenComplete(then);
+    }
+
+    /**
+     * scsi-core calls this just before it hands over the outcome of a command it will not touch
+     * again once the outcome is handed over: neither this object, nor its CDB array, nor its
+     * {@link #attachment()}. A transport may then reuse the object and its CDB array for a later
+     * command, once it has dealt with the outcome. Without this call it must not: a command whose
+     * work outlives its task (SANITIZE) may still look at it. The default ignores it.
+     *
+     * @since 2.6
+     */
+    default void reusableAfterOutcome() {}
+
+    /**
+     * What scsi-core attached to this object ({@link #attach}), or null. A transport that reuses
+     * the object (see {@link #reusableAfterOutcome()}) keeps the attachment across uses, so that
+     * scsi-core's own per-command state is reused with it. The default keeps nothing.
+     *
+     * @since 2.6
+     */
+    default Object attachment() {
+        return null;
+    }
+
+    /** Keeps {@code state} for {@link #attachment()}; scsi-core's alone. The default drops it. */
+    default void attach(Object state) {}
 }

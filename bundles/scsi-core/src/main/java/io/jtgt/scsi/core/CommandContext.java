@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * What a handler gets: the command, the logical unit it addresses and the nexus it came through.
@@ -14,15 +15,34 @@ import java.util.concurrent.CompletionException;
  */
 public class CommandContext {
 
-    private final ScsiCommand command;
-    private final byte[] cdb;
-    private final Nexus nexus;
-    private final int lun;
-    private final Device device;
-    private final Medium medium;
-    private final CommandTable table;
+    /**
+     * What a hot handler returns once it has {@linkplain #claimDirect() claimed} the direct way: it
+     * reports through {@link #reportIo} instead, so this never completes. Never return it otherwise.
+     */
+    public static final CompletionStage<ScsiResponse> REPORTED_DIRECTLY = new CompletableFuture<>();
+
+    // Not final: the dispatcher's CommandRun is reused with the transport's command object.
+    private ScsiCommand command;
+    private byte[] cdb;
+    private Nexus nexus;
+    private int lun;
+    private Device device;
+    private Medium medium;
+    private CommandTable table;
+    /** Set by the dispatcher only while it calls the handler itself and will read its result. */
+    private boolean directOffered;
+    /** A handler took the direct way: it reports through {@link #reportIo}. */
+    private boolean directClaimed;
+    /** The hot handler's reusable state (a read's or write's I/O object), kept across reuses. */
+    private Object handlerState;
 
     CommandContext(ScsiCommand command, byte[] cdb, Nexus nexus, int lun, Device device, Medium medium,
+            CommandTable table) {
+        reset(command, cdb, nexus, lun, device, medium, table);
+    }
+
+    /** This context now serves another command (see {@link CommandRun#reuse}). */
+    final void reset(ScsiCommand command, byte[] cdb, Nexus nexus, int lun, Device device, Medium medium,
             CommandTable table) {
         this.command = command;
         this.cdb = cdb;
@@ -31,6 +51,56 @@ public class CommandContext {
         this.device = device;
         this.medium = medium;
         this.table = table;
+        this.directOffered = false;
+        this.directClaimed = false;
+    }
+
+    /** The dispatcher offers the direct way for the handler call it is about to make (or withdraws it). */
+    final void offerDirect(boolean offered) {
+        directOffered = offered;
+    }
+
+    final boolean claimedDirect() {
+        return directClaimed;
+    }
+
+    /**
+     * Whether the handler may report its outcome through {@link #reportIo} and return {@link
+     * #REPORTED_DIRECTLY}; true at most once, and only when the dispatcher called the handler
+     * itself. A handler that gets true must do so, and must touch nothing of this context after
+     * it reported: the context may serve the next command by then.
+     */
+    public final boolean claimDirect() {
+        if (!directOffered) {
+            return false;
+        }
+        directOffered = false;
+        directClaimed = true;
+        return true;
+    }
+
+    /**
+     * The direct outcome of a handler that {@linkplain #claimDirect() claimed} it (any thread):
+     * GOOD with {@code data} (null for none, ownership passes) when {@code failure} is null,
+     * otherwise the failure as CHECK CONDITION.
+     */
+    public void reportIo(ByteBuf data, Throwable failure) {
+        throw new IllegalStateException("only the dispatcher's context takes a direct outcome");
+    }
+
+    /**
+     * The hot handler's reusable state of {@code type}, made by {@code make} when this context has
+     * none of that type yet. Only for a handler that {@linkplain #claimDirect() claimed} the direct
+     * way: the state is reused for a later command once this one reported.
+     */
+    public final <T> T handlerState(Class<T> type, java.util.function.Supplier<T> make) {
+        Object state = handlerState;
+        if (type.isInstance(state)) {
+            return type.cast(state);
+        }
+        T made = make.get();
+        handlerState = made;
+        return made;
     }
 
     /** The I_T nexus the command came through. */
@@ -158,6 +228,18 @@ public class CommandContext {
             return command.receiveData(length);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * {@link #requestData(int)} handing the Data-Out (or the failure) to {@code then} without a
+     * future: the WRITE hot path.
+     */
+    public void requestData(int length, java.util.function.BiConsumer<? super ByteBuf, ? super Throwable> then) {
+        try {
+            command.receiveData(length, then);
+        } catch (RuntimeException e) {
+            then.accept(null, e);
         }
     }
 

@@ -35,7 +35,7 @@ final class CommandDispatcher {
     /** Runs {@code command}; its response goes to {@code outcome} (any thread, never as a failure). */
     void dispatch(Nexus nexus, ScsiCommand command, BiConsumer<? super ScsiResponse, ? super Throwable> outcome) {
         int lun = LunAddressing.decode(command.lunField());
-        CommandRun run = new CommandRun(command, nexus, lun, nexus.target().device(lun), table, outcome);
+        CommandRun run = CommandRun.of(command, nexus, lun, nexus.target().device(lun), table, outcome);
         CompletionStage<ScsiResponse> stage;
         try {
             stage = start(run);
@@ -43,11 +43,10 @@ final class CommandDispatcher {
             run.accept(null, t);
             return;
         }
-        if (stage instanceof CommandOutcome direct) {
-            direct.then(run); // the hot handlers' own future: no stage in between
-        } else {
-            stage.whenComplete(run);
+        if (stage == CommandContext.REPORTED_DIRECTLY) {
+            return; // the hot handler reports to the run itself (and the run may serve another command by now)
         }
+        stage.whenComplete(run);
     }
 
     private CompletionStage<ScsiResponse> start(CommandRun run) {
@@ -103,9 +102,9 @@ final class CommandDispatcher {
             return CompletableFuture.runAsync(() -> { }, LEGACY_CONFLICT_SETTLE)
                     .thenCompose(v -> conflicts(device, nexus, row, exempt)
                             ? CompletableFuture.completedFuture(RESERVATION_CONFLICT)
-                            : proceed(row, run));
+                            : proceed(row, run, false));
         }
-        return proceed(d, run);
+        return proceed(d, run, true);
     }
 
     private static final ScsiResponse RESERVATION_CONFLICT =
@@ -119,7 +118,7 @@ final class CommandDispatcher {
     }
 
     /** Write protection, availability, the task set (SAM-5 8.6) and the handler. */
-    private CompletionStage<ScsiResponse> proceed(CommandDescriptor d, CommandRun ctx) {
+    private CompletionStage<ScsiResponse> proceed(CommandDescriptor d, CommandRun ctx, boolean direct) {
         Device device = ctx.device();
         if (d.has(CommandFlag.WRITES_BLOCKS) && device.writeProtected()) {
             throw new ScsiException(SenseCode.WRITE_PROTECTED); // SBC-3 4.x readOnly storage, SPC-4 7.5.8 SWP
@@ -137,23 +136,22 @@ final class CommandDispatcher {
         TaskSet tasks = device.taskSet();
         TaskAttribute attribute = ctx.command().attribute();
         CompletableFuture<Void> enabled = tasks.enter(attribute);
-        CompletionStage<ScsiResponse> result;
+        ctx.entered(tasks, attribute); // it leaves when the outcome arrives, however the task ends
         if (enabled.isDone()) {
-            try {
-                result = run(row, ctx);
-            } catch (RuntimeException e) {
-                tasks.exit(attribute);
-                throw e;
+            // Called from here, a hot handler may report to the run directly (no future per command);
+            // the offer is withdrawn if it did not take it, and nothing touches the run if it did.
+            ctx.offerDirect(direct);
+            CompletionStage<ScsiResponse> result = run(row, ctx);
+            if (result != CommandContext.REPORTED_DIRECTLY) {
+                ctx.offerDirect(false);
             }
-        } else {
-            // A task whose LUN went while it waited never runs (dispatch then answers it).
-            int lun = ctx.lun();
-            long deviceId = device.definition().deviceId();
-            result = enabled.thenCompose(v -> ctx.nexus().target().stillMaps(lun, deviceId) ? run(row, ctx)
-                    : CompletableFuture.failedFuture(new ScsiException(SenseCode.LOGICAL_UNIT_NOT_SUPPORTED)));
+            return result;
         }
-        ctx.entered(tasks, attribute); // it leaves when the outcome arrives
-        return result;
+        // A task whose LUN went while it waited never runs (dispatch then answers it).
+        int lun = ctx.lun();
+        long deviceId = device.definition().deviceId();
+        return enabled.thenCompose(v -> ctx.nexus().target().stillMaps(lun, deviceId) ? run(row, ctx)
+                : CompletableFuture.failedFuture(new ScsiException(SenseCode.LOGICAL_UNIT_NOT_SUPPORTED)));
     }
 
     private static CompletionStage<ScsiResponse> run(CommandDescriptor d, CommandContext ctx) {

@@ -2,55 +2,100 @@ package io.jtgt.scsi.core.sbc;
 
 import io.jtgt.scsi.api.ScsiResponse;
 import io.jtgt.scsi.core.AtomicWriteGate;
-import io.jtgt.scsi.core.CommandOutcome;
+import io.jtgt.scsi.core.CommandContext;
 import io.jtgt.scsi.core.Medium;
+import io.jtgt.scsi.spi.IoCallback;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.jtgt.scsi.spi.IoCallback;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
- * One READ's store call and its outcome in one object: the pooled buffer the store fills, the
- * callback the store reports to, and the future scsi-core's dispatcher waits on. A READ costs
- * this object (and whatever the backend spends on one op), not a chain of stages (the per-I/O
- * garbage of the hot path). On failure the buffer is released here; on success it passes to the transport.
+ * One READ's store call: the pooled buffer the store fills and the callback the store reports to.
+ * On the hot path it reports straight to the command's context and is kept there for the next
+ * command ({@link CommandContext#claimDirect()}), so a READ in steady state makes no object here;
+ * otherwise it completes a future of its own. On failure the buffer is released here; on success
+ * it passes to the transport.
  */
-final class BlockRead extends CommandOutcome implements IoCallback {
+final class BlockRead implements IoCallback {
 
-    private final ByteBuf buf;
+    private ByteBuf buf;
     /** The gate to leave when the store is done; null when the caller's admission does that. */
-    private final AtomicWriteGate lockFree;
-
-    private BlockRead(ByteBuf buf, AtomicWriteGate lockFree) {
-        this.buf = buf;
-        this.lockFree = lockFree;
-    }
+    private AtomicWriteGate lockFree;
+    /** Where the outcome goes: the context (direct), or else {@link #future}. */
+    private CommandContext direct;
+    private CompletableFuture<ScsiResponse> future;
 
     /**
-     * Reads {@code bytes} at {@code offset} into a buffer of {@code allocator}.
+     * Reads {@code bytes} at {@code offset} into a buffer of {@code allocator}, reporting to
+     * {@code ctx} directly when it may ({@link CommandContext#REPORTED_DIRECTLY} is then returned).
      *
      * @param lockFree the gate this read entered lock-free (it leaves it when done), or null
      */
-    static BlockRead start(ByteBufAllocator allocator, Medium m, long offset, int bytes, AtomicWriteGate lockFree) {
-        BlockRead read = new BlockRead(allocator.directBuffer(bytes, bytes), lockFree);
-        try {
-            m.store().read(offset, read.buf, bytes, read);
-        } catch (RuntimeException e) { // a backend that throws instead of reporting
-            read.ioDone(e);
+    static CompletionStage<ScsiResponse> start(CommandContext ctx, ByteBufAllocator allocator, Medium m, long offset,
+            int bytes, AtomicWriteGate lockFree) {
+        if (!ctx.claimDirect()) {
+            return start(allocator, m, offset, bytes, lockFree);
         }
-        return read;
+        BlockRead read = ctx.handlerState(BlockRead.class, BlockRead::new);
+        read.direct = ctx;
+        read.future = null;
+        read.run(allocator, m, offset, bytes, lockFree);
+        return CommandContext.REPORTED_DIRECTLY;
     }
 
-    /** The store finished (any thread). */
+    /** As {@link #start(CommandContext, ByteBufAllocator, Medium, long, int, AtomicWriteGate)}, through a future. */
+    static CompletableFuture<ScsiResponse> start(ByteBufAllocator allocator, Medium m, long offset, int bytes,
+            AtomicWriteGate lockFree) {
+        BlockRead read = new BlockRead();
+        CompletableFuture<ScsiResponse> future = new CompletableFuture<>();
+        read.future = future;
+        read.run(allocator, m, offset, bytes, lockFree);
+        return future;
+    }
+
+    private void run(ByteBufAllocator allocator, Medium m, long offset, int bytes, AtomicWriteGate lockFree) {
+        this.lockFree = lockFree;
+        try {
+            this.buf = allocator.directBuffer(bytes, bytes);
+            m.store().read(offset, buf, bytes, this);
+        } catch (RuntimeException | OutOfMemoryError e) { // a backend that throws instead of reporting
+            if (buf == null) {
+                if (lockFree != null) {
+                    lockFree.leaveLockFree();
+                }
+                report(null, e);
+                return;
+            }
+            ioDone(e);
+        }
+    }
+
+    /** The store finished (any thread). The last thing done here, once reported, is reporting. */
     @Override
     public void ioDone(Throwable t) {
+        ByteBuf data = buf;
+        buf = null;
         if (lockFree != null) {
             lockFree.leaveLockFree();
         }
         if (t != null) {
-            buf.release();
-            finish(null, t);
+            data.release();
+            report(null, t);
         } else {
-            finish(ScsiResponse.good(buf), null);
+            report(data, null);
+        }
+    }
+
+    private void report(ByteBuf data, Throwable t) {
+        CommandContext to = direct;
+        if (to != null) {
+            direct = null;
+            to.reportIo(data, t);
+        } else if (t != null) {
+            future.completeExceptionally(t);
+        } else {
+            future.complete(ScsiResponse.good(data));
         }
     }
 }

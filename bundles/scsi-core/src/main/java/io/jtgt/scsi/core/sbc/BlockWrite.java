@@ -2,48 +2,67 @@ package io.jtgt.scsi.core.sbc;
 
 import io.jtgt.scsi.api.ScsiResponse;
 import io.jtgt.scsi.core.AtomicWriteGate;
-import io.jtgt.scsi.core.CommandOutcome;
 import io.jtgt.scsi.core.CommandContext;
 import io.jtgt.scsi.core.Medium;
-import io.netty.buffer.ByteBuf;
 import io.jtgt.scsi.spi.IoCallback;
+import io.netty.buffer.ByteBuf;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 
 /**
  * One WRITE's two waits in one object: first for its Data-Out (on the connection's loop), then for
- * the store. It is the callback of both and the future scsi-core's dispatcher waits on, so a WRITE
- * costs this object and the Data-Out future, not a chain of stages (the per-I/O garbage of the hot
- * path). It releases the gathered buffer once the store is done with it.
+ * the store. It is the callback of both. On the hot path it reports straight to the command's
+ * context and is kept there for the next command ({@link CommandContext#claimDirect()}), so a WRITE
+ * in steady state makes no object here; otherwise it completes a future of its own. It releases
+ * the gathered buffer once the store is done with it.
  */
-final class BlockWrite extends CommandOutcome implements BiConsumer<Object, Throwable>, IoCallback {
+final class BlockWrite implements BiConsumer<Object, Throwable>, IoCallback {
 
-    private final Medium medium;
-    private final AtomicWriteGate gate;
-    private final long lba;
-    private final long offset;
-    private final int bytes;
-    private final boolean fua;
+    private Medium medium;
+    private AtomicWriteGate gate;
+    private long lba;
+    private long offset;
+    private int bytes;
+    private boolean fua;
     /** The Data-Out, once it arrived. */
     private ByteBuf buf;
     private boolean dataDone;
     /** Whether this write entered {@link #gate} lock-free and leaves it when the store is done. */
     private boolean lockFree;
+    /** Where the outcome goes: the context (direct), or else {@link #future}. */
+    private CommandContext direct;
+    private CompletableFuture<ScsiResponse> future;
 
-    private BlockWrite(Medium medium, AtomicWriteGate gate, long lba, long offset, int bytes, boolean fua) {
-        this.medium = medium;
-        this.gate = gate;
-        this.lba = lba;
-        this.offset = offset;
-        this.bytes = bytes;
-        this.fua = fua;
-    }
-
-    /** Writes {@code bytes} of Data-Out at {@code lba} ({@code offset} in bytes). */
-    static BlockWrite start(CommandContext ctx, Medium m, long lba, long offset, int bytes, boolean fua) {
-        BlockWrite write = new BlockWrite(m, ctx.device().atomicWriteGate(), lba, offset, bytes, fua);
-        ctx.requestData(bytes).whenComplete(write);
-        return write;
+    /**
+     * Writes {@code bytes} of Data-Out at {@code lba} ({@code offset} in bytes), reporting to
+     * {@code ctx} directly when it may ({@link CommandContext#REPORTED_DIRECTLY} is then returned).
+     */
+    static CompletionStage<ScsiResponse> start(CommandContext ctx, Medium m, long lba, long offset, int bytes,
+            boolean fua) {
+        BlockWrite write;
+        CompletionStage<ScsiResponse> result;
+        if (ctx.claimDirect()) {
+            write = ctx.handlerState(BlockWrite.class, BlockWrite::new);
+            write.direct = ctx;
+            write.future = null;
+            result = CommandContext.REPORTED_DIRECTLY;
+        } else {
+            write = new BlockWrite();
+            write.future = new CompletableFuture<>();
+            result = write.future;
+        }
+        write.medium = m;
+        write.gate = ctx.device().atomicWriteGate();
+        write.lba = lba;
+        write.offset = offset;
+        write.bytes = bytes;
+        write.fua = fua;
+        write.buf = null;
+        write.dataDone = false;
+        write.lockFree = false;
+        ctx.requestData(bytes, write);
+        return result;
     }
 
     /**
@@ -62,7 +81,7 @@ final class BlockWrite extends CommandOutcome implements BiConsumer<Object, Thro
 
     private void dataArrived(ByteBuf data, Throwable t) {
         if (t != null) {
-            finish(null, CommandContext.dataPhaseError());
+            report(CommandContext.dataPhaseError());
             return;
         }
         buf = data;
@@ -99,14 +118,25 @@ final class BlockWrite extends CommandOutcome implements BiConsumer<Object, Thro
     }
 
     private void stored(Throwable t) {
-        buf.release();
+        ByteBuf data = buf;
+        buf = null;
+        data.release();
         if (lockFree) {
             gate.leaveLockFree();
         }
-        if (t != null) {
-            finish(null, t);
+        report(t);
+    }
+
+    /** The last thing done here: once reported directly, this object may serve the next command. */
+    private void report(Throwable t) {
+        CommandContext to = direct;
+        if (to != null) {
+            direct = null;
+            to.reportIo(null, t);
+        } else if (t != null) {
+            future.completeExceptionally(t);
         } else {
-            finish(ScsiResponse.good(), null);
+            future.complete(ScsiResponse.good());
         }
     }
 }

@@ -34,7 +34,7 @@ final class Read {
         long offset = io.offset(m);
         int bytes = io.bytes(m);
         if (gate.enterLockFree()) {
-            return BlockRead.start(allocator, m, offset, bytes, gate);
+            return BlockRead.start(ctx, allocator, m, offset, bytes, gate);
         }
         return gate.plain(io.lba(), io.blocks(), () -> BlockRead.start(allocator, m, offset, bytes, null));
     }
