@@ -114,15 +114,17 @@ final class RingFile implements IoUringIoHandle {
         if (loop.inEventLoop()) {
             start(op);
         } else {
+            op.queuedOn = this;
             try {
-                loop.execute(() -> start(op));
+                loop.execute(op); // the op is its own task: no object per hop
             } catch (RuntimeException rejected) { // loop shut down
                 op.ended(0, rejected);
             }
         }
     }
 
-    private void start(RingOp op) {
+    /** On the loop: {@code op} enters the ring, or waits for a slot. */
+    void start(RingOp op) {
         if (freeCount == 0) {
             waiting.add(op); // queue depth reached: the op enters the ring when a slot frees up
             return;
@@ -184,8 +186,13 @@ final class RingFile implements IoUringIoHandle {
     void closeOnLoop() {
         if (loop.inEventLoop()) {
             close();
-        } else {
+            return;
+        }
+        try {
             loop.execute(this::close);
+        } catch (java.util.concurrent.RejectedExecutionException ended) {
+            // the loop ended before its termination listener dropped this handle: Netty closed
+            // its ring, and our registration with it, already
         }
     }
 }

@@ -9,7 +9,7 @@ import io.netty.buffer.ByteBuf;
  * subclass's: a future ({@link FutureOp}) for the rare ops, the store's own completion for reads
  * and writes, so those cost one object each.
  */
-abstract class RingOp {
+abstract class RingOp implements Runnable {
 
     static final byte OP_FSYNC = 3; // IORING_OP_FSYNC (Netty's Native constants are package-private)
     static final byte OP_FALLOCATE = 17;
@@ -41,6 +41,8 @@ abstract class RingOp {
     ByteBuf owned;
     int done;
     byte sqeFlags;
+    /** The ring this op hops to when submitted from another thread ({@link #run}). */
+    RingFile queuedOn;
 
     RingOp(byte opcode, int fd, long offset, long address, int length, int rwFlags) {
         this.opcode = opcode;
@@ -61,6 +63,12 @@ abstract class RingOp {
         this.owned = null;
         this.done = 0;
         this.sqeFlags = 0;
+    }
+
+    /** The hop of {@link RingFile#submit} from a foreign thread, on the ring's loop. */
+    @Override
+    public final void run() {
+        queuedOn.start(this);
     }
 
     /** Next SQE position: for READ/WRITE skip what already moved; OPENAT passes mode as length. */
