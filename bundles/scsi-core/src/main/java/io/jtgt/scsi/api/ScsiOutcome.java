@@ -5,8 +5,9 @@ import java.util.function.BiConsumer;
 
 /**
  * A listener for {@link ItNexus#execute(ScsiCommand, BiConsumer)} that takes the outcome in its
- * parts: scsi-core then makes no {@link ScsiResponse} for a READ or WRITE (the hot path's garbage).
- * It still hears every other outcome as a {@link ScsiResponse} through {@link #accept}.
+ * parts: scsi-core then hands every outcome over through {@link #outcome}, and makes no {@link
+ * ScsiResponse} for a READ or WRITE (the hot path's garbage). {@link #accept} stays for callers
+ * that have the outcome as one object.
  *
  * @since 2.6
  */

@@ -41,7 +41,7 @@ public class CommandContext {
         reset(command, cdb, nexus, lun, device, medium, table);
     }
 
-    /** This context now serves another command (see {@link CommandRun#reuse}). */
+    /** This context now serves another command (see {@link CommandRun#of}). */
     final void reset(ScsiCommand command, byte[] cdb, Nexus nexus, int lun, Device device, Medium medium,
             CommandTable table) {
         this.command = command;
