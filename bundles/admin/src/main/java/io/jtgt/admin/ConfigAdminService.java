@@ -1,5 +1,6 @@
 package io.jtgt.admin;
 
+import io.jtgt.scsi.api.AccessRulesInForce;
 import io.jtgt.scsi.api.AdminService;
 import io.jtgt.scsi.api.ManagementService;
 import io.jtgt.scsi.api.ManagementService.SessionView;
@@ -66,6 +67,11 @@ public class ConfigAdminService implements AdminService {
     static final long REUSE_DELAY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
     /** The running target's sessions, to tell whether a LUN is in use; null: none are known. */
     private final ManagementService running;
+    /**
+     * How long an access change waits for the transport to obey it. Config Admin delivers in
+     * milliseconds; past this the change is answered anyway (it is saved) with a warning.
+     */
+    long inForceWaitMillis = 10_000;
 
     /** Changes Config Admin only (its own store keeps them; nothing in an etc/ folder). */
     public ConfigAdminService(ConfigurationAdmin configAdmin) {
@@ -453,6 +459,37 @@ public class ConfigAdminService implements AdminService {
             delete(rule.configuration());
         } else {
             update(rule, result.toProperties());
+        }
+        awaitInForce(result.target(), result.isOpen() ? null : result.toProperties());
+    }
+
+    /**
+     * The transport's rules in force, so that an access change is answered once the next login
+     * obeys it (a removed initiator or a new CHAP account must not let one more login through);
+     * null when no transport runs here.
+     */
+    protected AccessRulesInForce accessRulesInForce() {
+        return null;
+    }
+
+    private void awaitInForce(String target, Map<String, ?> properties) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(inForceWaitMillis);
+        for (;;) {
+            AccessRulesInForce transport = accessRulesInForce();
+            if (transport == null || transport.inForce(target, properties)) {
+                return;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                LOG.warn("target {}: the access rule is saved, but logins did not obey it within {} ms;"
+                        + " they will once Config Admin delivers it", target, inForceWaitMillis);
+                return;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

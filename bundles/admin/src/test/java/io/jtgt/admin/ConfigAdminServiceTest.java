@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jtgt.scsi.api.AccessRulesInForce;
 import io.jtgt.scsi.api.AdminService.AccessView;
 import io.jtgt.scsi.api.ManagementService;
 import io.jtgt.scsi.api.ManagementService.SessionView;
@@ -16,6 +17,7 @@ import io.jtgt.scsi.config.TargetDefinition;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -283,6 +285,48 @@ class ConfigAdminServiceTest {
         refused(() -> admin.addInitiator(TARGET, "iqn.2026-11.org.example:host4"), "does not exist");
         admin.removeInitiator(TARGET, "iqn.2026-11.org.example:host3");
         assertNull(configAdmin.properties("io.jtgt.auth~iqn.2026-11.io.jtgt_disk1"));
+    }
+
+    /** The transport obeys a change only after Config Admin delivered it: the answer waits for that. */
+    @Test
+    void anAccessChangeIsAnsweredOnceTheTransportObeysIt() {
+        AtomicInteger asked = new AtomicInteger();
+        List<Map<String, ?>> seen = new java.util.ArrayList<>();
+        AccessRulesInForce slowTransport = (target, properties) -> {
+            seen.add(properties);
+            return asked.incrementAndGet() % 3 == 0;
+        };
+        ConfigAdminService waiting = new ConfigAdminService(configAdmin) {
+            @Override
+            protected AccessRulesInForce accessRulesInForce() {
+                return slowTransport;
+            }
+        };
+        waiting.createTarget(TARGET, Map.of());
+        waiting.addInitiator(TARGET, "iqn.2026-11.org.example:host1");
+        assertEquals(3, asked.get(), "asked until the transport obeyed");
+        assertEquals("iqn.2026-11.org.example:host1", seen.get(2).get("initiators"));
+        waiting.removeInitiator(TARGET, "iqn.2026-11.org.example:host1");
+        assertEquals(6, asked.get());
+        assertNull(seen.get(5), "an open target: no rule expected");
+    }
+
+    @Test
+    void aChangeTheTransportNeverObeysIsAnsweredAfterTheWait() {
+        ConfigAdminService waiting = new ConfigAdminService(configAdmin) {
+            @Override
+            protected AccessRulesInForce accessRulesInForce() {
+                return (target, properties) -> false;
+            }
+        };
+        waiting.inForceWaitMillis = 100;
+        waiting.createTarget(TARGET, Map.of());
+        long start = System.nanoTime();
+        waiting.setChap(TARGET, "alice", "twelve-bytes-secret", null, null);
+        long waited = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(waited >= 100, "waited " + waited + " ms");
+        assertEquals("alice", configAdmin.properties("io.jtgt.auth~iqn.2026-11.io.jtgt_disk1").get("userName"),
+                "the change is saved all the same");
     }
 
     @Test

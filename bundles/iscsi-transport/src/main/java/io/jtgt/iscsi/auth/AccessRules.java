@@ -1,5 +1,6 @@
 package io.jtgt.iscsi.auth;
 
+import io.jtgt.scsi.api.AccessRulesInForce;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * configuration each), looked up by target name. Changes apply to the next login; sessions
  * already logged in are not touched. Thread-safe.
  */
-public final class AccessRules {
+public final class AccessRules implements AccessRulesInForce {
 
     private final Map<String, AccessRule> bySource = new ConcurrentHashMap<>();
 
@@ -36,6 +37,25 @@ public final class AccessRules {
             }
         }
         return Optional.ofNullable(found);
+    }
+
+    /**
+     * Whether {@link #rule} gives what {@code properties} describe; properties that cannot be
+     * read describe the locked-out rule {@code AccessRuleComponent} puts in their place.
+     */
+    @Override
+    public boolean inForce(String target, Map<String, ?> properties) {
+        Optional<AccessRule> now = rule(target);
+        if (properties == null) {
+            return now.isEmpty();
+        }
+        AccessRule expected;
+        try {
+            expected = AccessRule.fromProperties(properties);
+        } catch (IllegalArgumentException e) {
+            expected = AccessRule.lockedOut(target);
+        }
+        return now.isPresent() && now.get().equals(expected);
     }
 
     public boolean isEmpty() {

@@ -4,6 +4,7 @@ import io.jtgt.iscsi.auth.AccessRules;
 import io.jtgt.iscsi.server.IscsiServer;
 import io.jtgt.iscsi.server.TransportSettings;
 import io.jtgt.numa.NumaPlacement;
+import io.jtgt.scsi.api.AccessRulesInForce;
 import io.jtgt.scsi.api.TargetRegistry;
 import java.io.IOException;
 import java.util.Dictionary;
@@ -34,11 +35,11 @@ import org.slf4j.LoggerFactory;
  * the NUMA nodes (performance.enableNUMA on a multi-node machine).
  */
 @Component(
-        service = IscsiServerComponent.class,
+        service = {IscsiServerComponent.class, AccessRulesInForce.class},
         configurationPid = "io.jtgt.iscsi",
         configurationPolicy = ConfigurationPolicy.OPTIONAL,
         immediate = true)
-public final class IscsiServerComponent {
+public final class IscsiServerComponent implements AccessRulesInForce {
 
     private static final Logger LOG = LoggerFactory.getLogger(IscsiServerComponent.class);
 
@@ -91,6 +92,11 @@ public final class IscsiServerComponent {
 
     public IscsiServer server() {
         return server;
+    }
+
+    @Override
+    public boolean inForce(String target, Map<String, ?> properties) {
+        return server.accessRules().inForce(target, properties);
     }
 
     @Deactivate

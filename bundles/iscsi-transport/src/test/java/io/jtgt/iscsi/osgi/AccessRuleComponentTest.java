@@ -32,4 +32,23 @@ class AccessRuleComponentTest {
         AccessRuleComponent.apply(rules, "io.jtgt.auth~x", Map.of("userName", "u", "secret", "s"));
         assertTrue(rules.isEmpty());
     }
+
+    /** What the administration service asks before it answers an access change. */
+    @Test
+    void inForceTellsWhetherLoginsMeetAConfigurationYet() {
+        Map<String, Object> withChap = Map.of("target", TARGET, "userName", "u", "secret", "a-long-enough-secret");
+        Map<String, Object> otherSecret = Map.of("target", TARGET, "userName", "u", "secret", "another-long-secret");
+        assertTrue(rules.inForce(TARGET, null), "no rule yet: open");
+        assertFalse(rules.inForce(TARGET, withChap), "not delivered yet");
+        AccessRuleComponent.apply(rules, "io.jtgt.auth~disk", withChap);
+        assertTrue(rules.inForce(TARGET.toUpperCase(), withChap));
+        assertFalse(rules.inForce(TARGET, otherSecret), "a changed secret is a different rule");
+        assertFalse(rules.inForce(TARGET, null));
+        Map<String, Object> unreadable = Map.of("target", TARGET, "secret", "no-user-name");
+        assertFalse(rules.inForce(TARGET, unreadable));
+        AccessRuleComponent.apply(rules, "io.jtgt.auth~disk", unreadable);
+        assertTrue(rules.inForce(TARGET, unreadable), "the locked-out rule stands for an unreadable one");
+        rules.remove("io.jtgt.auth~disk");
+        assertTrue(rules.inForce(TARGET, null));
+    }
 }
