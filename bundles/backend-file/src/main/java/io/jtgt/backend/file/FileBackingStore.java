@@ -8,6 +8,7 @@ import io.jtgt.scsi.spi.Capabilities;
 import io.jtgt.scsi.spi.IoCallback;
 import io.jtgt.scsi.spi.IoFuture;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.Recycler;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -113,7 +114,7 @@ final class FileBackingStore implements BackingStore {
             done.ioDone(null);
             return;
         }
-        start(new Transfer(null, offset, dst, length, done));
+        start(Transfer.of(this, null, offset, dst, length, done));
     }
 
     /**
@@ -214,7 +215,7 @@ final class FileBackingStore implements BackingStore {
                     "write to " + path + " refused: the store is read-only"));
             return;
         }
-        start(new Transfer(forceUnitAccess ? dsyncChannel : channel, offset, src, src.readableBytes(), done));
+        start(Transfer.of(this, forceUnitAccess ? dsyncChannel : channel, offset, src, src.readableBytes(), done));
     }
 
     /** The pool's part of a write: all readable bytes of {@code src}, its reader index unmoved. */
@@ -230,55 +231,101 @@ final class FileBackingStore implements BackingStore {
     }
 
     /**
-     * One read or write on the pool, and its report: a single object per I/O (besides the pool
-     * queue's node), where a future, its completion stage and a lambda would be three.
+     * One read or write on the pool, and its report: a single object per I/O where a future, its
+     * completion stage and a lambda would be three. Netty's {@link Recycler} keeps the ended ones
+     * for the thread that asks for the next (a connection's event loop), though they end on a pool
+     * thread, so in steady state an I/O makes none.
      */
-    private final class Transfer implements Runnable {
+    private static final class Transfer implements Runnable {
 
+        private static final Recycler<Transfer> RECYCLER = new Recycler<>() {
+            @Override
+            protected Transfer newObject(Handle<Transfer> handle) {
+                MADE.incrementAndGet();
+                return new Transfer(handle);
+            }
+        };
+
+        /** How many were made so far, in every store (tests check that they are reused). */
+        static final AtomicInteger MADE = new AtomicInteger();
+
+        private final Recycler.Handle<Transfer> handle;
+        private FileBackingStore store;
         /** Where a write goes (the plain or the O_DSYNC channel); null for a read. */
-        private final FileChannel target;
-        private final long offset;
-        private final ByteBuf buf;
-        private final int length;
-        private final IoCallback done;
+        private FileChannel target;
+        private long offset;
+        private ByteBuf buf;
+        private int length;
+        private IoCallback done;
 
-        Transfer(FileChannel target, long offset, ByteBuf buf, int length, IoCallback done) {
-            this.target = target;
-            this.offset = offset;
-            this.buf = buf;
-            this.length = length;
-            this.done = done;
+        private Transfer(Recycler.Handle<Transfer> handle) {
+            this.handle = handle;
+        }
+
+        static Transfer of(FileBackingStore store, FileChannel target, long offset, ByteBuf buf, int length,
+                IoCallback done) {
+            Transfer t = RECYCLER.get();
+            t.store = store;
+            t.target = target;
+            t.offset = offset;
+            t.buf = buf;
+            t.length = length;
+            t.done = done;
+            return t;
         }
 
         @Override
         public void run() {
+            FileBackingStore on = store;
+            IoCallback to = done;
             Throwable failure = null;
             try {
                 if (target == null) {
-                    readInto(offset, buf, length);
+                    on.readInto(offset, buf, length);
                 } else {
                     writeFrom(target, offset, buf);
                 }
             } catch (Throwable t) {
                 failure = target == null
-                        ? IoErrors.classify(t, Kind.READ_ERROR, path, "read")
-                        : IoErrors.classify(t, Kind.WRITE_ERROR, path, target == dsyncChannel ? "FUA write" : "write");
+                        ? IoErrors.classify(t, Kind.READ_ERROR, on.path, "read")
+                        : IoErrors.classify(t, Kind.WRITE_ERROR, on.path,
+                                target == on.dsyncChannel ? "FUA write" : "write");
             }
+            recycle(); // before the report, which may start the next I/O on another thread
             try {
-                done.ioDone(failure);
+                to.ioDone(failure);
             } finally {
-                finishOne();
+                on.finishOne();
             }
         }
 
         /** The store would not take it (closed, or the pool shut down). */
         void refused(Throwable why) {
-            done.ioDone(why);
+            IoCallback to = done;
+            recycle();
+            to.ioDone(why);
+        }
+
+        boolean isRead() {
+            return target == null;
+        }
+
+        private void recycle() {
+            store = null;
+            target = null;
+            buf = null;
+            done = null;
+            handle.recycle(this);
         }
     }
 
+    /** How many transfer objects the pool's reads and writes made so far, in every store. */
+    static int transfersMade() {
+        return Transfer.MADE.get();
+    }
+
     private void start(Transfer transfer) {
-        Throwable refused = enqueue(transfer.target == null ? "read" : "write", transfer);
+        Throwable refused = enqueue(transfer.isRead() ? "read" : "write", transfer);
         if (refused != null) {
             transfer.refused(refused);
         }

@@ -16,7 +16,6 @@ import io.netty.util.internal.ThreadExecutorMap;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -69,7 +68,12 @@ final class IoUringBackingStore implements BackingStore {
             new ConcurrentHashMap<>();
     /** False for a storage placed on a NUMA node: its I/O stays on the rings pinned there. */
     private final boolean onCallerLoops;
-    private final Set<Transfer> writesInFlight = ConcurrentHashMap.newKeySet();
+    /**
+     * The writes in flight, linked through their own fields so that a write adds no node object;
+     * guarded by itself. A flush waits for what is on it.
+     */
+    private final Object writesInFlight = new Object();
+    private Transfer firstWrite;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger transfersMade = new AtomicInteger();
     private final AtomicBoolean closeStarted = new AtomicBoolean();
@@ -195,8 +199,34 @@ final class IoUringBackingStore implements BackingStore {
         op.write(offset, address, length, forceUnitAccess ? RingOp.RWF_DSYNC : 0, src, done);
         op.owned = bounce;
         op.sqeFlags = sqeFlags(length);
-        writesInFlight.add(op);
+        linkWrite(op);
         ring.submit(op);
+    }
+
+    private void linkWrite(Transfer write) {
+        synchronized (writesInFlight) {
+            write.previousWrite = null;
+            write.nextWrite = firstWrite;
+            if (firstWrite != null) {
+                firstWrite.previousWrite = write;
+            }
+            firstWrite = write;
+        }
+    }
+
+    private void unlinkWrite(Transfer write) {
+        synchronized (writesInFlight) {
+            if (write.previousWrite != null) {
+                write.previousWrite.nextWrite = write.nextWrite;
+            } else if (firstWrite == write) {
+                firstWrite = write.nextWrite;
+            }
+            if (write.nextWrite != null) {
+                write.nextWrite.previousWrite = write.previousWrite;
+            }
+            write.previousWrite = null;
+            write.nextWrite = null;
+        }
     }
 
     /** A spare op of {@code ring} when on its loop (where ops end and are kept), else a new one. */
@@ -231,11 +261,14 @@ final class IoUringBackingStore implements BackingStore {
         /** Where in the bounce buffer ({@link RingOp#owned}) a read's data begins. */
         private int copyFrom;
         private IoCallback caller;
-        // guarded by this: the flushes that wait for this write, and whether it ended. True while it
-        // is a spare or a read, so a flush that meets it through a stale look at writesInFlight does
-        // not wait; a flush that meets it reused for a newer write only waits for that one too.
+        // guarded by this: the flushes that wait for this write, and whether it ended (true while
+        // it is a spare or a read). A write leaves writesInFlight before it is over, so a flush
+        // that finds it there either waits for it or learns it ended just now.
         private List<Runnable> flushes;
         private boolean over = true;
+        /** Its neighbours on the list of writes in flight; guarded by {@link #writesInFlight}. */
+        private Transfer previousWrite;
+        private Transfer nextWrite;
 
         Transfer(RingFile home) {
             super(OP_READ, IoUringBackingStore.this.fd, 0, 0, 0, 0);
@@ -308,7 +341,7 @@ final class IoUringBackingStore implements BackingStore {
         }
 
         private void writeEnded(Throwable failure) {
-            writesInFlight.remove(this);
+            unlinkWrite(this);
             releaseOwned(this);
             List<Runnable> waiting;
             synchronized (this) {
@@ -372,10 +405,13 @@ final class IoUringBackingStore implements BackingStore {
                 covered.complete(null);
             }
         };
-        for (Transfer write : writesInFlight) {
-            pending.incrementAndGet();
-            if (!write.awaitedBy(oneEnded)) {
-                oneEnded.run();
+        synchronized (writesInFlight) {
+            // a write ending meanwhile waits here to unlink itself: it is either gone or runs oneEnded
+            for (Transfer write = firstWrite; write != null; write = write.nextWrite) {
+                pending.incrementAndGet();
+                if (!write.awaitedBy(oneEnded)) {
+                    oneEnded.run();
+                }
             }
         }
         oneEnded.run();
