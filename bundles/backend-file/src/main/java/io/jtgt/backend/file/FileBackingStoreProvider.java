@@ -11,9 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,13 +45,14 @@ public final class FileBackingStoreProvider implements BackingStoreProvider, Aut
     public static final int MAX_IO_THREADS = 1024;
 
     private static final long CLOSE_TIMEOUT_SECONDS = 30;
+    private static final long IDLE_TIMEOUT_SECONDS = 60;
 
-    private final ThreadPoolExecutor pool;
+    private final FileIoPool pool;
     private final BackingFileOpener opener;
     private volatile int ioThreads;
     private final NumaPlacement numa;
     /** With NUMA active: one pool per node, its threads pinned to the node (storages with numaNode). */
-    private final java.util.Map<Integer, ThreadPoolExecutor> nodePools = new ConcurrentHashMap<>();
+    private final java.util.Map<Integer, FileIoPool> nodePools = new ConcurrentHashMap<>();
     private final Set<FileBackingStore> openStores = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -80,9 +79,8 @@ public final class FileBackingStoreProvider implements BackingStoreProvider, Aut
 
     FileBackingStoreProvider(int ioThreads, Optional<LinuxFileCalls> linux, NumaPlacement numa) {
         requireIoThreads(ioThreads);
-        this.pool = new ThreadPoolExecutor(ioThreads, ioThreads, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), new NamedThreadFactory("jtgt-file-io"));
-        this.pool.allowCoreThreadTimeOut(true);
+        this.pool = new FileIoPool(ioThreads, IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS,
+                new NamedThreadFactory("jtgt-file-io"));
         this.opener = new BackingFileOpener(linux, pool);
         this.ioThreads = ioThreads;
         this.numa = numa;
@@ -156,28 +154,16 @@ public final class FileBackingStoreProvider implements BackingStoreProvider, Aut
         requireIoThreads(count);
         synchronized (nodePools) {
             ioThreads = count;
-            resize(pool, count);
-            nodePools.values().forEach(p -> resize(p, count));
+            pool.resize(count);
+            nodePools.values().forEach(p -> p.resize(count));
         }
     }
 
-    private static void resize(ThreadPoolExecutor p, int count) {
-        if (count > p.getMaximumPoolSize()) { // the core size may never exceed the maximum
-            p.setMaximumPoolSize(count);
-            p.setCorePoolSize(count);
-        } else {
-            p.setCorePoolSize(count);
-            p.setMaximumPoolSize(count);
-        }
-    }
-
-    private ThreadPoolExecutor nodePool(int node) {
+    private FileIoPool nodePool(int node) {
         synchronized (nodePools) { // a resize either sees this pool or this pool sees its count
             return nodePools.computeIfAbsent(node, n -> {
-                ThreadPoolExecutor p = new ThreadPoolExecutor(ioThreads, ioThreads, 60, TimeUnit.SECONDS,
-                        new LinkedBlockingQueue<>(), numa.threadFactory("jtgt-file-io", n));
-                p.allowCoreThreadTimeOut(true);
-                return p;
+                return new FileIoPool(ioThreads, IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS,
+                        numa.threadFactory("jtgt-file-io", n));
             });
         }
     }
@@ -202,7 +188,7 @@ public final class FileBackingStoreProvider implements BackingStoreProvider, Aut
         } catch (Exception e) {
             LOG.warn("Not every file store closed cleanly: {}", e.toString());
         }
-        nodePools.values().forEach(ThreadPoolExecutor::shutdown);
+        nodePools.values().forEach(FileIoPool::shutdown);
         pool.shutdown();
         try {
             if (!pool.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
