@@ -79,8 +79,7 @@ public final class FileBackingStoreProvider implements BackingStoreProvider, Aut
 
     FileBackingStoreProvider(int ioThreads, Optional<LinuxFileCalls> linux, NumaPlacement numa) {
         requireIoThreads(ioThreads);
-        this.pool = new FileIoPool(ioThreads, IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS,
-                new NamedThreadFactory("jtgt-file-io"));
+        this.pool = newPool(ioThreads, new NamedThreadFactory("jtgt-file-io"));
         this.opener = new BackingFileOpener(linux, pool);
         this.ioThreads = ioThreads;
         this.numa = numa;
@@ -159,12 +158,13 @@ public final class FileBackingStoreProvider implements BackingStoreProvider, Aut
         }
     }
 
+    private static FileIoPool newPool(int threads, java.util.concurrent.ThreadFactory factory) {
+        return new FileIoPool(threads, IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS, factory);
+    }
+
     private FileIoPool nodePool(int node) {
         synchronized (nodePools) { // a resize either sees this pool or this pool sees its count
-            return nodePools.computeIfAbsent(node, n -> {
-                return new FileIoPool(ioThreads, IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS,
-                        numa.threadFactory("jtgt-file-io", n));
-            });
+            return nodePools.computeIfAbsent(node, n -> newPool(ioThreads, numa.threadFactory("jtgt-file-io", n)));
         }
     }
 

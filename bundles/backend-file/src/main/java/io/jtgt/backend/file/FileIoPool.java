@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * preallocated array queue (an unbounded linked one takes the excess only when that is full), and
  * idle workers wait on a preallocated stack, parked with {@link LockSupport}.
  *
- * <p>Threads start when a command finds no idle one and fewer than {@link #size()} run, and leave
+ * <p>Threads start when a command finds no idle one and fewer than the pool's size run, and leave
  * after {@code idleTimeout} without work, so an unused pool holds none. {@link #shutdown()} runs
  * what is queued, refuses the rest; threads are never interrupted (an interrupt closes a
  * FileChannel for every user of it).
@@ -46,10 +46,7 @@ final class FileIoPool implements Executor {
     private volatile boolean shutdown;
 
     FileIoPool(int size, long idleTimeout, TimeUnit unit, ThreadFactory threads) {
-        if (size < 1) {
-            throw new IllegalArgumentException("size must be at least 1, was " + size);
-        }
-        this.size = size;
+        this.size = requireSize(size);
         this.idle = new Worker[size];
         this.idleTimeoutNanos = unit.toNanos(idleTimeout);
         this.threads = threads;
@@ -77,8 +74,7 @@ final class FileIoPool implements Executor {
         boolean start = false;
         synchronized (lock) {
             if (idleCount > 0) {
-                sleeper = idle[--idleCount];
-                idle[idleCount] = null;
+                sleeper = removeIdleAt(idleCount - 1);
                 sleeper.woken = true;
             } else if (live < size) { // also after shutdown: a command that slipped in still runs
                 live++;
@@ -115,15 +111,16 @@ final class FileIoPool implements Executor {
         return !queue.isEmpty() || !overflow.isEmpty();
     }
 
-    int size() {
+    private static int requireSize(int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("size must be at least 1, was " + size);
+        }
         return size;
     }
 
     /** Sets the thread count, live: threads beyond it leave after their current command. */
     void resize(int newSize) {
-        if (newSize < 1) {
-            throw new IllegalArgumentException("size must be at least 1, was " + newSize);
-        }
+        requireSize(newSize);
         int toStart = 0;
         synchronized (lock) {
             if (newSize > idle.length) { // idle holds at most every thread ever allowed at once
@@ -143,11 +140,17 @@ final class FileIoPool implements Executor {
         }
     }
 
-    /** Takes the idle worker at {@code index} off the stack and wakes it. Under the lock. */
-    private void wake(int index) {
+    /** Takes the idle worker at {@code index} off the stack. Under the lock. */
+    private Worker removeIdleAt(int index) {
         Worker w = idle[index];
         System.arraycopy(idle, index + 1, idle, index, idleCount - index - 1);
         idle[--idleCount] = null;
+        return w;
+    }
+
+    /** Takes the idle worker at {@code index} off the stack and wakes it. Under the lock. */
+    private void wake(int index) {
+        Worker w = removeIdleAt(index);
         w.woken = true;
         LockSupport.unpark(w.thread);
     }
@@ -161,10 +164,6 @@ final class FileIoPool implements Executor {
             }
             lock.notifyAll();
         }
-    }
-
-    boolean isShutdown() {
-        return shutdown;
     }
 
     /** Waits until the pool is shut down and every thread has left; false if the time ran out. */
@@ -280,8 +279,7 @@ final class FileIoPool implements Executor {
         private void removeFromStack() {
             for (int i = idleCount - 1; i >= 0; i--) {
                 if (idle[i] == this) {
-                    System.arraycopy(idle, i + 1, idle, i, idleCount - i - 1);
-                    idle[--idleCount] = null;
+                    removeIdleAt(i);
                     return;
                 }
             }

@@ -30,12 +30,32 @@ class FileIoPoolTest {
         return pool;
     }
 
+    /** Queues {@code count} commands that hold their threads until {@link Concurrency#finish()}. */
+    private Concurrency submitHolding(int count) {
+        Concurrency c = new Concurrency(count);
+        for (int i = 0; i < count; i++) {
+            pool.execute(c.command());
+        }
+        return c;
+    }
+
     /** Counts how many commands run at once, each holding its thread until {@code release}. */
     private static final class Concurrency {
+        final int count;
         final AtomicInteger now = new AtomicInteger();
         final AtomicInteger most = new AtomicInteger();
         final AtomicInteger done = new AtomicInteger();
         final CountDownLatch release = new CountDownLatch(1);
+
+        Concurrency(int count) {
+            this.count = count;
+        }
+
+        /** Lets every command end, then waits until all of them have. */
+        void finish() throws InterruptedException {
+            release.countDown();
+            eventually("all " + count + " are done", () -> done.get() == count);
+        }
 
         Runnable command() {
             return () -> {
@@ -63,16 +83,12 @@ class FileIoPoolTest {
     void runsAtMostSizeCommandsAtOnceAndStartsThreadsOnlyWhenNeeded() throws Exception {
         pool(3, 60_000);
         assertEquals(0, pool.liveThreads(), "an unused pool holds no threads");
-        Concurrency c = new Concurrency();
-        for (int i = 0; i < 10; i++) {
-            pool.execute(c.command());
-        }
+        Concurrency c = submitHolding(10);
         eventually("three run", () -> c.now.get() == 3);
         Thread.sleep(50);
         assertEquals(3, c.most.get());
         assertEquals(3, pool.liveThreads());
-        c.release.countDown();
-        eventually("all ten are done", () -> c.done.get() == 10);
+        c.finish();
     }
 
     @Test
@@ -92,46 +108,32 @@ class FileIoPoolTest {
     @Test
     void growingThePoolRunsQueuedCommandsAtOnce() throws Exception {
         pool(1, 60_000);
-        Concurrency c = new Concurrency();
-        for (int i = 0; i < 4; i++) {
-            pool.execute(c.command());
-        }
+        Concurrency c = submitHolding(4);
         eventually("one runs", () -> c.now.get() == 1);
         pool.resize(4);
         eventually("four run", () -> c.now.get() == 4);
-        c.release.countDown();
-        eventually("all are done", () -> c.done.get() == 4);
+        c.finish();
     }
 
     @Test
     void shrinkingThePoolLetsSurplusThreadsLeaveAfterTheirCommand() throws Exception {
         pool(4, 60_000);
-        Concurrency busy = new Concurrency();
-        for (int i = 0; i < 4; i++) {
-            pool.execute(busy.command());
-        }
+        Concurrency busy = submitHolding(4);
         eventually("four run", () -> busy.now.get() == 4);
         pool.resize(1);
         busy.release.countDown();
         eventually("three threads leave", () -> pool.liveThreads() == 1);
-        Concurrency after = new Concurrency();
-        for (int i = 0; i < 3; i++) {
-            pool.execute(after.command());
-        }
+        Concurrency after = submitHolding(3);
         eventually("one runs", () -> after.now.get() == 1);
         Thread.sleep(50);
         assertEquals(1, after.most.get());
-        after.release.countDown();
-        eventually("all are done", () -> after.done.get() == 3);
+        after.finish();
     }
 
     @Test
     void shutdownRunsWhatIsQueuedAndRefusesTheRest() throws Exception {
         pool(1, 60_000);
-        Concurrency c = new Concurrency();
-        for (int i = 0; i < 5; i++) {
-            pool.execute(c.command());
-        }
+        Concurrency c = submitHolding(5);
         pool.shutdown();
         assertThrows(RejectedExecutionException.class, () -> pool.execute(() -> { }));
         assertEquals(false, pool.awaitTermination(50, TimeUnit.MILLISECONDS), "still busy");
@@ -144,8 +146,7 @@ class FileIoPoolTest {
     @Test
     void commandsBeyondTheArrayQueueOverflowAndAllRun() throws Exception {
         pool(1, 60_000);
-        Concurrency blocker = new Concurrency();
-        pool.execute(blocker.command());
+        Concurrency blocker = submitHolding(1);
         eventually("the blocker runs", () -> blocker.now.get() == 1);
         int count = FileIoPool.QUEUE_CAPACITY + 1000;
         AtomicInteger ran = new AtomicInteger();
