@@ -43,6 +43,8 @@ public final class FileBackingStoreProvider implements BackingStoreProvider, Aut
     public static final int DEFAULT_IO_THREADS = Math.min(16, Math.max(2, Runtime.getRuntime().availableProcessors()));
     /** Upper bound of {@code fileIoThreads}. */
     public static final int MAX_IO_THREADS = 1024;
+    /** The {@code io.jtgt.performance} key that sizes the I/O threads. */
+    public static final String IO_THREADS_KEY = "fileIoThreads";
 
     private static final long CLOSE_TIMEOUT_SECONDS = 30;
     private static final long IDLE_TIMEOUT_SECONDS = 60;
@@ -133,6 +135,23 @@ public final class FileBackingStoreProvider implements BackingStoreProvider, Aut
             result.completeExceptionally(new BackingStoreException(Kind.UNAVAILABLE, "file backend is shut down", e));
         }
         return result;
+    }
+
+    /**
+     * {@code fileIoThreads} as Config Admin hands it over: a number or numeric string in range.
+     * Absent or anything else keeps the default (the gotgt JSON importer refuses both).
+     */
+    public static int ioThreadsSetting(Object raw) {
+        try {
+            int n = raw instanceof Number number ? number.intValue()
+                    : raw != null ? Integer.parseInt(raw.toString().trim()) : DEFAULT_IO_THREADS;
+            if (n >= 1 && n <= MAX_IO_THREADS) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // the default, as for a value out of range
+        }
+        return DEFAULT_IO_THREADS;
     }
 
     private static void requireIoThreads(int ioThreads) {

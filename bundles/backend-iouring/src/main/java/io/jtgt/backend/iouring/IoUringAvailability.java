@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * Decides whether io_uring can be used here, and if not, why: the answer is the one log line
- * the provider writes when it falls back to FileChannel I/O.
+ * the provider writes when it falls back to the file backend's I/O.
  */
 final class IoUringAvailability {
 
@@ -22,7 +22,7 @@ final class IoUringAvailability {
         return unusableReason(DISABLED_SYSCTL);
     }
 
-    /** {@code -Djtgt.iouring.disable=true}: serve iouring storages with FileChannel I/O (to compare, or to test the fallback). */
+    /** {@code -Djtgt.iouring.disable=true}: serve iouring storages with the file backend's I/O (to compare, or to test the fallback). */
     static final String DISABLE_PROPERTY = "jtgt.iouring.disable";
 
     static Optional<String> unusableReason(Path sysctl) {

@@ -1,5 +1,6 @@
 package io.jtgt.backend.iouring;
 
+import io.jtgt.backend.file.FileBackingStoreProvider;
 import io.jtgt.numa.NumaPlacement;
 import io.jtgt.scsi.spi.BackingStore;
 import io.jtgt.scsi.spi.BackingStoreException;
@@ -15,13 +16,13 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -35,8 +36,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Opens image files with {@code backendType=iouring}: I/O through io_uring rings (Netty's
  * io_uring event loops, {@code jtgt-iouring-N}), or, where io_uring is unusable (kernel too old,
- * {@code kernel.io_uring_disabled}, seccomp, native library missing), positional FileChannel I/O
- * on a thread pool — decided once, announced in one log line.
+ * {@code kernel.io_uring_disabled}, seccomp, native library missing), the file backend's I/O: a
+ * {@link FileBackingStoreProvider} of its own opens the same images, with the same thin provisioning,
+ * FUA and flush semantics — decided once, announced in one log line.
  *
  * <p>Plain Java: {@code new IoUringBackingStoreProvider()} for embedding and tests; the OSGi
  * component only registers and closes one.
@@ -59,7 +61,8 @@ public final class IoUringBackingStoreProvider implements BackingStoreProvider, 
     private static final long CLOSE_TIMEOUT_SECONDS = 30;
 
     private final int defaultQueueDepth;
-    private final MultiThreadIoEventLoopGroup group; // null: FileChannel fallback
+    private final MultiThreadIoEventLoopGroup group; // null: io_uring unusable, see fallback
+    private final FileBackingStoreProvider fallback; // null: io_uring in use
     private final List<IoEventLoop> loops = new ArrayList<>();
     private final ThreadPoolExecutor blocking;
     private final ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
@@ -94,15 +97,25 @@ public final class IoUringBackingStoreProvider implements BackingStoreProvider, 
      * is active).
      */
     public IoUringBackingStoreProvider(int defaultQueueDepth, int rings, NumaPlacement numa) {
-        this(defaultQueueDepth, rings, IoUringAvailability.unusableReason(), numa);
+        this(defaultQueueDepth, rings, numa, FileBackingStoreProvider.DEFAULT_IO_THREADS);
     }
 
-    /** For tests: {@code unusable} present forces the FileChannel fallback. */
+    /** @param fallbackIoThreads {@code fileIoThreads} of the file backend's I/O, used where io_uring is unusable */
+    public IoUringBackingStoreProvider(int defaultQueueDepth, int rings, NumaPlacement numa, int fallbackIoThreads) {
+        this(defaultQueueDepth, rings, IoUringAvailability.unusableReason(), numa, fallbackIoThreads);
+    }
+
+    /** For tests: {@code unusable} present forces the fallback to the file backend's I/O. */
     IoUringBackingStoreProvider(int defaultQueueDepth, int rings, Optional<String> unusable) {
-        this(defaultQueueDepth, rings, unusable, NumaPlacement.inactive());
+        this(defaultQueueDepth, rings, unusable, NumaPlacement.inactive(), FileBackingStoreProvider.DEFAULT_IO_THREADS);
     }
 
     IoUringBackingStoreProvider(int defaultQueueDepth, int rings, Optional<String> unusable, NumaPlacement numa) {
+        this(defaultQueueDepth, rings, unusable, numa, FileBackingStoreProvider.DEFAULT_IO_THREADS);
+    }
+
+    private IoUringBackingStoreProvider(int defaultQueueDepth, int rings, Optional<String> unusable, NumaPlacement numa,
+            int fallbackIoThreads) {
         if (defaultQueueDepth < 1) {
             throw new IllegalArgumentException("ioUringQueueDepth must be at least 1, was " + defaultQueueDepth);
         }
@@ -136,8 +149,10 @@ public final class IoUringBackingStoreProvider implements BackingStoreProvider, 
         }
         this.group = created;
         if (group == null) {
-            LOG.warn("backendType=iouring falls back to FileChannel I/O: {}", reason);
+            this.fallback = new FileBackingStoreProvider(fallbackIoThreads, numa);
+            LOG.warn("backendType=iouring falls back to the file backend's I/O: {}", reason);
         } else {
+            this.fallback = null;
             LOG.info("backendType=iouring: {} io_uring rings, default queue depth {}", rings, this.defaultQueueDepth);
         }
     }
@@ -147,7 +162,7 @@ public final class IoUringBackingStoreProvider implements BackingStoreProvider, 
         return Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
     }
 
-    /** True when stores use io_uring, false when this provider fell back to FileChannel I/O. */
+    /** True when stores use io_uring, false when this provider fell back to the file backend's I/O. */
     public boolean usesIoUring() {
         return group != null;
     }
@@ -170,11 +185,12 @@ public final class IoUringBackingStoreProvider implements BackingStoreProvider, 
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
+        if (fallback != null) {
+            return fallback.open(asFileStorage(config, options));
+        }
         CompletableFuture<BackingStore> result = new CompletableFuture<>();
         CompletableFuture.supplyAsync(() -> prepare(config, options.path()), blocking)
-                .thenCompose(prepared -> group != null
-                        ? openOnRing(config, options, prepared, node)
-                        : openFallback(config, options, prepared))
+                .thenCompose(prepared -> openOnRing(config, options, prepared, node))
                 .whenComplete((store, failure) -> {
                     if (failure == null) {
                         openStores.add(store);
@@ -305,18 +321,20 @@ public final class IoUringBackingStoreProvider implements BackingStoreProvider, 
         return op.result.whenComplete((fd, failure) -> cString.release());
     }
 
-    private CompletableFuture<BackingStore> openFallback(StorageConfig config, StoreOptions options, Prepared prepared) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                FileChannel channel = config.readOnly()
-                        ? FileChannel.open(options.path(), StandardOpenOption.READ)
-                        : FileChannel.open(options.path(), StandardOpenOption.READ, StandardOpenOption.WRITE);
-                return new FileChannelBackingStore(options.path(), channel, config.readOnly(), prepared.size(),
-                        blocking, openStores::remove);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }, blocking);
+    /**
+     * The storage as the file backend sees it: its own type, without the ring's options (which the
+     * file backend would only report as having no effect).
+     */
+    private static StorageConfig asFileStorage(StorageConfig config, StoreOptions options) {
+        if (options.direct()) {
+            LOG.warn("storage {}: direct (O_DIRECT) needs io_uring here; {} is served buffered by the file backend",
+                    config.deviceId(), options.path());
+        }
+        Map<String, String> fileOptions = new HashMap<>(config.options());
+        fileOptions.remove(StoreOptions.QUEUE_DEPTH);
+        fileOptions.remove(StoreOptions.DIRECT);
+        return new StorageConfig(config.deviceId(), FileBackingStoreProvider.BACKEND_TYPE_FILE, config.location(),
+                config.deviceSize(), config.blockSize(), config.thinProvisioning(), config.readOnly(), fileOptions);
     }
 
     private static boolean isEinval(Throwable failure) {
@@ -360,6 +378,9 @@ public final class IoUringBackingStoreProvider implements BackingStoreProvider, 
         }
         if (group != null) {
             group.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+        if (fallback != null) {
+            fallback.close(); // closes its stores after their in-flight I/O, like the rings above
         }
         blocking.shutdown();
     }

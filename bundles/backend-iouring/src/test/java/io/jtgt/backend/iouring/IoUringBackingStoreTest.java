@@ -244,17 +244,28 @@ class IoUringBackingStoreTest {
     }
 
     @Test
-    void fallbackServesTheSameImageWithFileChannel() throws Exception {
+    void fallbackServesTheSameImageThroughTheFileBackend() throws Exception {
         IoUringBackingStoreProvider provider = fallbackProvider();
         assertFalse(provider.usesIoUring());
-        BackingStore store = await(provider.open(config(dir.resolve("fb.img"), 4 * MIB, Map.of())));
-        assertInstanceOf(FileChannelBackingStore.class, store);
+        // this backend's own options are accepted (direct is served buffered) and not passed on
+        BackingStore store = await(provider.open(config(dir.resolve("fb.img"), 4 * MIB,
+                Map.of("ioUringQueueDepth", "8", "direct", "true"))));
+        assertEquals("io.jtgt.backend.file.FileBackingStore", store.getClass().getName());
         roundTrip(store);
         ByteBuf src = Unpooled.buffer(4096).writeBytes(random(4096, 4));
         await(store.write(0, src, true));
         await(store.flush());
         assertArrayEquals(random(4096, 4), read(store, 0, 4096));
+        // thin provisioning as on a file LUN: UNMAP punches a hole that reads as zeros
+        assertTrue(store.capabilities().canUnmap() && store.capabilities().canReportAllocation(), store.capabilities().toString());
+        await(store.unmap(0, 4096));
+        assertArrayEquals(new byte[4096], read(store, 0, 4096));
         await(store.close());
+        // close() of the provider closes what the file backend still has open
+        BackingStore open = await(provider.open(config(dir.resolve("fb2.img"), MIB, Map.of())));
+        provider.close();
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> read(open, 0, 512));
+        assertTrue(refused.getCause().getMessage().contains("closed"), refused.getCause().getMessage());
     }
 
     @Test
@@ -323,7 +334,7 @@ class IoUringBackingStoreTest {
         }
         assertFalse(provider.usesIoUring());
         List<String> why = captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
-                .filter(l -> l.contains("falls back to FileChannel I/O")).toList();
+                .filter(l -> l.contains("falls back to the file backend's I/O")).toList();
         assertEquals(1, why.size(), "exactly one fallback line: " + why);
         assertTrue(why.get(0).contains("WARN") && why.get(0).contains("disabled by the system property jtgt.iouring.disable"),
                 why.get(0));

@@ -1,6 +1,7 @@
 package io.jtgt.itests.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -30,13 +31,22 @@ class IoUringIT {
     private static final long SIZE = 64 * EmbeddedTarget.MIB;
 
     private IoUringBackingStoreProvider iouring;
+    /** The same backend where io_uring is unusable (forced here): it serves through the file backend's I/O. */
+    private IoUringBackingStoreProvider fallback;
     private TestCuSuite suites;
 
     @BeforeAll
     void start() {
         iouring = new IoUringBackingStoreProvider();
-        // This machine's kernel allows io_uring; a fallback here would test FileChannel I/O instead.
-        assertTrue(iouring.usesIoUring(), "io_uring unusable: the iouring backend fell back to FileChannel I/O");
+        // This machine's kernel allows io_uring; a fallback here would test the file backend's I/O instead.
+        assertTrue(iouring.usesIoUring(), "io_uring unusable: the iouring backend fell back to the file backend's I/O");
+        System.setProperty("jtgt.iouring.disable", "true"); // read once, by the constructor's probe
+        try {
+            fallback = new IoUringBackingStoreProvider();
+        } finally {
+            System.clearProperty("jtgt.iouring.disable");
+        }
+        assertFalse(fallback.usesIoUring(), "jtgt.iouring.disable did not force the fallback");
         suites = TestCuSuite.load();
     }
 
@@ -44,6 +54,9 @@ class IoUringIT {
     void stop() {
         if (iouring != null) {
             iouring.close();
+        }
+        if (fallback != null) {
+            fallback.close();
         }
     }
 
@@ -65,6 +78,21 @@ class IoUringIT {
         }
         try (EmbeddedTarget target = EmbeddedTarget.builder().backend(iouring).lun(0, lun(profile.lun(), image))
                 .start()) {
+            profile.notInEffect(target).ifPresent(problem -> fail("LUN profile " + profile + ": " + problem));
+            suites.assertPasses(suite, target.url(0));
+        }
+    }
+
+    /**
+     * Where io_uring is unusable an iouring LUN keeps everything a file LUN has: thin provisioning
+     * (UNMAP, WRITE SAME with UNMAP, GET LBA STATUS), FUA writes and verify.
+     */
+    @ParameterizedTest(name = "iouring fallback ALL.{0}")
+    @ValueSource(strings = {"Read16", "Write16", "WriteSame16", "Unmap", "GetLBAStatus", "WriteVerify16"})
+    void fallbackSuitePasses(String suite, @TempDir Path dir) throws Exception {
+        LunProfile profile = ConformanceSuites.profile(suite);
+        try (EmbeddedTarget target = EmbeddedTarget.builder().backend(fallback)
+                .lun(0, lun(profile.lun(), dir.resolve(suite + ".img"))).start()) {
             profile.notInEffect(target).ifPresent(problem -> fail("LUN profile " + profile + ": " + problem));
             suites.assertPasses(suite, target.url(0));
         }

@@ -31,7 +31,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class FileBackendComponent {
 
-    static final String IO_THREADS = "fileIoThreads";
+    static final String IO_THREADS = FileBackingStoreProvider.IO_THREADS_KEY;
 
     private FileBackingStoreProvider provider;
     private ServiceRegistration<BackingStoreProvider> registration;
@@ -41,7 +41,7 @@ public final class FileBackendComponent {
 
     @Activate
     void activate(BundleContext context, Map<String, Object> config) {
-        provider = new FileBackingStoreProvider(ioThreads(config.get(IO_THREADS)),
+        provider = new FileBackingStoreProvider(FileBackingStoreProvider.ioThreadsSetting(config.get(IO_THREADS)),
                 numa == null ? NumaPlacement.inactive() : numa);
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(BackingStoreProvider.BACKEND_TYPE, provider.backendType());
@@ -50,21 +50,7 @@ public final class FileBackendComponent {
 
     @Modified
     void modified(Map<String, Object> config) {
-        provider.ioThreads(ioThreads(config.get(IO_THREADS)));
-    }
-
-    /** A number or numeric string in range; absent or anything else keeps the default. */
-    static int ioThreads(Object raw) {
-        try {
-            int n = raw instanceof Number number ? number.intValue()
-                    : raw != null ? Integer.parseInt(raw.toString().trim()) : FileBackingStoreProvider.DEFAULT_IO_THREADS;
-            if (n >= 1 && n <= FileBackingStoreProvider.MAX_IO_THREADS) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // the default, as for a value out of range (the gotgt JSON importer refuses both)
-        }
-        return FileBackingStoreProvider.DEFAULT_IO_THREADS;
+        provider.ioThreads(FileBackingStoreProvider.ioThreadsSetting(config.get(IO_THREADS)));
     }
 
     @Deactivate

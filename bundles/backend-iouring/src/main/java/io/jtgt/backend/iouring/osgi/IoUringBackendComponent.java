@@ -1,5 +1,6 @@
 package io.jtgt.backend.iouring.osgi;
 
+import io.jtgt.backend.file.FileBackingStoreProvider;
 import io.jtgt.backend.iouring.IoUringBackingStoreProvider;
 import io.jtgt.numa.NumaPlacement;
 import io.jtgt.scsi.spi.BackingStoreProvider;
@@ -19,7 +20,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 /**
  * Publishes an {@link IoUringBackingStoreProvider} as the {@code backendType=iouring}
  * {@link BackingStoreProvider}. Reads the {@code io.jtgt.performance} singleton (optional) for the
- * default {@code ioUringQueueDepth}; a change restarts the component (no @Modified), which
+ * default {@code ioUringQueueDepth} (and {@code fileIoThreads}, which sizes the file backend's I/O
+ * this backend falls back to where io_uring is unusable); a change restarts the component (no @Modified), which
  * reopens the stores with the new rings. Storages with {@code enableNUMA}/{@code numaNode} get rings
  * pinned to their node when the {@link NumaPlacement} is active (optional reference).
  */
@@ -38,7 +40,8 @@ public final class IoUringBackendComponent {
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
         provider = new IoUringBackingStoreProvider(queueDepth(properties.get(QUEUE_DEPTH)),
-                IoUringBackingStoreProvider.defaultRings(), numa == null ? NumaPlacement.inactive() : numa);
+                IoUringBackingStoreProvider.defaultRings(), numa == null ? NumaPlacement.inactive() : numa,
+                FileBackingStoreProvider.ioThreadsSetting(properties.get(FileBackingStoreProvider.IO_THREADS_KEY)));
         Dictionary<String, Object> serviceProperties = new Hashtable<>();
         serviceProperties.put(BackingStoreProvider.BACKEND_TYPE, provider.backendType());
         registration = context.registerService(BackingStoreProvider.class, provider, serviceProperties);
