@@ -138,24 +138,29 @@ public final class NumaPlacement {
 
     private ThreadFactory threadFactory(String prefix, java.util.function.IntSupplier nodes) {
         AtomicInteger count = new AtomicInteger();
-        return task -> {
-            int node = nodes.getAsInt();
-            int[] cpus = topology.node(node).map(NumaNode::cpus).orElse(new int[0]);
-            Runnable pinThenRun = () -> {
-                if (node >= 0) {
-                    try {
-                        affinity.pinCurrentThread(cpus);
-                    } catch (RuntimeException e) {
-                        LOG.warn("{} runs unpinned: {}", Thread.currentThread().getName(), e.getMessage());
-                    }
+        return task -> newThread(prefix + "-" + count.incrementAndGet(), nodes.getAsInt(), task);
+    }
+
+    /**
+     * A daemon {@link NodeThread} named {@code name-nodeN} that pins itself to {@code node} as it
+     * starts (unpinned, and named {@code name}, for node -1). A pinning failure is logged once and
+     * the thread runs unpinned.
+     */
+    public Thread newThread(String name, int node, Runnable task) {
+        int[] cpus = topology.node(node).map(NumaNode::cpus).orElse(new int[0]);
+        Runnable pinThenRun = () -> {
+            if (node >= 0) {
+                try {
+                    affinity.pinCurrentThread(cpus);
+                } catch (RuntimeException e) {
+                    LOG.warn("{} runs unpinned: {}", Thread.currentThread().getName(), e.getMessage());
                 }
-                task.run();
-            };
-            NodeThread t = new NodeThread(null, pinThenRun, prefix + "-" + count.incrementAndGet()
-                    + (node >= 0 ? "-node" + node : ""), node);
-            t.setDaemon(true);
-            return t;
+            }
+            task.run();
         };
+        NodeThread t = new NodeThread(null, pinThenRun, name + (node >= 0 ? "-node" + node : ""), node);
+        t.setDaemon(true);
+        return t;
     }
 
     /** One line for the log: the topology and what is done with it. */

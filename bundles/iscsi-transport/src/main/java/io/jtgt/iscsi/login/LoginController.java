@@ -296,7 +296,7 @@ public final class LoginController {
     }
 
     /** The TPGT of the group holding {@code portalId}; tag 1 for a target without groups. */
-    static Integer portalGroupOf(ScsiTarget target, int portalId) {
+    public static Integer portalGroupOf(ScsiTarget target, int portalId) {
         Map<Integer, List<Integer>> groups = target.portalGroups();
         if (groups == null || groups.isEmpty()) {
             return 1;

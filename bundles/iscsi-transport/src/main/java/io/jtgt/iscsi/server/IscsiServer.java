@@ -1,6 +1,7 @@
 package io.jtgt.iscsi.server;
 
 import io.jtgt.iscsi.login.LoginContext;
+import io.jtgt.iscsi.login.LoginController;
 import io.jtgt.iscsi.auth.AccessRules;
 import io.jtgt.iscsi.auth.ChapAuthenticator;
 import io.jtgt.iscsi.login.ParameterTable;
@@ -20,6 +21,8 @@ import io.jtgt.scsi.config.PortalDefinition;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -91,9 +94,8 @@ public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         this.workerGroup = numa.active()
                 // at least one loop per node; 0 means Netty's default of 2 x cores
-                ? new MultiThreadIoEventLoopGroup(Math.max(numa.nodes().size(), settings.ioThreads() > 0
-                        ? settings.ioThreads() : 2 * Runtime.getRuntime().availableProcessors()),
-                        numa.roundRobinThreadFactory("jtgt-iscsi"), transport.ioHandlerFactory())
+                ? new NodeLoopGroup(settings.ioThreads() > 0 ? settings.ioThreads() : 2 * Runtime.getRuntime().availableProcessors(),
+                        numa, "jtgt-iscsi", transport.ioHandlerFactory())
                 : new MultiThreadIoEventLoopGroup(settings.ioThreads(), transport.ioHandlerFactory());
         this.targetListener = registry.addTargetListener(this::targetRemoved);
     }
@@ -111,8 +113,18 @@ public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
         LoginContext login = new LoginContext(registry, table, authenticator, sessions, definition.id(),
                 settings.queueDepth());
         ConnectionContext context = new ConnectionContext(login, settings, sessions, this, shared);
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(bossGroup, workerGroup)
+        ServerBootstrap bootstrap = new ServerBootstrap();
+        if (workerGroup instanceof NodeLoopGroup) {
+            // Before the acceptor: a connection accepted here registers with a loop of the node
+            // this portal's storages sit on (when they agree on one), so network and I/O share a node.
+            bootstrap.handler(new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object accepted) {
+                    NodeLoopGroup.onNode(storageNodeOf(definition.id()), () -> ctx.fireChannelRead(accepted));
+                }
+            });
+        }
+        bootstrap.group(bossGroup, workerGroup)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 128)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -156,6 +168,25 @@ public final class IscsiServer implements DiscoveryDirectory, AutoCloseable {
         LOG.info("iSCSI portal {} listening on {} ({})", definition.id(), portal.boundAddress(),
                 transport.label());
         return portal;
+    }
+
+    /**
+     * The NUMA node of every storage behind every target reachable through portal {@code portalId};
+     * -1 when they do not all sit on one node (or nothing is placed).
+     */
+    int storageNodeOf(int portalId) {
+        int node = -1;
+        for (ScsiTarget target : registry.allTargets()) {
+            if (LoginController.portalGroupOf(target, portalId) == null) {
+                continue; // not offered on this portal
+            }
+            int wanted = target.numaNode();
+            if (wanted < 0 || (node >= 0 && wanted != node)) {
+                return -1;
+            }
+            node = wanted;
+        }
+        return numa.nodes().contains(node) ? node : -1;
     }
 
     void unbind(RunningPortal portal) {

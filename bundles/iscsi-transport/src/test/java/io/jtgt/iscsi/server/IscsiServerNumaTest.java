@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jtgt.iscsi.auth.AccessRules;
 import io.jtgt.iscsi.testing.FakeRegistry;
+import io.jtgt.iscsi.testing.SocketInitiator;
 import io.jtgt.numa.Affinity;
 import io.jtgt.numa.NumaNode;
 import io.jtgt.numa.NumaPlacement;
@@ -91,6 +92,50 @@ class IscsiServerNumaTest {
                     s.close();
                 }
             }
+        }
+    }
+
+    /**
+     * A connection to a portal whose targets' storages all sit on node 1 is served by a loop
+     * pinned to node 1; a portal whose targets disagree (or ask for no node) spreads its
+     * connections over every loop.
+     */
+    @Test
+    void aPortalsConnectionsRunOnTheNodeItsStoragesSitOn() throws Exception {
+        int last = Math.max(0, Runtime.getRuntime().availableProcessors() - 1);
+        NumaPlacement numa = new NumaPlacement(new NumaTopology(List.of(new NumaNode(0, new int[] {0}, 0),
+                new NumaNode(1, new int[] {last}, 0))), new NumaSettings(true, 64, 65536), Affinity.system());
+        FakeRegistry registry = new FakeRegistry()
+                .add("iqn.2026-11.test:placed", Map.of(1, List.of(0)), 8)
+                .add("iqn.2026-11.test:mixed-a", Map.of(1, List.of(1)), 8)
+                .add("iqn.2026-11.test:mixed-b", Map.of(1, List.of(1)), 8);
+        registry.fake("iqn.2026-11.test:placed").numaNode = 1;
+        registry.fake("iqn.2026-11.test:mixed-a").numaNode = 1;
+        registry.fake("iqn.2026-11.test:mixed-b").numaNode = 0;
+        TransportSettings settings = new TransportSettings(256 * 1024, TransportSettings.MAX_BURST_DEFAULT,
+                256 * 1024, true, false, 4, 128, 2, 0, 4); // four loops: two per node
+        try (IscsiServer server = new IscsiServer(registry, settings, new AccessRules(), numa)) {
+            RunningPortal placed = server.bind(new PortalDefinition(0, "127.0.0.1", 0));
+            RunningPortal mixed = server.bind(new PortalDefinition(1, "127.0.0.1", 0));
+            assertEquals(1, server.storageNodeOf(0));
+            assertEquals(-1, server.storageNodeOf(1));
+            for (int i = 0; i < 6; i++) {
+                login(placed, "iqn.2026-11.test:placed", 0x400000000000L + i);
+                login(mixed, "iqn.2026-11.test:mixed-a", 0x500000000000L + i);
+            }
+            List<String> placedLoops = registry.fake("iqn.2026-11.test:placed").connectedOn;
+            assertEquals(6, placedLoops.size());
+            assertTrue(placedLoops.stream().allMatch(n -> n.startsWith("jtgt-iscsi-") && n.endsWith("-node1")), placedLoops.toString());
+            assertEquals(2, placedLoops.stream().distinct().count(), "in turn over node 1's two loops: " + placedLoops);
+            List<String> mixedLoops = registry.fake("iqn.2026-11.test:mixed-a").connectedOn;
+            assertTrue(mixedLoops.stream().anyMatch(n -> n.endsWith("-node0")) && mixedLoops.stream().anyMatch(n -> n.endsWith("-node1")),
+                    mixedLoops.toString());
+        }
+    }
+
+    private static void login(RunningPortal portal, String target, long isid) {
+        try (SocketInitiator initiator = new SocketInitiator(null, portal.boundAddress().getPort(), isid)) {
+            assertEquals(0, initiator.login(SocketInitiator.normalLogin("iqn.2026-11.test:initiator", target)).status());
         }
     }
 }

@@ -63,6 +63,10 @@ public final class FakeRegistry implements TargetRegistry {
         public final byte[] disk;
         public final List<FakeNexus> nexuses = new CopyOnWriteArrayList<>();
         private final TargetLimits limits;
+        /** What {@link #numaNode()} answers: the node its (imagined) storages sit on. */
+        public volatile int numaNode = -1;
+        /** The thread each nexus was connected on: the connection's event loop. */
+        public final List<String> connectedOn = new CopyOnWriteArrayList<>();
 
         FakeTarget(String name, Map<Integer, List<Integer>> groups, byte[] disk, TargetLimits limits) {
             this.name = name;
@@ -90,7 +94,13 @@ public final class FakeRegistry implements TargetRegistry {
         }
 
         @Override
+        public int numaNode() {
+            return numaNode;
+        }
+
+        @Override
         public ItNexus connect(NexusInfo info) {
+            connectedOn.add(Thread.currentThread().getName());
             FakeNexus nexus = new FakeNexus(this, info);
             nexuses.add(nexus);
             return nexus;

@@ -27,6 +27,17 @@ public interface ScsiTarget {
     }
 
     /**
+     * The NUMA node every LUN's storage asks for ({@code enableNUMA}/{@code numaNode}), so that the
+     * transport can serve this target's connections from threads of that node; -1 when there are
+     * no LUNs, or some storage asks for no node or for another one.
+     *
+     * @since 2.8
+     */
+    default int numaNode() {
+        return -1;
+    }
+
+    /**
      * Establishes an I_T nexus for a logged-in session. The nexus stays registered (visible to
      * management, holding unit attentions and reservations state) until {@link ItNexus#close()}.
      */

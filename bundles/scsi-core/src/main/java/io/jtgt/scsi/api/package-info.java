@@ -6,5 +6,5 @@
  * io.jtgt.scsi.api.ScsiCommand}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.7.0")
+@org.osgi.annotation.versioning.Version("2.8.0")
 package io.jtgt.scsi.api;

@@ -69,6 +69,18 @@ public record StorageDefinition(
         options = java.util.Collections.unmodifiableMap(new TreeMap<>(options));
     }
 
+    /**
+     * The NUMA node this storage asks for: {@code numaNode} (0 when absent) if {@code enableNUMA}
+     * is on, else -1. Whether the machine has that node is the placement's business.
+     */
+    public int numaNode() {
+        String owner = "storage " + deviceId; // both were checked when the definition was parsed
+        if (!ConfigValues.booleanValue(owner, options, ENABLE_NUMA, false)) {
+            return -1;
+        }
+        return (int) ConfigValues.longValue(owner, options, NUMA_NODE, 0, MAX_NUMA_NODE, 0L);
+    }
+
     /** The backend options with every {@linkplain StorageConfig#isSecretOption secret} value masked. */
     public Map<String, String> maskedOptions() {
         return StorageConfig.masked(options);

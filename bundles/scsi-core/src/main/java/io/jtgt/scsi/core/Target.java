@@ -39,6 +39,20 @@ final class Target implements ScsiTarget {
     }
 
     @Override
+    public int numaNode() {
+        int node = -1;
+        for (Long id : definition.luns().values()) {
+            Device device = service.device(id);
+            int wanted = device == null ? -1 : device.definition().numaNode();
+            if (wanted < 0 || (node >= 0 && wanted != node)) {
+                return -1;
+            }
+            node = wanted;
+        }
+        return node;
+    }
+
+    @Override
     public ItNexus connect(NexusInfo info) {
         Nexus n = new Nexus(this, info, service.commandTable());
         nexuses.add(n);
